@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "switchboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+        .library(name: "MessagingRuntime", targets: ["MessagingRuntime"]),
+        .library(name: "GeneratedSchemas", targets: ["GeneratedSchemas"]),
+        .library(name: "SchemaCompiler", targets: ["SchemaCompiler", "SchemaValidation", "SchemaCodeGen", "SchemaExport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+    ],
+    targets: [
+        // MARK: Compiler side
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "SchemaDiagnostics"),
+        .target(name: "SchemaSyntax", dependencies: ["CYAML", "SchemaDiagnostics"]),
+        .target(name: "SchemaIR", dependencies: ["SchemaDiagnostics"]),
+        // The compiler checks defaults and examples with the same rules the validators use.
+        .target(
+            name: "SchemaCompiler",
+            dependencies: ["SchemaSyntax", "SchemaIR", "SchemaDiagnostics", "SchemaValidation", "MessagingRuntime"]
+        ),
+        .target(name: "SchemaCodeGen", dependencies: ["SchemaIR", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "SchemaExport", dependencies: ["SchemaIR", "SchemaValidation", "MessagingRuntime"]),
+        // The IR interpreter behind `switchboard validate`. It shares the runtime's rule checks
+        // (MessagingRuntime) so that it and the generated validators agree by construction.
+        .target(name: "SchemaValidation", dependencies: ["SchemaIR", "MessagingRuntime"]),
+        .executableTarget(
+            name: "switchboard",
+            dependencies: [
+                "SchemaCompiler", "SchemaCodeGen", "SchemaExport", "SchemaValidation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Runtime side
+        .target(name: "MessagingRuntime"),
+
+        // MARK: Generated code (the output of `switchboard generate`, committed)
+        .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
+
+        // MARK: Tests
+        .testTarget(name: "MessagingRuntimeTests", dependencies: ["MessagingRuntime"]),
+        .testTarget(
+            name: "SchemaCompilerTests",
+            dependencies: ["SchemaCompiler", "SchemaSyntax"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "SchemaCodeGenTests", dependencies: ["SchemaCompiler", "SchemaCodeGen"]),
+        .testTarget(
+            name: "ValidationTests",
+            dependencies: ["SchemaCompiler", "SchemaValidation", "SchemaExport", "GeneratedSchemas", "MessagingRuntime"]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["switchboard"]),
+    ]
+)

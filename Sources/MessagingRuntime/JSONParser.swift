@@ -1,0 +1,393 @@
+/// Why a document is not valid JSON, and where.
+public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The byte offset of the problem in the input (0-based).
+    public let offset: Int
+    /// The 1-based line of the problem (lines end at LF).
+    public let line: Int
+    /// The 1-based column of the problem, counted in Unicode scalars from the start of the line.
+    public let column: Int
+    /// What is wrong, e.g. `expected ',' or '}'`.
+    public let message: String
+
+    /// Creates an error at a given position.
+    public init(offset: Int, line: Int, column: Int, message: String) {
+        self.offset = offset
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `invalid JSON at line 1, column 12: expected ',' or '}'`.
+    public var description: String {
+        "invalid JSON at line \(line), column \(column): \(message)"
+    }
+}
+
+extension JSONValue {
+    /// Parses one strict RFC 8259 JSON document from UTF-8 bytes.
+    ///
+    /// Integers that fit in 64 bits become `.int`, every other number `.double`; object members
+    /// keep their document order (duplicates included). Arrays and objects nested deeper than
+    /// 512 levels are rejected.
+    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
+        let result = bytes.withContiguousStorageIfAvailable(JSONParser.parse)
+            ?? Array(bytes).withUnsafeBufferPointer(JSONParser.parse)
+        self = try result.get()
+    }
+
+    /// Parses one strict RFC 8259 JSON document from a string.
+    public init(parsing text: String) throws(JSONParseError) {
+        var text = text
+        self = try text.withUTF8(JSONParser.parse).get()
+    }
+}
+
+/// A recursive-descent parser over contiguous UTF-8 bytes.
+struct JSONParser {
+    /// The deepest nesting of arrays and objects accepted.
+    static let maximumDepth = 100_000
+
+    private let input: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    private var depth = 0
+
+    /// Parses a whole document: one value with optional surrounding whitespace.
+    static func parse(_ input: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
+        var parser = JSONParser(input: input)
+        do throws(JSONParseError) {
+            let value = try parser.parseValue()
+            parser.skipWhitespace()
+            if parser.position < input.count {
+                throw parser.error("unexpected data after the JSON value", at: parser.position)
+            }
+            return .success(value)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    // MARK: Values
+
+    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        guard position < input.count else { throw error("unexpected end of input", at: position) }
+        switch input[position] {
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try parseLiteral("null"); return .null
+        case let byte: throw error("unexpected \(Self.describe(byte))", at: position)
+        }
+    }
+
+    @inline(never)
+    private mutating func parseLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let start = position
+        let count = literal.utf8CodeUnitCount
+        guard input.count - start >= count,
+            input[start..<start + count].elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: count))
+        else { throw error("invalid literal, expected '\(literal)'", at: start) }
+        position += count
+    }
+
+    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        try enterContainer()
+        skipWhitespace()
+        var members: [JSONObject.Member] = []
+        if !skip(UInt8(ascii: "}")) {
+            members.reserveCapacity(4)
+            repeat {
+                skipWhitespace()
+                guard peek == UInt8(ascii: "\"") else { throw unexpected("expected a string key") }
+                let key = try parseString()
+                skipWhitespace()
+                guard skip(UInt8(ascii: ":")) else { throw unexpected("expected ':'") }
+                members.append(JSONObject.Member(key: key, value: try parseValue()))
+                skipWhitespace()
+            } while skip(UInt8(ascii: ","))
+            guard skip(UInt8(ascii: "}")) else { throw unexpected("expected ',' or '}'") }
+        }
+        depth -= 1
+        return .object(JSONObject(members))
+    }
+
+    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        try enterContainer()
+        skipWhitespace()
+        var elements: [JSONValue] = []
+        if !skip(UInt8(ascii: "]")) {
+            elements.reserveCapacity(4)
+            repeat {
+                elements.append(try parseValue())
+                skipWhitespace()
+            } while skip(UInt8(ascii: ","))
+            guard skip(UInt8(ascii: "]")) else { throw unexpected("expected ',' or ']'") }
+        }
+        depth -= 1
+        return .array(elements)
+    }
+
+    /// Steps over the opening bracket, enforcing the depth limit.
+    private mutating func enterContainer() throws(JSONParseError) {
+        depth += 1
+        if depth > Self.maximumDepth {
+            throw error("nesting deeper than \(Self.maximumDepth) levels", at: position)
+        }
+        position += 1
+    }
+
+    // MARK: Numbers
+
+    @inline(never)
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = position
+        let negative = skip(UInt8(ascii: "-"))
+
+        // The integer part: `0`, or digits not starting with `0`.
+        var mantissa: UInt64 = 0, digitCount = 0
+        let integerDigits = accumulateDigits(into: &mantissa, count: &digitCount)
+        if integerDigits == 0 { throw error("expected a digit", at: position) }
+        if integerDigits > 1, input[position - integerDigits] == UInt8(ascii: "0") {
+            throw error("leading zeros are not allowed", at: start)
+        }
+        var isInteger = true, fractionDigits = 0, exponent = 0
+        if skip(UInt8(ascii: ".")) {
+            isInteger = false
+            fractionDigits = accumulateDigits(into: &mantissa, count: &digitCount)
+            if fractionDigits == 0 { throw error("expected a digit after the decimal point", at: position) }
+        }
+        if skip(UInt8(ascii: "e")) || skip(UInt8(ascii: "E")) {
+            isInteger = false
+            let exponentNegative = skip(UInt8(ascii: "-"))
+            if !exponentNegative { _ = skip(UInt8(ascii: "+")) }
+            var magnitude: UInt64 = 0, significantDigits = 0
+            if accumulateDigits(into: &magnitude, count: &significantDigits) == 0 {
+                throw error("expected a digit in the exponent", at: position)
+            }
+            // Past ±100,000 every exponent gives zero or infinity, like the real one.
+            exponent = significantDigits > 6 ? 100_000 : Int(magnitude)
+            if exponentNegative { exponent = -exponent }
+        }
+
+        if isInteger, digitCount <= 19, mantissa <= (negative ? 1 << 63 : UInt64(Int64.max)) {
+            return .int(negative ? Int64(truncatingIfNeeded: 0 &- mantissa) : Int64(mantissa))
+        }
+        // Clinger's fast path: an exact mantissa and an exact power of ten give a correctly rounded quotient or product.
+        let scale = exponent - fractionDigits
+        if digitCount <= 19, mantissa <= 1 << 53, (-22...22).contains(scale) {
+            let magnitude = scale < 0
+                ? Double(mantissa) / Self.powersOfTen[-scale] : Double(mantissa) * Self.powersOfTen[scale]
+            return .double(negative ? -magnitude : magnitude)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw error("number out of range", at: start) }
+        return .double(value)
+    }
+
+    /// Consumes decimal digits, folding the first 19 significant ones into `mantissa` and counting
+    /// the significant ones in `count`; returns how many digits there were.
+    @inline(__always)
+    private mutating func accumulateDigits(into mantissa: inout UInt64, count: inout Int) -> Int {
+        let start = position
+        while position < input.count, case let digit = input[position] &- UInt8(ascii: "0"), digit < 10 {
+            if count < 19 { mantissa = mantissa &* 10 &+ UInt64(digit) }
+            if mantissa != 0 { count += 1 }  // leading zeros are not significant
+            position += 1
+        }
+        return position - start
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { product, _ in product * 10 }
+    }
+
+    // MARK: Strings
+
+    /// Parses a string starting at its opening quote.
+    @inline(never)  // keeps the recursive frames of arrays and objects small
+    private mutating func parseString() throws(JSONParseError) -> String {
+        let start = position + 1
+        var index = skipPlainASCII(from: start)
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "\"") {
+                position = index + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: input[start..<index]), as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start, firstEscape: index) }
+            if byte < 0x20 { throw error("unescaped control character in string", at: index) }
+            index = byte < 0x80 ? index + 1 : try endOfUTF8Sequence(at: index)
+        }
+        throw error("unterminated string", at: index)
+    }
+
+    /// Skips 8 bytes at a time while none of them is `"`, `\\`, a control character or non-ASCII,
+    /// returning the index of the first word that may contain one.
+    @inline(__always)
+    private func skipPlainASCII(from start: Int) -> Int {
+        guard let base = input.baseAddress else { return start }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
+        /// Whether some byte of `word` is below `limit` (≤ 0x80), as a mask of high bits.
+        func bytesBelow(_ limit: UInt64, in word: UInt64) -> UInt64 { (word &- ones &* limit) & ~word & highBits }
+        var index = start
+        while index + 8 <= input.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let special = word | bytesBelow(0x20, in: word)
+                | bytesBelow(1, in: word ^ (ones &* 0x22)) | bytesBelow(1, in: word ^ (ones &* 0x5C))
+            if special & highBits != 0 { break }
+            index += 8
+        }
+        return index
+    }
+
+    /// The slow path of `parseString`: decodes escapes into a byte buffer.
+    private mutating func parseEscapedString(from start: Int, firstEscape: Int) throws(JSONParseError) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(firstEscape - start + 16)
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<firstEscape]))
+        var index = firstEscape
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "\"") {
+                position = index + 1
+                return String(decoding: bytes, as: UTF8.self)
+            } else if byte == UInt8(ascii: "\\") {
+                index = try decodeEscape(at: index, into: &bytes)
+            } else if byte < 0x20 {
+                throw error("unescaped control character in string", at: index)
+            } else if byte < 0x80 {
+                bytes.append(byte)
+                index += 1
+            } else {
+                let end = try endOfUTF8Sequence(at: index)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+                index = end
+            }
+        }
+        throw error("unterminated string", at: index)
+    }
+
+    /// Decodes the escape sequence at `index` (a backslash), returning the index after it.
+    private func decodeEscape(at index: Int, into bytes: inout [UInt8]) throws(JSONParseError) -> Int {
+        guard index + 1 < input.count else { throw error("unterminated string", at: input.count) }
+        let replacement: UInt8
+        switch input[index + 1] {
+        case UInt8(ascii: "\""): replacement = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): replacement = UInt8(ascii: "\\")
+        case UInt8(ascii: "/"): replacement = UInt8(ascii: "/")
+        case UInt8(ascii: "b"): replacement = 0x08
+        case UInt8(ascii: "f"): replacement = 0x0C
+        case UInt8(ascii: "n"): replacement = 0x0A
+        case UInt8(ascii: "r"): replacement = 0x0D
+        case UInt8(ascii: "t"): replacement = 0x09
+        case UInt8(ascii: "u"): return try decodeUnicodeEscape(at: index, into: &bytes)
+        default: throw error("invalid escape sequence", at: index)
+        }
+        bytes.append(replacement)
+        return index + 2
+    }
+
+    /// Decodes `\uXXXX` (or a `\uXXXX\uXXXX` surrogate pair) at `index` as UTF-8.
+    private func decodeUnicodeEscape(at index: Int, into bytes: inout [UInt8]) throws(JSONParseError) -> Int {
+        let unit = try hexQuad(at: index + 2)
+        var scalar = UInt32(unit)
+        var end = index + 6
+        if unit & 0xFC00 == 0xD800 {
+            guard end + 1 < input.count, input[end] == UInt8(ascii: "\\"), input[end + 1] == UInt8(ascii: "u"),
+                case let low = try hexQuad(at: end + 2), low & 0xFC00 == 0xDC00
+            else { throw error("unpaired surrogate in \\u escape", at: index) }
+            scalar = 0x10000 + (UInt32(unit & 0x3FF) << 10 | UInt32(low & 0x3FF))
+            end += 6
+        } else if unit & 0xFC00 == 0xDC00 {
+            throw error("unpaired surrogate in \\u escape", at: index)
+        }
+        bytes.append(contentsOf: Unicode.Scalar(scalar).unsafelyUnwrapped.utf8)
+        return end
+    }
+
+    private func hexQuad(at index: Int) throws(JSONParseError) -> UInt16 {
+        guard index + 4 <= input.count else { throw error("invalid \\u escape", at: index - 2) }
+        var value: UInt16 = 0
+        for byte in input[index..<index + 4] {
+            let decimal = byte &- UInt8(ascii: "0"), letter = (byte | 0x20) &- UInt8(ascii: "a")
+            guard decimal < 10 || letter < 6 else { throw error("invalid \\u escape", at: index - 2) }
+            value = value << 4 | UInt16(decimal < 10 ? decimal : letter + 10)
+        }
+        return value
+    }
+
+    /// Validates the multi-byte UTF-8 sequence whose lead byte (≥ 0x80) is at `index`; returns its end.
+    private func endOfUTF8Sequence(at index: Int) throws(JSONParseError) -> Int {
+        let lead = input[index]
+        let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the allowed range of the second byte
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xED: length = 3; high = 0x9F
+        case 0xE1...0xEF: length = 3
+        case 0xF0: length = 4; low = 0x90
+        case 0xF4: length = 4; high = 0x8F
+        case 0xF1...0xF3: length = 4
+        default: throw error("invalid UTF-8", at: index)
+        }
+        guard index + length <= input.count, (low...high).contains(input[index + 1]) else {
+            throw error("invalid UTF-8", at: index)
+        }
+        for offset in 2..<length where input[index + offset] & 0xC0 != 0x80 {
+            throw error("invalid UTF-8", at: index)
+        }
+        return index + length
+    }
+
+    // MARK: Helpers
+
+    /// The current byte, or nil at the end of the input.
+    private var peek: UInt8? { position < input.count ? input[position] : nil }
+
+    /// Consumes `byte` if it is the current byte.
+    @inline(__always)
+    private mutating func skip(_ byte: UInt8) -> Bool {
+        guard position < input.count, input[position] == byte else { return false }
+        position += 1
+        return true
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while position < input.count {
+            let byte = input[position]
+            guard byte <= 0x20, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            position += 1
+        }
+    }
+
+    /// An error at the current position: `unexpected end of input` there, else `message`.
+    private func unexpected(_ message: String) -> JSONParseError {
+        error(position < input.count ? message : "unexpected end of input", at: position)
+    }
+
+    /// An error at `offset`, with its line and column.
+    @inline(never)
+    private func error(_ message: String, at offset: Int) -> JSONParseError {
+        var line = 1, column = 1
+        for byte in UnsafeBufferPointer(rebasing: input[..<offset]) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return JSONParseError(offset: offset, line: line, column: column, message: message)
+    }
+
+    private static func describe(_ byte: UInt8) -> String {
+        (0x21..<0x7F).contains(byte)
+            ? "character '\(Character(Unicode.Scalar(byte)))'"
+            : "byte 0x\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16, uppercase: true))"
+    }
+}

@@ -1,0 +1,57 @@
+/// Where an issue is in a payload: `["seats", 2, "row"]`, as Zod's `path`.
+public struct JSONPath: Hashable, Sendable, CustomStringConvertible, ExpressibleByArrayLiteral {
+    public enum Component: Hashable, Sendable, CustomStringConvertible {
+        case key(String)
+        case index(Int)
+
+        public var description: String {
+            switch self {
+            case .key(let key): key
+            case .index(let index): String(index)
+            }
+        }
+    }
+
+    public var components: [Component]
+
+    public init(_ components: [Component] = []) { self.components = components }
+    public init(arrayLiteral elements: Component...) { self.components = elements }
+
+    public static let root = JSONPath()
+
+    public static func + (path: JSONPath, key: String) -> JSONPath {
+        JSONPath(path.components + [.key(key)])
+    }
+
+    public static func + (path: JSONPath, index: Int) -> JSONPath {
+        JSONPath(path.components + [.index(index)])
+    }
+
+    /// `seats[2].row`; the root is `(root)`.
+    public var description: String {
+        guard !components.isEmpty else { return "(root)" }
+        var text = ""
+        for component in components {
+            switch component {
+            case .key(let key): text += text.isEmpty ? key : ".\(key)"
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+
+    /// The path as a JSON array, as in Zod's issue: `["seats",2,"row"]`.
+    public var jsonValue: JSONValue {
+        .array(components.map {
+            switch $0 {
+            case .key(let key): .string(key)
+            case .index(let index): .int(Int64(index))
+            }
+        })
+    }
+}
+
+extension JSONPath.Component: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    public init(stringLiteral value: String) { self = .key(value) }
+    public init(integerLiteral value: Int) { self = .index(value) }
+}

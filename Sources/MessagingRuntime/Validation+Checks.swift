@@ -1,0 +1,199 @@
+public import Foundation
+
+extension Validation {
+    // MARK: Typed strings
+
+    public static func uuid(
+        _ value: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) -> UUID? {
+        guard let text = formatted(value, .uuid, at: path(), &issues) else { return nil }
+        return UUID(uuidString: text)
+    }
+
+    public static func dateTime(
+        _ value: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) -> DateTime? {
+        guard let text = formatted(value, .dateTime, at: path(), &issues) else { return nil }
+        return DateTime(rfc3339: text)
+    }
+
+    public static func date(
+        _ value: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) -> CalendarDate? {
+        guard let text = formatted(value, .date, at: path(), &issues) else { return nil }
+        return CalendarDate(iso: text)
+    }
+
+    /// A string in `format`, or an `invalid_type` or `invalid_format` issue.
+    public static func formatted(
+        _ value: JSONValue, _ format: StringFormat, at path: @autoclosure () -> JSONPath,
+        _ issues: inout [ValidationIssue]
+    ) -> String? {
+        guard case .string(let text) = value else {
+            issues.append(invalidType(expected: "string", received: value.typeName, at: path()))
+            return nil
+        }
+        guard format.matches(text) else {
+            issues.append(invalidFormat(format, at: path()))
+            return nil
+        }
+        return text
+    }
+
+    // MARK: Rule checks
+
+    /// Runs every string rule, in order: minLength, maxLength, format, pattern, allowed values.
+    public static func check(
+        _ text: String, _ rules: StringRules, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) {
+        if rules.minLength != nil || rules.maxLength != nil {
+            // Lengths count Unicode scalars, as JSON Schema does; UTF-8 bytes bound them from above.
+            let bytes = text.utf8.count
+            var scalars: Int?
+            func length() -> Int {
+                if let scalars { return scalars }
+                let count = text.unicodeScalars.count
+                scalars = count
+                return count
+            }
+            if let min = rules.minLength, bytes < min || length() < min {
+                issues.append(bound(.tooSmall, origin: "string", Double(min), inclusive: true, at: path()))
+            }
+            if let max = rules.maxLength, bytes > max, length() > max {
+                issues.append(bound(.tooBig, origin: "string", Double(max), inclusive: true, at: path()))
+            }
+        }
+        if let format = rules.format, !format.matches(text) {
+            issues.append(invalidFormat(format, at: path()))
+        }
+        if let pattern = rules.pattern, !pattern.matches(text) {
+            var issue = ValidationIssue(
+                code: .invalidFormat, path: path(), message: "Invalid string: must match pattern /\(pattern.source)/"
+            )
+            issue.format = "regex"
+            issue.pattern = pattern.source
+            issues.append(issue)
+        }
+        if let allowed = rules.allowedValues, !allowed.contains(text) {
+            issues.append(invalidValue(allowed, at: path()))
+        }
+    }
+
+    /// Runs every number rule, in order: min, exclusiveMin, max, exclusiveMax, multipleOf.
+    /// `exact` is the integer value when there is one, so that `multipleOf` is exact for integers.
+    public static func check(
+        _ number: Double, exact: Int64?, _ rules: NumberRules, origin: String, at path: @autoclosure () -> JSONPath,
+        _ issues: inout [ValidationIssue]
+    ) {
+        if let min = rules.min, !(number >= min) {
+            issues.append(bound(.tooSmall, origin: origin, min, inclusive: true, at: path()))
+        }
+        if let min = rules.exclusiveMin, !(number > min) {
+            issues.append(bound(.tooSmall, origin: origin, min, inclusive: false, at: path()))
+        }
+        if let max = rules.max, !(number <= max) {
+            issues.append(bound(.tooBig, origin: origin, max, inclusive: true, at: path()))
+        }
+        if let max = rules.exclusiveMax, !(number < max) {
+            issues.append(bound(.tooBig, origin: origin, max, inclusive: false, at: path()))
+        }
+        if let divisor = rules.multipleOf, !isMultiple(number, exact: exact, of: divisor) {
+            var issue = ValidationIssue(
+                code: .notMultipleOf, path: path(),
+                message: "Invalid number: must be a multiple of \(formatNumber(divisor))"
+            )
+            issue.divisor = divisor
+            issues.append(issue)
+        }
+    }
+
+    /// JSON Schema's `multipleOf`: exact for integers, `value / divisor` integral for fractions.
+    static func isMultiple(_ number: Double, exact: Int64?, of divisor: Double) -> Bool {
+        if divisor.rounded(.towardZero) == divisor, abs(divisor) < 9.0e15 {
+            let integerDivisor = Int64(divisor)
+            if let exact { return exact % integerDivisor == 0 }
+            return number.truncatingRemainder(dividingBy: divisor) == 0
+        }
+        let quotient = number / divisor
+        return quotient.isFinite && quotient.rounded(.towardZero) == quotient
+    }
+
+    static func checkCount(
+        _ count: Int, _ rules: CountRules, origin: String, unit: String, at path: @autoclosure () -> JSONPath,
+        _ issues: inout [ValidationIssue]
+    ) {
+        if let min = rules.min, count < min {
+            var issue = bound(.tooSmall, origin: origin, Double(min), inclusive: true, at: path())
+            issue.message = "Too small: expected \(origin) to have >=\(min) \(unit)"
+            issues.append(issue)
+        }
+        if let max = rules.max, count > max {
+            var issue = bound(.tooBig, origin: origin, Double(max), inclusive: true, at: path())
+            issue.message = "Too big: expected \(origin) to have <=\(max) \(unit)"
+            issues.append(issue)
+        }
+    }
+
+    /// The index of the first item equal (as JSON) to an earlier one.
+    static func firstDuplicate(_ items: [JSONValue]) -> Int? {
+        guard items.count > 1 else { return nil }
+        for index in 1..<items.count {
+            for earlier in 0..<index where items[earlier].isJSONEqual(to: items[index]) {
+                return index
+            }
+        }
+        return nil
+    }
+
+    // MARK: Issue builders
+
+    public static func invalidType(expected: String, received: String, at path: JSONPath) -> ValidationIssue {
+        var issue = ValidationIssue(
+            code: .invalidType, path: path, message: "Invalid input: expected \(expected), received \(received)"
+        )
+        issue.expected = expected
+        issue.received = received
+        return issue
+    }
+
+    public static func invalidValue(_ values: [String], at path: JSONPath) -> ValidationIssue {
+        var issue = ValidationIssue(
+            code: .invalidValue, path: path, message: "Invalid option: expected one of \(quotedList(values))"
+        )
+        issue.values = values
+        return issue
+    }
+
+    public static func invalidFormat(_ format: StringFormat, at path: JSONPath) -> ValidationIssue {
+        var issue = ValidationIssue(code: .invalidFormat, path: path, message: "Invalid \(format.displayName)")
+        issue.format = format.rawValue
+        return issue
+    }
+
+    static func bound(
+        _ code: ValidationIssue.Code, origin: String, _ limit: Double, inclusive: Bool, at path: JSONPath
+    ) -> ValidationIssue {
+        let small = code == .tooSmall
+        let relation = (small ? ">" : "<") + (inclusive ? "=" : "")
+        let message: String
+        if origin == "string" {
+            message = "\(small ? "Too small" : "Too big"): expected string to have \(relation)\(formatNumber(limit)) characters"
+        } else {
+            message = "\(small ? "Too small" : "Too big"): expected \(origin) to be \(relation)\(formatNumber(limit))"
+        }
+        var issue = ValidationIssue(code: code, path: path, message: message)
+        issue.origin = origin
+        if small { issue.minimum = limit } else { issue.maximum = limit }
+        issue.inclusive = inclusive
+        return issue
+    }
+
+    static func quotedList(_ values: [String]) -> String {
+        values.map { "\"\($0)\"" }.joined(separator: "|")
+    }
+
+    static func formatNumber(_ value: Double) -> String {
+        if value.rounded() == value, abs(value) < 1e18 { return String(Int64(value)) }
+        return String(value)
+    }
+}

@@ -1,0 +1,21 @@
+/// Every runtime name that generated code uses, in one place. Compiling `Generated/` proves them.
+enum RuntimeSymbols {
+    static let module = "MessagingRuntime"
+    static let validation = "\(module).Validation"
+    static let jsonValue = "\(module).JSONValue"
+    static let jsonObject = "\(module).JSONObject"
+    static let jsonPath = "\(module).JSONPath"
+    static let issue = "\(module).ValidationIssue"
+    static let stringRules = "\(module).StringRules"
+    static let numberRules = "\(module).NumberRules"
+    static let countRules = "\(module).CountRules"
+    static let pattern = "\(module).Pattern"
+    static let recordMessage = "\(module).RecordMessage"
+    static let message = "\(module).Message"
+    static let requestSubject = "\(module).RequestSubject"
+    static let eventSubject = "\(module).EventSubject"
+    static let httpMapping = "\(module).HTTPMapping"
+    static let serviceError = "\(module).ServiceError"
+    static let schemaErrorCode = "\(module).SchemaErrorCode"
+    static let subjectToken = "\(module).SubjectToken"
+}

@@ -1,0 +1,104 @@
+import SchemaDiagnostics
+import SchemaIR
+import SchemaSyntax
+
+/// Checks that need the whole lowered schema.
+extension Compilation {
+    /// A message that contains itself without an array or map on the way can be neither written
+    /// as JSON (with required fields) nor stored in a Swift struct.
+    mutating func checkCycles(_ schema: Schema) {
+        func directEdges(_ message: MessageType) -> [(QualifiedName, String)] {
+            switch message.shape {
+            case .record(let fields, _):
+                return fields.compactMap { field in
+                    if case .message(let target) = field.type { return (target, field.name) }
+                    return nil
+                }
+            case .union(_, let variants):
+                return variants.map { ($0.message, $0.tag) }
+            }
+        }
+        for namespace in schema.namespaces {
+            for message in namespace.messages {
+                for (start, via) in directEdges(message) {
+                    var stack = [start], seen: Set<QualifiedName> = []
+                    var cyclic = false
+                    while let next = stack.popLast(), !cyclic {
+                        if next == message.name { cyclic = true; break }
+                        guard seen.insert(next).inserted, let target = schema.message(next) else { continue }
+                        stack += directEdges(target).map(\.0)
+                    }
+                    guard cyclic else { continue }
+                    diagnostics.error(
+                        "recursive-type",
+                        "'\(message.name.name)' contains itself through '\(via)'; put the recursion inside an array or a map",
+                        at: location(of: message.name, field: via)
+                    )
+                    break
+                }
+            }
+        }
+    }
+
+    /// Variants of a union are record messages that do not declare the discriminator themselves.
+    mutating func checkUnions(_ schema: Schema) {
+        for namespace in schema.namespaces {
+            for message in namespace.messages {
+                guard case .union(let discriminator, let variants) = message.shape else { continue }
+                var tags: Set<String> = []
+                for variant in variants {
+                    tags.insert(variant.tag)
+                    guard let target = schema.message(variant.message) else { continue }
+                    if case .union = target.shape {
+                        diagnostics.error("invalid-union-variant", "variant '\(variant.tag)' of '\(message.name.name)' is itself a union; variants are record messages",
+                                          at: location(of: message.name, field: nil))
+                    } else if target.fields.contains(where: { $0.name == discriminator }) {
+                        diagnostics.error("invalid-union-variant", "'\(variant.message.name)' declares the discriminator field '\(discriminator)' of union '\(message.name.name)'",
+                                          at: location(of: variant.message, field: discriminator))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Two subjects on the same NATS subject, or two routes on the same method and path.
+    mutating func checkClashes(_ schema: Schema, files: [FileSyntax]) {
+        var subjects: [String: SourceRange] = [:]
+        var routes: [String: SourceRange] = [:]
+        for namespace in schema.namespaces {
+            guard let file = files.first(where: { $0.source.path == namespace.file }) else { continue }
+            for subject in namespace.subjects {
+                guard let pair = file.subjects.first(where: { $0.name == subject.name }) else { continue }
+                let subjectRange = pair.value["subject"]?.range ?? pair.key.range
+                if let previous = subjects[subject.subject.subscription] {
+                    diagnostics.error("subject-clash", "subject '\(subject.subject)' is already used", at: subjectRange,
+                                      notes: [.note("previous definition is here", at: previous)])
+                } else {
+                    subjects[subject.subject.subscription] = subjectRange
+                }
+                guard case .request(let request) = subject.kind, let http = request.http else { continue }
+                let shape = http.path.parts.map { part -> String in
+                    if case .literal(let text) = part { return text }
+                    return "{}"
+                }.joined()
+                let key = "\(http.method) \(shape)"
+                let range = pair.value["http"]?["path"]?.range ?? pair.key.range
+                if let previous = routes[key] {
+                    diagnostics.error("route-clash", "route \(http.method) \(http.path) clashes with another route", at: range,
+                                      notes: [.note("previous definition is here", at: previous)])
+                } else {
+                    routes[key] = range
+                }
+            }
+        }
+    }
+
+    /// Where to point for a message, or one of its fields.
+    func location(of message: QualifiedName, field: String?) -> SourceRange? {
+        guard let key = symbols[message.namespace]?.messages[message.name] else { return nil }
+        guard let field, let value = messageValues[message] else { return key.range }
+        if let fieldKey = value["fields"]?.mapping?.first(where: { $0.name == field })?.key { return fieldKey.range }
+        if let tagKey = value["oneOf"]?.mapping?.first(where: { $0.name == field })?.key { return tagKey.range }
+        return key.range
+    }
+}
