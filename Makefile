@@ -1,0 +1,44 @@
+# Switchboard: the two commands a fresh Debian machine with the Swift toolchain needs.
+#   make run    installs what is missing, builds, regenerates Generated/ and checks the schemas
+#   make test   installs what is missing, builds, checks Generated/ is fresh, runs every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SWIFT ?= swift
+PYTHON ?= python3
+APT_PACKAGES := libyaml-dev pkg-config
+BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
+
+.PHONY: help deps build generate check-generated run test bench clean
+
+help:
+	@echo "make run     install missing packages, build, generate, check the example schemas"
+	@echo "make test    install missing packages, build, check Generated/ is fresh, run all tests"
+	@echo "make bench   validator and generator benchmarks beside pydantic (release build)"
+
+deps:
+	@scripts/install-deps.sh $(APT_PACKAGES)
+
+build: deps
+	$(SWIFT) build --product switchboard
+
+generate: build
+	$(BIN) generate
+
+check-generated: build
+	$(BIN) generate --check
+
+run: generate
+	$(SWIFT) build
+	$(BIN) check
+	@echo "Generated/ is up to date and builds. Try: $(BIN) validate auth.RegisterRequest payload.json"
+
+test: check-generated
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+bench: deps
+	scripts/bench.sh
+
+clean:
+	rm -rf .build Benchmarks/.build
