@@ -9,6 +9,16 @@ import MessagingRuntime
 public enum Auth {
     /// The schema version that every envelope of this namespace carries.
     public static let schemaVersion = 1
+
+    /// Every message type of the namespace, in schema order.
+    public static let messageTypes: [any MessagingRuntime.Message.Type] = [
+        Auth.RegisterRequest.self,
+        Auth.LoginRequest.self,
+        Auth.RefreshRequest.self,
+        Auth.MeRequest.self,
+        Auth.Session.self,
+        Auth.UserProfile.self,
+    ]
 }
 
 // MARK: - Error codes

@@ -9,6 +9,23 @@ import MessagingRuntime
 public enum Bookings {
     /// The schema version that every envelope of this namespace carries.
     public static let schemaVersion = 1
+
+    /// Every message type of the namespace, in schema order.
+    public static let messageTypes: [any MessagingRuntime.Message.Type] = [
+        Bookings.Seat.self,
+        Bookings.CardPayment.self,
+        Bookings.InvoicePayment.self,
+        Bookings.FreeTicket.self,
+        Bookings.Payment.self,
+        Bookings.CreateBookingRequest.self,
+        Bookings.CancelBookingRequest.self,
+        Bookings.GetBookingRequest.self,
+        Bookings.ListMyBookingsRequest.self,
+        Bookings.Booking.self,
+        Bookings.BookingList.self,
+        Bookings.BookingCreated.self,
+        Bookings.BookingCancelled.self,
+    ]
 }
 
 // MARK: - Error codes

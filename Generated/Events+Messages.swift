@@ -22,15 +22,21 @@ extension Events {
         public var name: String
         public var city: String
         public var address: String?
+        public var latitude: Double?
+        public var longitude: Double?
 
         public init(
             name: String,
             city: String,
-            address: String? = nil
+            address: String? = nil,
+            latitude: Double? = nil,
+            longitude: Double? = nil
         ) {
             self.name = name
             self.city = city
             self.address = address
+            self.latitude = latitude
+            self.longitude = longitude
         }
     }
 }
@@ -40,6 +46,8 @@ extension Events.Venue: Codable {
         case name
         case city
         case address
+        case latitude
+        case longitude
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +55,8 @@ extension Events.Venue: Codable {
         self.name = try container.decode(String.self, forKey: .name)
         self.city = try container.decode(String.self, forKey: .city)
         self.address = try container.decodeIfPresent(String.self, forKey: .address)
+        self.latitude = try container.decodeIfPresent(Double.self, forKey: .latitude)
+        self.longitude = try container.decodeIfPresent(Double.self, forKey: .longitude)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -54,6 +64,8 @@ extension Events.Venue: Codable {
         try container.encode(name, forKey: .name)
         try container.encode(city, forKey: .city)
         try container.encodeIfPresent(address, forKey: .address)
+        try container.encodeIfPresent(latitude, forKey: .latitude)
+        try container.encodeIfPresent(longitude, forKey: .longitude)
     }
 }
 
@@ -70,6 +82,8 @@ extension Events {
         public var startsAt: MessagingRuntime.DateTime
         public var endsAt: MessagingRuntime.DateTime
         public var capacity: Int
+        /// Length of one session.
+        public var durationMinutes: Int?
         /// Price of one seat in cents.
         public var priceCents: Int
         public var currency: String
@@ -82,6 +96,7 @@ extension Events {
             startsAt: MessagingRuntime.DateTime,
             endsAt: MessagingRuntime.DateTime,
             capacity: Int,
+            durationMinutes: Int? = nil,
             priceCents: Int,
             currency: String = "EUR",
             tags: [String]? = nil
@@ -92,6 +107,7 @@ extension Events {
             self.startsAt = startsAt
             self.endsAt = endsAt
             self.capacity = capacity
+            self.durationMinutes = durationMinutes
             self.priceCents = priceCents
             self.currency = currency
             self.tags = tags
@@ -107,6 +123,7 @@ extension Events.CreateEventRequest: Codable {
         case startsAt
         case endsAt
         case capacity
+        case durationMinutes
         case priceCents
         case currency
         case tags
@@ -120,6 +137,7 @@ extension Events.CreateEventRequest: Codable {
         self.startsAt = try container.decode(MessagingRuntime.DateTime.self, forKey: .startsAt)
         self.endsAt = try container.decode(MessagingRuntime.DateTime.self, forKey: .endsAt)
         self.capacity = try container.decode(Int.self, forKey: .capacity)
+        self.durationMinutes = try container.decodeIfPresent(Int.self, forKey: .durationMinutes)
         self.priceCents = try container.decode(Int.self, forKey: .priceCents)
         self.currency = try container.decodeIfPresent(String.self, forKey: .currency) ?? "EUR"
         self.tags = try container.decodeIfPresent([String].self, forKey: .tags)
@@ -133,6 +151,7 @@ extension Events.CreateEventRequest: Codable {
         try container.encode(startsAt, forKey: .startsAt)
         try container.encode(endsAt, forKey: .endsAt)
         try container.encode(capacity, forKey: .capacity)
+        try container.encodeIfPresent(durationMinutes, forKey: .durationMinutes)
         try container.encode(priceCents, forKey: .priceCents)
         try container.encode(currency, forKey: .currency)
         try container.encodeIfPresent(tags, forKey: .tags)

@@ -12,6 +12,8 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
     static let nameRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 120)
     static let cityRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 80)
     static let addressRules = MessagingRuntime.StringRules(maxLength: 200)
+    static let latitudeRules = MessagingRuntime.NumberRules(min: -90, max: 90)
+    static let longitudeRules = MessagingRuntime.NumberRules(exclusiveMin: -180, max: 180)
 
     public static func validate(
         _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
@@ -20,12 +22,16 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
         var nameJSON: MessagingRuntime.JSONValue?
         var cityJSON: MessagingRuntime.JSONValue?
         var addressJSON: MessagingRuntime.JSONValue?
+        var latitudeJSON: MessagingRuntime.JSONValue?
+        var longitudeJSON: MessagingRuntime.JSONValue?
         var unknownKeys: [String] = []
         for member in object.members {
             switch member.key {
             case "name": nameJSON = member.value
             case "city": cityJSON = member.value
             case "address": addressJSON = member.value
+            case "latitude": latitudeJSON = member.value
+            case "longitude": longitudeJSON = member.value
             default:
                 if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
             }
@@ -61,9 +67,29 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
                 at: path + "address", &issues
             )
         }
+        let latitudeValue: Double?
+        if let json = latitudeJSON, json != .null {
+            latitudeValue = MessagingRuntime.Validation.double(json, Self.latitudeRules, at: path + "latitude", &issues)
+        } else {
+            latitudeValue = nil
+            MessagingRuntime.Validation.missing(
+                latitudeJSON, expected: "number", mayBeAbsent: true, nullable: false,
+                at: path + "latitude", &issues
+            )
+        }
+        let longitudeValue: Double?
+        if let json = longitudeJSON, json != .null {
+            longitudeValue = MessagingRuntime.Validation.double(json, Self.longitudeRules, at: path + "longitude", &issues)
+        } else {
+            longitudeValue = nil
+            MessagingRuntime.Validation.missing(
+                longitudeJSON, expected: "number", mayBeAbsent: true, nullable: false,
+                at: path + "longitude", &issues
+            )
+        }
         MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
         guard issues.count == issueCount, let nameValue, let cityValue else { return nil }
-        return Self(name: nameValue, city: cityValue, address: addressValue)
+        return Self(name: nameValue, city: cityValue, address: addressValue, latitude: latitudeValue, longitude: longitudeValue)
     }
 }
 
@@ -76,6 +102,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
     static let titleRules = MessagingRuntime.StringRules(minLength: 3, maxLength: 120)
     static let descriptionRules = MessagingRuntime.StringRules(maxLength: 5000)
     static let capacityRules = MessagingRuntime.NumberRules(min: 1, max: 100000)
+    static let durationMinutesRules = MessagingRuntime.NumberRules(min: 15, max: 1440, multipleOf: 15)
     static let priceCentsRules = MessagingRuntime.NumberRules(min: 0, max: 10000000)
     static let currencyRules = MessagingRuntime.StringRules(pattern: MessagingRuntime.Pattern("^[A-Z]{3}$"))
     static let tagsRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 30)
@@ -91,6 +118,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
         var startsAtJSON: MessagingRuntime.JSONValue?
         var endsAtJSON: MessagingRuntime.JSONValue?
         var capacityJSON: MessagingRuntime.JSONValue?
+        var durationMinutesJSON: MessagingRuntime.JSONValue?
         var priceCentsJSON: MessagingRuntime.JSONValue?
         var currencyJSON: MessagingRuntime.JSONValue?
         var tagsJSON: MessagingRuntime.JSONValue?
@@ -103,6 +131,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             case "startsAt": startsAtJSON = member.value
             case "endsAt": endsAtJSON = member.value
             case "capacity": capacityJSON = member.value
+            case "durationMinutes": durationMinutesJSON = member.value
             case "priceCents": priceCentsJSON = member.value
             case "currency": currencyJSON = member.value
             case "tags": tagsJSON = member.value
@@ -171,6 +200,16 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
                 at: path + "capacity", &issues
             )
         }
+        let durationMinutesValue: Int?
+        if let json = durationMinutesJSON, json != .null {
+            durationMinutesValue = MessagingRuntime.Validation.int(json, Self.durationMinutesRules, at: path + "durationMinutes", &issues)
+        } else {
+            durationMinutesValue = nil
+            MessagingRuntime.Validation.missing(
+                durationMinutesJSON, expected: "int", mayBeAbsent: true, nullable: false,
+                at: path + "durationMinutes", &issues
+            )
+        }
         let priceCentsValue: Int?
         if let json = priceCentsJSON, json != .null {
             priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path + "priceCents", &issues)
@@ -205,7 +244,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
         }
         MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
         guard issues.count == issueCount, let titleValue, let venueValue, let startsAtValue, let endsAtValue, let capacityValue, let priceCentsValue, let currencyValue else { return nil }
-        return Self(title: titleValue, description: descriptionValue, venue: venueValue, startsAt: startsAtValue, endsAt: endsAtValue, capacity: capacityValue, priceCents: priceCentsValue, currency: currencyValue, tags: tagsValue)
+        return Self(title: titleValue, description: descriptionValue, venue: venueValue, startsAt: startsAtValue, endsAt: endsAtValue, capacity: capacityValue, durationMinutes: durationMinutesValue, priceCents: priceCentsValue, currency: currencyValue, tags: tagsValue)
     }
 }
 

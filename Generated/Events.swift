@@ -9,6 +9,20 @@ import MessagingRuntime
 public enum Events {
     /// The schema version that every envelope of this namespace carries.
     public static let schemaVersion = 1
+
+    /// Every message type of the namespace, in schema order.
+    public static let messageTypes: [any MessagingRuntime.Message.Type] = [
+        Events.Venue.self,
+        Events.CreateEventRequest.self,
+        Events.UpdateEventRequest.self,
+        Events.GetEventRequest.self,
+        Events.ListEventsRequest.self,
+        Events.EventStatusChange.self,
+        Events.Event.self,
+        Events.EventPage.self,
+        Events.EventCreated.self,
+        Events.EventUpdated.self,
+    ]
 }
 
 // MARK: - Error codes

@@ -16,9 +16,9 @@ if ((${#missing[@]})); then
 fi
 
 python=${PYTHON:-python3}
-if ! "$python" -c 'import jsonschema' 2>/dev/null; then
+if ! "$python" -c "import jsonschema, rfc3339_validator" 2>/dev/null; then
     echo "installing Python's jsonschema"
-    "$python" -m pip install --quiet jsonschema || {
+    "$python" -m pip install --quiet jsonschema rfc3339-validator || {
         sudo=""
         [[ $(id -u) -ne 0 ]] && sudo="sudo"
         $sudo apt-get install -y -qq python3-jsonschema >/dev/null

@@ -42,69 +42,49 @@ extension JSONValue {
     }
 }
 
-/// A recursive-descent parser over contiguous UTF-8 bytes.
+/// A parser over contiguous UTF-8 bytes.
 struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
-    static let maximumDepth = 100_000
+    static let maximumDepth = 512
 
     private let input: UnsafeBufferPointer<UInt8>
     private var position = 0
-    private var depth = 0
 
     /// Parses a whole document: one value with optional surrounding whitespace.
     static func parse(_ input: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
         var parser = JSONParser(input: input)
-        do throws(JSONParseError) {
+        return Result { () throws(JSONParseError) in
             let value = try parser.parseValue()
             parser.skipWhitespace()
-            if parser.position < input.count {
+            guard parser.position == input.count else {
                 throw parser.error("unexpected data after the JSON value", at: parser.position)
             }
-            return .success(value)
-        } catch {
-            return .failure(error)
+            return value
         }
     }
 
     // MARK: Values
 
+    private var depth = 0
+
     private mutating func parseValue() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
-        guard position < input.count else { throw error("unexpected end of input", at: position) }
-        switch input[position] {
-        case UInt8(ascii: "\""): return .string(try parseString())
+        switch peek {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try parseLiteral("null"); return .null
-        case let byte: throw error("unexpected \(Self.describe(byte))", at: position)
+        default: return try parseScalar()
         }
     }
 
-    @inline(never)
-    private mutating func parseLiteral(_ literal: StaticString) throws(JSONParseError) {
-        let start = position
-        let count = literal.utf8CodeUnitCount
-        guard input.count - start >= count,
-            input[start..<start + count].elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: count))
-        else { throw error("invalid literal, expected '\(literal)'", at: start) }
-        position += count
-    }
-
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        try enterContainer()
+        depth += 1
+        try enterContainer(depth: depth)
         skipWhitespace()
         var members: [JSONObject.Member] = []
         if !skip(UInt8(ascii: "}")) {
             members.reserveCapacity(4)
             repeat {
-                skipWhitespace()
-                guard peek == UInt8(ascii: "\"") else { throw unexpected("expected a string key") }
-                let key = try parseString()
-                skipWhitespace()
-                guard skip(UInt8(ascii: ":")) else { throw unexpected("expected ':'") }
+                let key = try parseKey()
                 members.append(JSONObject.Member(key: key, value: try parseValue()))
                 skipWhitespace()
             } while skip(UInt8(ascii: ","))
@@ -115,7 +95,8 @@ struct JSONParser {
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
-        try enterContainer()
+        depth += 1
+        try enterContainer(depth: depth)
         skipWhitespace()
         var elements: [JSONValue] = []
         if !skip(UInt8(ascii: "]")) {
@@ -130,18 +111,50 @@ struct JSONParser {
         return .array(elements)
     }
 
-    /// Steps over the opening bracket, enforcing the depth limit.
-    private mutating func enterContainer() throws(JSONParseError) {
-        depth += 1
-        if depth > Self.maximumDepth {
-            throw error("nesting deeper than \(Self.maximumDepth) levels", at: position)
+    /// Parses a string, number or literal.
+    private mutating func parseScalar() throws(JSONParseError) -> JSONValue {
+        guard position < input.count else { throw error("unexpected end of input", at: position) }
+        switch input[position] {
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try parseLiteral("null"); return .null
+        case let byte:
+            let shown = (0x21..<0x7F).contains(byte)
+                ? "character '\(Character(Unicode.Scalar(byte)))'"
+                : "byte 0x\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16, uppercase: true))"
+            throw error("unexpected \(shown)", at: position)
         }
+    }
+
+    /// Parses an object key and the colon after it.
+    private mutating func parseKey() throws(JSONParseError) -> String {
+        skipWhitespace()
+        guard peek == UInt8(ascii: "\"") else { throw unexpected("expected a string key") }
+        let key = try parseString()
+        skipWhitespace()
+        guard skip(UInt8(ascii: ":")) else { throw unexpected("expected ':'") }
+        return key
+    }
+
+    private mutating func parseLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let start = position
+        let count = literal.utf8CodeUnitCount
+        guard input.count - start >= count,
+            input[start..<start + count].elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: count))
+        else { throw error("invalid literal, expected '\(literal)'", at: start) }
+        position += count
+    }
+
+    /// Steps over an opening bracket, enforcing the depth limit.
+    private mutating func enterContainer(depth: Int) throws(JSONParseError) {
+        guard depth <= Self.maximumDepth else { throw error("nesting deeper than 512 levels", at: position) }
         position += 1
     }
 
     // MARK: Numbers
 
-    @inline(never)
     private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
         let start = position
         let negative = skip(UInt8(ascii: "-"))
@@ -207,7 +220,6 @@ struct JSONParser {
     // MARK: Strings
 
     /// Parses a string starting at its opening quote.
-    @inline(never)  // keeps the recursive frames of arrays and objects small
     private mutating func parseString() throws(JSONParseError) -> String {
         let start = position + 1
         var index = skipPlainASCII(from: start)
@@ -273,17 +285,15 @@ struct JSONParser {
     /// Decodes the escape sequence at `index` (a backslash), returning the index after it.
     private func decodeEscape(at index: Int, into bytes: inout [UInt8]) throws(JSONParseError) -> Int {
         guard index + 1 < input.count else { throw error("unterminated string", at: input.count) }
-        let replacement: UInt8
-        switch input[index + 1] {
-        case UInt8(ascii: "\""): replacement = UInt8(ascii: "\"")
-        case UInt8(ascii: "\\"): replacement = UInt8(ascii: "\\")
-        case UInt8(ascii: "/"): replacement = UInt8(ascii: "/")
-        case UInt8(ascii: "b"): replacement = 0x08
-        case UInt8(ascii: "f"): replacement = 0x0C
-        case UInt8(ascii: "n"): replacement = 0x0A
-        case UInt8(ascii: "r"): replacement = 0x0D
-        case UInt8(ascii: "t"): replacement = 0x09
-        case UInt8(ascii: "u"): return try decodeUnicodeEscape(at: index, into: &bytes)
+        let escaped = input[index + 1]
+        if escaped == UInt8(ascii: "u") { return try decodeUnicodeEscape(at: index, into: &bytes) }
+        let replacement: UInt8 = switch escaped {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escaped
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
         default: throw error("invalid escape sequence", at: index)
         }
         bytes.append(replacement)
@@ -370,24 +380,13 @@ struct JSONParser {
         error(position < input.count ? message : "unexpected end of input", at: position)
     }
 
-    /// An error at `offset`, with its line and column.
+    /// An error at `offset`, with its line and column (counting scalars, that is non-continuation bytes).
     @inline(never)
     private func error(_ message: String, at offset: Int) -> JSONParseError {
-        var line = 1, column = 1
-        for byte in UnsafeBufferPointer(rebasing: input[..<offset]) {
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
+        let before = UnsafeBufferPointer(rebasing: input[..<offset])
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let line = 1 + before.count { $0 == UInt8(ascii: "\n") }
+        let column = 1 + before[lineStart...].count { $0 & 0xC0 != 0x80 }
         return JSONParseError(offset: offset, line: line, column: column, message: message)
-    }
-
-    private static func describe(_ byte: UInt8) -> String {
-        (0x21..<0x7F).contains(byte)
-            ? "character '\(Character(Unicode.Scalar(byte)))'"
-            : "byte 0x\(byte < 0x10 ? "0" : "")\(String(byte, radix: 16, uppercase: true))"
     }
 }

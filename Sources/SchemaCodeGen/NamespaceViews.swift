@@ -25,6 +25,8 @@ struct NamespaceViews {
             header: header, access: access, name: swiftNamespace, schemaName: namespace.name,
             namespaceDoc: SwiftNames.docComment(namespace.description, remark: namespace.relativeFile, indent: ""),
             version: namespace.version,
+            messageTypes: namespace.messages.map { SwiftTypes.qualified($0.name) },
+            hasMessages: !namespace.messages.isEmpty,
             errors: namespace.errors.map { error in
                 ErrorView(
                     caseName: SwiftNames.lowerCamel(error.name), code: SwiftNames.stringLiteral(error.name),

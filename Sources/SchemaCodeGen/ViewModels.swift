@@ -10,6 +10,8 @@ struct NamespaceView {
     let schemaName: String
     let namespaceDoc: String?
     let version: Int
+    let messageTypes: [String]
+    let hasMessages: Bool
     let errors: [ErrorView]
     let hasErrors: Bool
 }
