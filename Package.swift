@@ -51,7 +51,10 @@ let package = Package(
             dependencies: ["SchemaCompiler", "SchemaSyntax"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SchemaCodeGenTests", dependencies: ["SchemaCompiler", "SchemaCodeGen"]),
+        .testTarget(
+            name: "SchemaCodeGenTests",
+            dependencies: ["SchemaCompiler", "SchemaCodeGen", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .testTarget(
             name: "ValidationTests",
             dependencies: ["SchemaCompiler", "SchemaValidation", "SchemaExport", "GeneratedSchemas", "MessagingRuntime"]

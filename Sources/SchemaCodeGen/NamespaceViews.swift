@@ -102,11 +102,11 @@ struct NamespaceViews {
         let decodeLine: String
         if let value = field.defaultValue, !field.nullable {
             let fallback = SwiftTypes.expression(value, type: field.type, schema: schema)
-            decodeLine = "self.\(bare) = try container.decodeIfPresent(\(type).self, forKey: .\(swiftName)) ?? \(fallback)"
+            decodeLine = "self.\(swiftName) = try container.decodeIfPresent(\(type).self, forKey: .\(swiftName)) ?? \(fallback)"
         } else if optional {
-            decodeLine = "self.\(bare) = try container.decodeIfPresent(\(type).self, forKey: .\(swiftName))"
+            decodeLine = "self.\(swiftName) = try container.decodeIfPresent(\(type).self, forKey: .\(swiftName))"
         } else {
-            decodeLine = "self.\(bare) = try container.decode(\(type).self, forKey: .\(swiftName))"
+            decodeLine = "self.\(swiftName) = try container.decode(\(type).self, forKey: .\(swiftName))"
         }
         // A nullable field is written as null; an optional one is left out when nil.
         let encodeLine = field.nullable || !optional

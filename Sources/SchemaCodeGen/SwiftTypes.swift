@@ -58,8 +58,8 @@ enum SwiftTypes {
         default:
             // Messages and JSON values: decode the literal's JSON with the generated validator.
             let json = SwiftNames.stringLiteral(jsonText(literal))
-            if case .json = type { return "try! \(runtime).JSONValue(parsing: \(json))" }
-            return "try! \(swiftType(type))(validatingJSON: Array(\(json).utf8))"
+            if case .json = type { return "(try! \(runtime).JSONValue(parsing: \(json)))" }
+            return "(try! \(swiftType(type))(validatingJSON: Array(\(json).utf8)))"
         }
     }
 

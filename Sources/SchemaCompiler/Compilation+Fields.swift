@@ -9,6 +9,8 @@ extension Compilation {
         "minLength", "maxLength", "pattern", "format", "enum", "min", "max", "exclusiveMin", "exclusiveMax",
         "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
     ]
+    /// Names that cannot be Swift properties even back-ticked (`self.self`, `x.Type`).
+    static let reservedFieldNames: Set<String> = ["self", "Self", "Type", "Protocol", "init", "deinit", "subscript", "super"]
     static let builtinTypes = ["string", "int", "double", "bool", "uuid", "datetime", "date", "json"]
 
     mutating func lowerField(_ pair: YAMLPair, of message: QualifiedName) -> Field? {
@@ -16,6 +18,10 @@ extension Compilation {
         let name = pair.name
         guard isFieldName(name) else {
             error("invalid-name", "field name '\(name)' must be letters, digits and '_', not starting with a digit", at: pair.key)
+            return nil
+        }
+        if Self.reservedFieldNames.contains(name) {
+            error("reserved-name", "'\(name)' cannot name a field: Swift reserves it", at: pair.key)
             return nil
         }
         // A bare type: `email: string`.
