@@ -117,7 +117,7 @@ struct NamespaceViews {
         if field.secret { description = (description.map { $0 + "\n\n" } ?? "") + "- Note: Secret: never logged or echoed." }
         return FieldView(
             swiftName: swiftName, bareName: bare, jsonName: SwiftNames.stringLiteral(field.name),
-            propertyType: SwiftTypes.propertyType(field),
+            propertyType: SwiftTypes.propertyType(field), wrapper: isRecursive(field, in: message) ? "@\(RuntimeSymbols.indirect) " : "",
             fieldDoc: SwiftNames.docComment(description, remark: nil, indent: "        "),
             initDefault: initDefault, codingKeyValue: "",
             decodeLine: decodeLine, encodeLine: encodeLine, validateBlock: emitter.fieldBlock(field),
@@ -134,6 +134,7 @@ struct NamespaceViews {
             typeDoc: SwiftNames.docComment(message.description, remark: pointer("messages/\(name)"), indent: "    "),
             messageType: SwiftNames.stringLiteral(message.name.description), discriminator: discriminator,
             discriminatorLiteral: SwiftNames.stringLiteral(discriminator),
+            indirect: variants.contains { schema.reaches($0.message, message.name, requiredOnly: false) } ? "indirect " : "",
             tagList: variants.map { SwiftNames.stringLiteral($0.tag) }.joined(separator: ", "),
             variants: variants.map {
                 UnionView.Variant(
@@ -142,5 +143,13 @@ struct NamespaceViews {
                 )
             }
         )
+    }
+}
+
+extension NamespaceViews {
+    /// A field that holds, directly, a message that can contain the field's own message again.
+    func isRecursive(_ field: Field, in message: MessageType) -> Bool {
+        guard case .message(let target) = field.type else { return false }
+        return schema.reaches(target, message.name, requiredOnly: false)
     }
 }

@@ -18,4 +18,5 @@ enum RuntimeSymbols {
     static let serviceError = "\(module).ServiceError"
     static let schemaErrorCode = "\(module).SchemaErrorCode"
     static let subjectToken = "\(module).SubjectToken"
+    static let indirect = "\(module).Indirect"
 }

@@ -74,6 +74,8 @@ struct FieldView {
     let bareName: String
     let jsonName: String
     let propertyType: String
+    /// `@MessagingRuntime.Indirect ` when the field leads back to its own message.
+    let wrapper: String
     let fieldDoc: String?
     let initDefault: String
     let codingKeyValue: String
@@ -100,6 +102,8 @@ struct UnionView {
     let messageType: String
     let discriminator: String
     let discriminatorLiteral: String
+    /// `indirect ` when a variant leads back to the union.
+    let indirect: String
     let tagList: String
     let variants: [Variant]
 }

@@ -4,34 +4,17 @@ import SchemaSyntax
 
 /// Checks that need the whole lowered schema.
 extension Compilation {
-    /// A message that contains itself without an array or map on the way can be neither written
-    /// as JSON (with required fields) nor stored in a Swift struct.
+    /// A message that must contain another value of itself (through required, non-null fields)
+    /// has no finite JSON value. Recursion through optional or nullable fields, unions, arrays and
+    /// maps is fine: the generator stores such fields indirectly.
     mutating func checkCycles(_ schema: Schema) {
-        func directEdges(_ message: MessageType) -> [(QualifiedName, String)] {
-            switch message.shape {
-            case .record(let fields, _):
-                return fields.compactMap { field in
-                    if case .message(let target) = field.type { return (target, field.name) }
-                    return nil
-                }
-            case .union(_, let variants):
-                return variants.map { ($0.message, $0.tag) }
-            }
-        }
         for namespace in schema.namespaces {
             for message in namespace.messages {
-                for (start, via) in directEdges(message) {
-                    var stack = [start], seen: Set<QualifiedName> = []
-                    var cyclic = false
-                    while let next = stack.popLast(), !cyclic {
-                        if next == message.name { cyclic = true; break }
-                        guard seen.insert(next).inserted, let target = schema.message(next) else { continue }
-                        stack += directEdges(target).map(\.0)
-                    }
-                    guard cyclic else { continue }
+                for (target, via) in schema.directReferences(of: message, requiredOnly: true)
+                where schema.reaches(target, message.name, requiredOnly: true) {
                     diagnostics.error(
                         "recursive-type",
-                        "'\(message.name.name)' contains itself through '\(via)'; put the recursion inside an array or a map",
+                        "'\(message.name.name)' always contains another '\(message.name.name)' through the required field '\(via)', so no value can be written; make a field on the way optional or nullable, or use an array",
                         at: location(of: message.name, field: via)
                     )
                     break
@@ -50,8 +33,9 @@ extension Compilation {
                     tags.insert(variant.tag)
                     guard let target = schema.message(variant.message) else { continue }
                     if case .union = target.shape {
+                        let value = messageValues[message.name]?["oneOf"]?[variant.tag]
                         diagnostics.error("invalid-union-variant", "variant '\(variant.tag)' of '\(message.name.name)' is itself a union; variants are record messages",
-                                          at: location(of: message.name, field: nil))
+                                          at: value?.range ?? location(of: message.name, field: nil))
                     } else if target.fields.contains(where: { $0.name == discriminator }) {
                         diagnostics.error("invalid-union-variant", "'\(variant.message.name)' declares the discriminator field '\(discriminator)' of union '\(message.name.name)'",
                                           at: location(of: variant.message, field: discriminator))

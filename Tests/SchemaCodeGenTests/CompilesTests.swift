@@ -32,6 +32,16 @@ import Testing
                 fields:
                   name: { type: string, pattern: "^[a-z\\\\d]+$" }
                   children: { type: "Inner[]", optional: true }
+              Comment:
+                fields:
+                  text: string
+                  parent: { type: Comment, optional: true }
+                  replies: { type: "Comment[]", optional: true }
+              Expr:
+                discriminator: op
+                oneOf: { lit: Lit, neg: Negate }
+              Lit: { fields: { value: double } }
+              Negate: { fields: { operand: Expr } }
               Shape:
                 discriminator: type
                 oneOf: { inner: Inner, keywords: Keywords }
