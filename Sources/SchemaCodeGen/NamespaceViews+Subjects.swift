@@ -16,13 +16,13 @@ extension NamespaceViews {
         if subject.subject.fields.isEmpty {
             subjectClosure = "{ _ in \(literal(subject.subject.description)) }"
         } else {
-            let body = subject.subject.tokens.map { token -> String in
+            let pieces = subject.subject.tokens.map { token -> (String, isField: Bool) in
                 switch token {
-                case .literal(let text): escapeInterpolated(text)
-                case .field(let name): "\\(\(tokenCall(name)))"
+                case .literal(let text): (text, false)
+                case .field(let name): (name, true)
                 }
-            }.joined(separator: ".")
-            subjectClosure = "{ \"\(body)\" }"
+            }
+            subjectClosure = interpolationClosure(pieces, separator: ".")
         }
         var view = SubjectView(
             access: access, swiftName: SwiftNames.identifier(subject.name),
@@ -48,24 +48,25 @@ extension NamespaceViews {
             if let lock = request.lock {
                 view.hasLock = true
                 view.lockPattern = literal(lock.description)
-                view.lockClosure = "{ \"" + lock.parts.map { part -> String in
+                view.lockClosure = interpolationClosure(lock.parts.map { part -> (String, isField: Bool) in
                     switch part {
-                    case .literal(let text): escapeInterpolated(text)
-                    case .field(let name): "\\(\(tokenCall(name)))"
+                    case .literal(let text): (text, false)
+                    case .field(let name): (name, true)
                     }
-                }.joined() + "\" }"
+                }, separator: "")
             }
         }
         return view
     }
 
-    private func tokenCall(_ field: String) -> String {
-        "\(RuntimeSymbols.subjectToken).encode($0.\(SwiftNames.identifier(field)))"
-    }
-
-    /// Text inside a string literal that also holds interpolations.
-    private func escapeInterpolated(_ text: String) -> String {
-        String(SwiftNames.stringLiteral(text).dropFirst().dropLast())
+    /// `{ "literal.\(SubjectToken.encode($0.field))" }`: each field of the request as an escaped token.
+    private func interpolationClosure(_ pieces: [(String, isField: Bool)], separator: String) -> String {
+        let body = pieces.map { text, isField in
+            isField
+                ? "\\(\(RuntimeSymbols.subjectToken).encode($0.\(SwiftNames.identifier(text))))"
+                : String(SwiftNames.stringLiteral(text).dropFirst().dropLast())
+        }.joined(separator: separator)
+        return "{ \"\(body)\" }"
     }
 
     private func httpExpression(_ http: HTTPRoute) -> String {
