@@ -9,14 +9,6 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     /// What is wrong, e.g. `expected ',' or '}'`.
     public let message: String
 
-    /// Creates an error at a given position.
-    public init(offset: Int, line: Int, column: Int, message: String) {
-        self.offset = offset
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
     /// `invalid JSON at line 1, column 12: expected ',' or '}'`.
     public var description: String {
         "invalid JSON at line \(line), column \(column): \(message)"
@@ -65,50 +57,73 @@ struct JSONParser {
 
     // MARK: Values
 
-    private var depth = 0
-
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        skipWhitespace()
-        switch peek {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
-        default: return try parseScalar()
-        }
-    }
-
-    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        depth += 1
-        try enterContainer(depth: depth)
-        skipWhitespace()
-        var members: [JSONObject.Member] = []
-        if !skip(UInt8(ascii: "}")) {
-            members.reserveCapacity(4)
-            repeat {
-                let key = try parseKey()
-                members.append(JSONObject.Member(key: key, value: try parseValue()))
-                skipWhitespace()
-            } while skip(UInt8(ascii: ","))
-            guard skip(UInt8(ascii: "}")) else { throw unexpected("expected ',' or '}'") }
-        }
-        depth -= 1
-        return .object(JSONObject(members))
-    }
-
-    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
-        depth += 1
-        try enterContainer(depth: depth)
-        skipWhitespace()
+    /// An array or object whose elements are being read.
+    private struct OpenContainer {
+        var isObject = false
         var elements: [JSONValue] = []
-        if !skip(UInt8(ascii: "]")) {
-            elements.reserveCapacity(4)
-            repeat {
-                elements.append(try parseValue())
+        var members: [JSONObject.Member] = []
+        /// The key of the member whose value is being read.
+        var key = ""
+    }
+
+    /// Parses one value. Open arrays and objects are kept on a heap stack rather than by
+    /// recursion, so that no input can exhaust the call stack; the innermost one is kept
+    /// apart, so that flat documents need no stack at all.
+    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        var depth = 0  // the number of open containers
+        var current = OpenContainer()  // the innermost open container, if depth > 0
+        var enclosing: [OpenContainer] = []  // the open containers around `current`
+        parsing: while true {
+            var value: JSONValue
+            skipWhitespace()
+            switch peek {
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                let isObject = input[position] == UInt8(ascii: "{")
+                guard depth < Self.maximumDepth else {
+                    throw error("nesting deeper than \(Self.maximumDepth) levels", at: position)
+                }
+                position += 1
                 skipWhitespace()
-            } while skip(UInt8(ascii: ","))
-            guard skip(UInt8(ascii: "]")) else { throw unexpected("expected ',' or ']'") }
+                if skip(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    value = isObject ? .object(JSONObject()) : .array([])
+                } else {
+                    if depth > 0 { enclosing.append(current) }
+                    depth += 1
+                    current = OpenContainer(isObject: isObject)
+                    if isObject {
+                        current.members.reserveCapacity(4)  // room for a typical object in one allocation
+                        current.key = try parseKey()
+                    } else {
+                        current.elements.reserveCapacity(4)
+                    }
+                    continue parsing
+                }
+            default:
+                value = try parseScalar()
+            }
+            // Add the value to the innermost container, closing each container that ends here.
+            while depth > 0 {
+                skipWhitespace()
+                if current.isObject {
+                    current.members.append(JSONObject.Member(key: current.key, value: consume value))
+                    if skip(UInt8(ascii: ",")) {
+                        current.key = try parseKey()
+                        continue parsing
+                    }
+                    guard skip(UInt8(ascii: "}")) else { throw unexpected("expected ',' or '}'") }
+                } else {
+                    current.elements.append(consume value)
+                    if skip(UInt8(ascii: ",")) { continue parsing }
+                    guard skip(UInt8(ascii: "]")) else { throw unexpected("expected ',' or ']'") }
+                }
+                // Close it: the enclosing container becomes the current one.
+                var closed = enclosing.popLast() ?? OpenContainer()
+                swap(&closed, &current)
+                depth -= 1
+                value = closed.isObject ? .object(JSONObject(closed.members)) : .array(closed.elements)
+            }
+            return value
         }
-        depth -= 1
-        return .array(elements)
     }
 
     /// Parses a string, number or literal.
@@ -145,12 +160,6 @@ struct JSONParser {
             input[start..<start + count].elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: count))
         else { throw error("invalid literal, expected '\(literal)'", at: start) }
         position += count
-    }
-
-    /// Steps over an opening bracket, enforcing the depth limit.
-    private mutating func enterContainer(depth: Int) throws(JSONParseError) {
-        guard depth <= Self.maximumDepth else { throw error("nesting deeper than 512 levels", at: position) }
-        position += 1
     }
 
     // MARK: Numbers
@@ -270,11 +279,8 @@ struct JSONParser {
                 index = try decodeEscape(at: index, into: &bytes)
             } else if byte < 0x20 {
                 throw error("unescaped control character in string", at: index)
-            } else if byte < 0x80 {
-                bytes.append(byte)
-                index += 1
             } else {
-                let end = try endOfUTF8Sequence(at: index)
+                let end = byte < 0x80 ? index + 1 : try endOfUTF8Sequence(at: index)
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
                 index = end
             }
@@ -344,9 +350,8 @@ struct JSONParser {
         case 0xF1...0xF3: length = 4
         default: throw error("invalid UTF-8", at: index)
         }
-        guard index + length <= input.count, (low...high).contains(input[index + 1]) else {
-            throw error("invalid UTF-8", at: index)
-        }
+        guard index + length <= input.count, (low...high).contains(input[index + 1])
+        else { throw error("invalid UTF-8", at: index) }
         for offset in 2..<length where input[index + offset] & 0xC0 != 0x80 {
             throw error("invalid UTF-8", at: index)
         }

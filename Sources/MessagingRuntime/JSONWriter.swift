@@ -37,30 +37,36 @@ struct JSONWriter {
         case .int(let number): writeInteger(number)
         case .double(let number): writeDouble(number)
         case .string(let text): writeString(text)
-        case .array(let elements):
-            guard !elements.isEmpty else { return append("[]") }
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                newline(indent: indent + 1)
-                write(element, indent: indent + 1)
-            }
-            newline(indent: indent)
-            bytes.append(UInt8(ascii: "]"))
-        case .object(let object):
-            guard !object.members.isEmpty else { return append("{}") }
-            bytes.append(UInt8(ascii: "{"))
-            for (index, member) in object.members.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                newline(indent: indent + 1)
-                writeString(member.key)
-                bytes.append(UInt8(ascii: ":"))
-                if pretty { bytes.append(UInt8(ascii: " ")) }
-                write(member.value, indent: indent + 1)
-            }
-            newline(indent: indent)
-            bytes.append(UInt8(ascii: "}"))
+        case .array(let elements): writeArray(elements, indent: indent)
+        case .object(let object): writeObject(object, indent: indent)
         }
+    }
+
+    private mutating func writeArray(_ elements: [JSONValue], indent: Int) {
+        guard !elements.isEmpty else { return append("[]") }
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            newline(indent: indent + 1)
+            write(element, indent: indent + 1)
+        }
+        newline(indent: indent)
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func writeObject(_ object: JSONObject, indent: Int) {
+        guard !object.members.isEmpty else { return append("{}") }
+        bytes.append(UInt8(ascii: "{"))
+        for (index, member) in object.members.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            newline(indent: indent + 1)
+            writeString(member.key)
+            bytes.append(UInt8(ascii: ":"))
+            if pretty { bytes.append(UInt8(ascii: " ")) }
+            write(member.value, indent: indent + 1)
+        }
+        newline(indent: indent)
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// In pretty mode, starts a new line indented by `indent` levels.

@@ -62,9 +62,10 @@ public enum StringFormat: String, Sendable, CaseIterable, Codable {
 
     private static func isUUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 36 else { return false }
+        let hexDigits = ASCIISet.hexDigits
         for (index, byte) in bytes.enumerated() {
             let valid = index == 8 || index == 13 || index == 18 || index == 23
-                ? byte == UInt8(ascii: "-") : ASCIISet.hexDigits.contains(byte)
+                ? byte == UInt8(ascii: "-") : hexDigits.contains(byte)
             if !valid { return false }
         }
         return true
@@ -75,16 +76,16 @@ public enum StringFormat: String, Sendable, CaseIterable, Codable {
             ASCIISet.letters.contains(bytes[0]),
             bytes[1..<colon].allSatisfy(ASCIISet.schemeCharacters.contains)
         else { return false }
+        let allowed = ASCIISet.uriCharacters, hexDigits = ASCIISet.hexDigits
         var index = colon + 1
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.count, ASCIISet.hexDigits.contains(bytes[index + 1]),
-                    ASCIISet.hexDigits.contains(bytes[index + 2])
+                guard index + 2 < bytes.count, hexDigits.contains(bytes[index + 1]), hexDigits.contains(bytes[index + 2])
                 else { return false }
                 index += 3
             } else {
-                guard ASCIISet.uriCharacters.contains(byte) else { return false }
+                guard allowed.contains(byte) else { return false }
                 index += 1
             }
         }
@@ -105,7 +106,7 @@ public enum StringFormat: String, Sendable, CaseIterable, Codable {
     }
 
     /// Four decimal octets 0...255 of 1 to 3 digits, without leading zeros.
-    static func isIPv4(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    private static func isIPv4(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         var octets = 0
         var index = bytes.startIndex
         while true {
