@@ -133,10 +133,10 @@ public struct JSONSchemaExporter: Sendable {
             addFormat(.uuid, pattern: nil, to: &m)
         case .datetime:
             add("type", "string")
-            add("format", "date-time")
+            addFormat(.dateTime, pattern: nil, to: &m)
         case .date:
             add("type", "string")
-            add("format", "date")
+            addFormat(.date, pattern: nil, to: &m)
         case .json: break
         case .enumeration(let name), .message(let name):
             add("$ref", .string(Self.reference(name)))
@@ -172,12 +172,16 @@ public struct JSONSchemaExporter: Sendable {
         }
     }
 
-    /// Patterns that check exactly what `MessagingRuntime.StringFormat` checks.
+    /// Patterns that check what `MessagingRuntime.StringFormat` checks (for dates, the shape; the
+    /// format checks the calendar). They end with
+    /// `(?![\s\S])` rather than `$`, which Python's `re` also matches before a final newline.
     static let formatPatterns: [Constraints.Format: String] = [
-        .email: #"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"#,
-        .uuid: #"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"#,
-        .uri: #"^[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$"#,
-        .hostname: #"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*$"#,
-        .ipv4: #"^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])$"#,
+        .email: #"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}(?![\s\S])"#,
+        .uuid: #"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\s\S])"#,
+        .uri: #"^[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+(?![\s\S])"#,
+        .hostname: #"^(?=.{1,253}(?![\s\S]))[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*(?![\s\S])"#,
+        .dateTime: #"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+\-][0-9]{2}:[0-9]{2})(?![\s\S])"#,
+        .date: #"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"#,
+        .ipv4: #"^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?![\s\S])"#,
     ]
 }
