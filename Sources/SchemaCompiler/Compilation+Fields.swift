@@ -17,7 +17,7 @@ extension Compilation {
         let namespace = message.namespace
         let name = pair.name
         guard isFieldName(name) else {
-            error("invalid-name", "field name '\(name)' must be letters, digits and '_', not starting with a digit", at: pair.key)
+            error("invalid-name", "field name '\(name)' must be ASCII letters, digits and '_', not starting with a digit", at: pair.key)
             return nil
         }
         if Self.reservedFieldNames.contains(name) {
@@ -57,16 +57,42 @@ extension Compilation {
         return field
     }
 
+    /// How deeply arrays and maps may nest in a type (`int[][]` is 2).
+    static let maximumTypeDepth = 16
+
     /// Parses and resolves a type as written: `string`, `Role`, `auth.UserProfile`, `int[]`, `map<string>`.
     mutating func resolveType(_ text: String, in namespace: String, at node: YAMLNode) -> FieldType? {
-        let trimmed = text.trimmingSpaces
-        if trimmed.hasSuffix("[]") {
-            return resolveType(String(trimmed.dropLast(2)), in: namespace, at: node).map(FieldType.array)
+        // Unwrap `[]` and `map<…>` in a loop, innermost last.
+        var trimmed = text.trimmingSpaces
+        var wrappers: [Bool] = []  // true for an array, false for a map, outermost first
+        while true {
+            if trimmed.hasSuffix("[]") {
+                wrappers.append(true)
+                trimmed = String(trimmed.dropLast(2)).trimmingSpaces
+            } else if trimmed.hasPrefix("map<"), trimmed.hasSuffix(">") {
+                wrappers.append(false)
+                trimmed = String(trimmed.dropFirst(4).dropLast()).trimmingSpaces
+            } else {
+                break
+            }
+            if wrappers.count > Self.maximumTypeDepth {
+                error("invalid-value", "a type nests arrays and maps more than \(Self.maximumTypeDepth) levels deep", at: node)
+                return nil
+            }
         }
-        if trimmed.hasPrefix("map<"), trimmed.hasSuffix(">") {
-            return resolveType(String(trimmed.dropFirst(4).dropLast()), in: namespace, at: node).map(FieldType.map)
-        }
+        guard var type = resolveNamedType(trimmed, in: namespace, at: node) else { return nil }
+        for isArray in wrappers.reversed() { type = isArray ? .array(type) : .map(type) }
+        return type
+    }
+
+    /// Resolves the name inside `[]` and `map<…>`; diagnostics point at the name within the node.
+    private mutating func resolveNamedType(_ trimmed: String, in namespace: String, at node: YAMLNode) -> FieldType? {
+        // The name is the last occurrence of itself: only `[]`, `>` and spaces may follow it.
+        let nameRange = trimmed.isEmpty ? node.range : range(of: trimmed, in: node, last: true)
         switch trimmed {
+        case "":
+            error("invalid-value", "a type name is missing; write a type such as string, int or a message name", at: node)
+            return nil
         case "string": return .string
         case "int": return .int
         case "double": return .double
@@ -81,7 +107,11 @@ extension Compilation {
         if let qualified = QualifiedName(parsing: trimmed) {
             target = qualified
             guard symbols[qualified.namespace] != nil else {
-                error("unknown-namespace", "unknown namespace '\(qualified.namespace)' in type '\(trimmed)'\(Suggestions.didYouMean(qualified.namespace, in: symbols.keys))", at: node)
+                var at = nameRange
+                if at.start.line == at.end.line, at.end.column - at.start.column == trimmed.unicodeScalars.count {
+                    at.end.column = at.start.column + qualified.namespace.unicodeScalars.count
+                }
+                diagnostics.error("unknown-namespace", "unknown namespace '\(qualified.namespace)' in type '\(trimmed)'\(Suggestions.didYouMean(qualified.namespace, in: symbols.keys))", at: at)
                 return nil
             }
         }
@@ -89,15 +119,23 @@ extension Compilation {
             if table.messages[target.name] != nil { return .message(target) }
             if table.enums[target.name] != nil { return .enumeration(target) }
         }
+        // An unqualified name declared by another namespace: suggest qualifying it.
+        let elsewhere = symbols.keys.sorted().filter { other in
+            other != namespace && (symbols[other]!.messages[trimmed] != nil || symbols[other]!.enums[trimmed] != nil)
+        }
+        if target.namespace == namespace, let other = elsewhere.first {
+            diagnostics.error("unknown-type", "unknown type '\(trimmed)'; did you mean '\(other).\(trimmed)'?", at: nameRange)
+            return nil
+        }
         var candidates = Self.builtinTypes
         if let table = symbols[namespace] { candidates += table.messages.keys.sorted() + table.enums.keys.sorted() }
-        for (other, table) in symbols where other != namespace {
+        for (other, table) in symbols.sorted(by: { $0.key < $1.key }) where other != namespace {
             candidates += (table.messages.keys.sorted() + table.enums.keys.sorted()).map { "\(other).\($0)" }
         }
         if target.namespace != namespace, let table = symbols[target.namespace] {
             candidates = (table.messages.keys.sorted() + table.enums.keys.sorted()).map { "\(target.namespace).\($0)" }
         }
-        error("unknown-type", "unknown type '\(trimmed)'\(Suggestions.didYouMean(trimmed, in: candidates))", at: node)
+        diagnostics.error("unknown-type", "unknown type '\(trimmed)'\(Suggestions.didYouMean(trimmed, in: candidates))", at: nameRange)
         return nil
     }
 
@@ -137,7 +175,9 @@ extension Compilation {
         if let value = fits("format", isString, "strings"), let text = string(value, what: "'format'") {
             if let format = Constraints.Format(rawValue: text) { c.format = format } else {
                 let names = Constraints.Format.allCases.map(\.rawValue)
-                error("unknown-format", "unknown format '\(text)'\(Suggestions.didYouMean(text, in: names)); formats are \(names.joined(separator: ", "))", at: value)
+                let hint = Suggestions.closest(to: text, in: names).map { "did you mean '\($0)'?" }
+                    ?? "formats are \(names.joined(separator: ", "))"
+                error("unknown-format", "unknown format '\(text)'; \(hint)", at: value)
             }
         }
         if let value = fits("enum", isString, "strings") {
@@ -163,9 +203,12 @@ extension Compilation {
         c.minProperties = count("minProperties", isMap, "maps")
         c.maxProperties = count("maxProperties", isMap, "maps")
 
-        func conflict(_ low: String, _ high: String, _ holds: Bool) {
+        /// `strict`: the bounds must differ (an exclusive bound is involved).
+        func conflict(_ low: String, _ high: String, _ holds: Bool, strict: Bool = false) {
             guard !holds, let value = node[high] else { return }
-            error("constraint-conflict", "'\(low)' is greater than '\(high)': no value can satisfy both", at: value)
+            let relation = strict ? "is not less than" : "is greater than"
+            let notes = node[low].map { [Diagnostic.note("'\(low)' is set here", at: $0.range)] } ?? []
+            error("constraint-conflict", "'\(low)' \(relation) '\(high)': no value can satisfy both", at: value, notes: notes)
         }
         if let lo = c.minLength, let hi = c.maxLength { conflict("minLength", "maxLength", lo <= hi) }
         if let lo = c.minItems, let hi = c.maxItems { conflict("minItems", "maxItems", lo <= hi) }
@@ -175,8 +218,8 @@ extension Compilation {
         for (lowKey, low) in lows {
             for (highKey, high) in highs {
                 guard let low, let high else { continue }
-                let ok = lowKey == "min" && highKey == "max" ? low <= high : low < high
-                conflict(lowKey, highKey, ok)
+                let inclusive = lowKey == "min" && highKey == "max"
+                conflict(lowKey, highKey, inclusive ? low <= high : low < high, strict: !inclusive)
             }
         }
         if leaf == .int {

@@ -16,6 +16,7 @@ extension Compilation {
 
     /// Reads a file's YAML and its top-level keys.
     mutating func readFile(_ source: SchemaSource) -> FileSyntax? {
+        sourceLines[source.path] = source.file.lines()
         guard let root = YAMLReader.read(source.file, into: &diagnostics) else { return nil }
         guard let pairs = root.mapping else {
             if root.scalar?.isNull == true || root.scalar?.text.isEmpty == true {
@@ -67,17 +68,17 @@ extension Compilation {
             if let existing = symbols[file.namespace] {
                 error(
                     "duplicate-definition", "namespace '\(file.namespace)' is already declared in \(existing.file)",
-                    at: file.namespaceNode
+                    at: file.namespaceNode, notes: [.note("previous definition is here", at: existing.namespaceRange)]
                 )
                 continue
             }
-            var table = Symbols(file: file.source.path)
+            var table = Symbols(file: file.source.path, namespaceRange: file.namespaceNode.range)
             var typeNames: [String: YAMLNode] = [:]
             for (pairs, isEnum) in [(file.enums, true), (file.messages, false)] {
                 for pair in pairs {
                     let name = pair.name
                     guard isTypeName(name) else {
-                        error("invalid-name", "type name '\(name)' must start with an upper-case letter and hold only letters and digits", at: pair.key)
+                        error("invalid-name", "type name '\(name)' must start with an upper-case ASCII letter and hold only ASCII letters and digits", at: pair.key)
                         continue
                     }
                     if Self.reservedNames.contains(name) {
@@ -102,7 +103,7 @@ extension Compilation {
             }
             for pair in file.errors {
                 guard isTypeName(pair.name) else {
-                    error("invalid-name", "error code '\(pair.name)' must start with an upper-case letter and hold only letters and digits", at: pair.key)
+                    error("invalid-name", "error code '\(pair.name)' must start with an upper-case ASCII letter and hold only ASCII letters and digits", at: pair.key)
                     continue
                 }
                 table.errors[pair.name] = pair.key

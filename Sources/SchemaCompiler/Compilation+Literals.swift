@@ -16,6 +16,8 @@ extension Compilation {
                 let f = fields.firstIndex(where: { $0.name == pending.field })
             else { continue }
             let field = fields[f]
+            var visited: Set<QualifiedName> = []
+            guard isComplete(field.type, in: schema, visited: &visited) else { continue }
             let literal = convert(pending.node, as: field.type, schema: schema)
             var issues: [ValidationIssue] = []
             _ = validator.validateValue(
@@ -34,6 +36,28 @@ extension Compilation {
                     at: pending.node
                 )
             }
+        }
+    }
+
+    /// Whether every enum and message that `type` uses was declared without error, so that a literal
+    /// of the type can be checked without reporting the consequences of that error again.
+    func isComplete(_ type: FieldType, in schema: Schema, visited: inout Set<QualifiedName>) -> Bool {
+        switch type {
+        case .array(let element), .map(let element):
+            return isComplete(element, in: schema, visited: &visited)
+        case .enumeration(let name):
+            return !incomplete.contains(name) && schema.enumType(name) != nil
+        case .message(let name):
+            guard !incomplete.contains(name), let message = schema.message(name) else { return false }
+            guard visited.insert(name).inserted else { return true }
+            switch message.shape {
+            case .record(let fields, _):
+                return fields.allSatisfy { isComplete($0.type, in: schema, visited: &visited) }
+            case .union(_, let variants):
+                return variants.allSatisfy { isComplete(.message($0.message), in: schema, visited: &visited) }
+            }
+        default:
+            return true
         }
     }
 

@@ -10,8 +10,19 @@ extension Compilation {
     /// Lowers one file into its namespace.
     mutating func lower(_ file: FileSyntax) -> Namespace? {
         guard symbols[file.namespace]?.file == file.source.path else { return nil }
-        let enums = file.enums.compactMap { lowerEnum($0, in: file.namespace) }
-        let messages = file.messages.compactMap { lowerMessage($0, in: file.namespace) }
+        // A type whose declaration had an error is incomplete: literals that use it are not checked,
+        // as they would be against the wrong fields.
+        var enums: [EnumType] = [], messages: [MessageType] = []
+        for pair in file.enums {
+            let errors = diagnostics.errorCount
+            if let type = lowerEnum(pair, in: file.namespace) { enums.append(type) }
+            if diagnostics.errorCount > errors { incomplete.insert(QualifiedName(namespace: file.namespace, name: pair.name)) }
+        }
+        for pair in file.messages {
+            let errors = diagnostics.errorCount
+            if let type = lowerMessage(pair, in: file.namespace) { messages.append(type) }
+            if diagnostics.errorCount > errors { incomplete.insert(QualifiedName(namespace: file.namespace, name: pair.name)) }
+        }
         let errors = file.errors.compactMap { lowerError($0) }
         return Namespace(
             name: file.namespace, description: file.description, file: file.source.path,
@@ -66,17 +77,17 @@ extension Compilation {
         let description = pair.value["description"].flatMap { string($0, what: "'description'") }
         let deprecated = pair.value["deprecated"].flatMap { boolean($0, what: "'deprecated'") } ?? false
         if let oneOf = pair.value["oneOf"] {
-            if let fields = pair.value["fields"] {
+            if let fields = key("fields", of: pair.value) {
                 error("invalid-message", "a message has either 'fields' or 'oneOf', not both", at: fields)
             }
-            if let unknown = pair.value["unknownFields"] {
+            if let unknown = key("unknownFields", of: pair.value) {
                 error("invalid-message", "'unknownFields' belongs on the variants of a union", at: unknown)
             }
             guard let shape = lowerUnion(oneOf, discriminator: pair.value["discriminator"], message: pair, in: namespace)
             else { return nil }
             return MessageType(name: name, description: description, deprecated: deprecated, shape: shape)
         }
-        if let discriminator = pair.value["discriminator"] {
+        if let discriminator = key("discriminator", of: pair.value) {
             error("invalid-message", "'discriminator' needs 'oneOf'", at: discriminator)
         }
         var unknownFields = UnknownFields.reject
@@ -137,23 +148,25 @@ extension Compilation {
             return nil
         }
         checkKeys(pairs, allowed: Self.errorKeys, in: "an error")
-        guard let statusNode = pair.value["status"] else {
-            error("missing-key", "error '\(pair.name)' needs 'status'", at: pair.key)
-            return nil
+        let statusNode = pair.value["status"], messageNode = pair.value["message"]
+        let missing = [statusNode == nil ? "'status'" : nil, messageNode == nil ? "'message'" : nil].compactMap { $0 }
+        if !missing.isEmpty {
+            error("missing-key", "error '\(pair.name)' needs \(missing.joined(separator: " and "))", at: pair.key)
         }
-        guard let status = integer(statusNode, what: "'status'") else { return nil }
-        guard (400...599).contains(status) else {
-            error("invalid-value", "an error's status is an HTTP error status (400–599), not \(status)", at: statusNode)
-            return nil
+        var status: Int?
+        if let statusNode, let value = integer(statusNode, what: "'status'") {
+            if (400...599).contains(value) { status = value } else {
+                error("invalid-value", "an error's status is an HTTP error status (400–599), not \(value)", at: statusNode)
+            }
         }
-        guard let messageNode = pair.value["message"] else {
-            error("missing-key", "error '\(pair.name)' needs 'message'", at: pair.key)
-            return nil
-        }
-        guard let message = string(messageNode, what: "'message'") else { return nil }
-        return ErrorCode(
-            name: pair.name, status: status, message: message,
-            description: pair.value["description"].flatMap { string($0, what: "'description'") }
-        )
+        let message = messageNode.flatMap { string($0, what: "'message'") }
+        let description = pair.value["description"].flatMap { string($0, what: "'description'") }
+        guard let status, let message else { return nil }
+        return ErrorCode(name: pair.name, status: status, message: message, description: description)
+    }
+
+    /// The key node of `name` in the mapping `node`: where to point when the key itself is wrong.
+    func key(_ name: String, of node: YAMLNode) -> YAMLNode? {
+        node.mapping?.first { $0.name == name }?.key
     }
 }

@@ -31,6 +31,7 @@ extension Compilation {
 
     func describe(_ node: YAMLNode) -> String {
         guard let scalar = node.scalar else { return node.kindDescription }
+        if !scalar.isPlain { return "the quoted text \"\(scalar.text)\"" }
         return scalar.isNull && scalar.text.isEmpty ? "empty" : "'\(scalar.text)'"
     }
 

@@ -8,10 +8,11 @@ extension Compilation {
     static let httpKeys = ["method", "path", "status", "auth"]
     static let httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
+    /// Lowers one subject, checking every key even when an earlier one is wrong.
     mutating func lowerSubject(_ pair: YAMLPair, in file: FileSyntax) -> Subject? {
         let namespace = file.namespace
         guard isFieldName(pair.name) else {
-            error("invalid-name", "subject name '\(pair.name)' must be letters, digits and '_'", at: pair.key)
+            error("invalid-name", "subject name '\(pair.name)' must be ASCII letters, digits and '_', not starting with a digit", at: pair.key)
             return nil
         }
         guard let pairs = pair.value.mapping else {
@@ -37,15 +38,16 @@ extension Compilation {
                 error("unknown-key", "unknown key '\(entry.name)' in a subject\(Suggestions.didYouMean(entry.name, in: allowed))", at: entry.key)
             }
         }
-        guard let subjectNode = pair.value["subject"] else {
+        let subjectNode = pair.value["subject"]
+        var pattern: SubjectPattern?
+        if let subjectNode {
+            if let text = string(subjectNode, what: "'subject'") { pattern = subjectPattern(text, at: subjectNode) }
+        } else {
             error("missing-key", "subject '\(pair.name)' needs 'subject', the NATS subject", at: pair.key)
-            return nil
         }
-        guard let subjectText = string(subjectNode, what: "'subject'"), let pattern = subjectPattern(subjectText, at: subjectNode)
-        else { return nil }
         let description = pair.value["description"].flatMap { string($0, what: "'description'") }
 
-        func messageRef(_ key: String) -> (QualifiedName, YAMLNode)? {
+        func messageRef(_ key: String) -> QualifiedName? {
             guard let node = pair.value[key] else {
                 error("missing-key", "\(kind) subject '\(pair.name)' needs '\(key)'", at: pair.key)
                 return nil
@@ -55,13 +57,14 @@ extension Compilation {
                 error("not-a-message", "'\(key)' must name a message, not '\(type)'", at: node)
                 return nil
             }
-            return (name, node)
+            return name
         }
 
         if !isRequest {
-            guard let (message, messageNode) = messageRef("message") else { return nil }
-            checkTemplateFields(pattern.fields, of: message, at: subjectNode, what: "subject token")
-            _ = messageNode
+            let message = messageRef("message")
+            if let pattern, let subjectNode {
+                checkTemplateFields(pattern.fields, of: message, at: subjectNode, what: "subject token")
+            }
             var stream: String?
             if let node = pair.value["stream"], let text = string(node, what: "'stream'") {
                 if text.unicodeScalars.allSatisfy({ $0.isASCIILetterOrDigit || $0 == "_" || $0 == "-" }) {
@@ -70,13 +73,15 @@ extension Compilation {
                     error("invalid-stream", "stream name '\(text)' may hold only letters, digits, '-' and '_'", at: node)
                 }
             }
+            guard let pattern, let message else { return nil }
             return Subject(name: pair.name, description: description, subject: pattern,
                            kind: .event(EventSubject(message: message, stream: stream)))
         }
 
         let request = messageRef("request"), reply = messageRef("reply")
-        guard let (requestName, _) = request, let (replyName, _) = reply else { return nil }
-        checkTemplateFields(pattern.fields, of: requestName, at: subjectNode, what: "subject token")
+        if let pattern, let subjectNode {
+            checkTemplateFields(pattern.fields, of: request, at: subjectNode, what: "subject token")
+        }
         var errors: [QualifiedName] = []
         if let node = pair.value["errors"] {
             if let items = node.sequence {
@@ -88,7 +93,7 @@ extension Compilation {
         var timeout = 5_000
         if let node = pair.value["timeout"], let text = string(node, what: "'timeout'") {
             if let milliseconds = Self.parseDuration(text) { timeout = milliseconds } else {
-                error("invalid-duration", "'\(text)' is not a duration; write a positive number with ms, s, m or h, as in 2s or 500ms", at: node)
+                error("invalid-duration", Self.durationProblem(text), at: node)
             }
         }
         var queue = namespace
@@ -100,42 +105,48 @@ extension Compilation {
         var lock: KeyTemplate?
         if let node = pair.value["lock"], let text = string(node, what: "'lock'") {
             if let template = keyTemplate(text, at: node) {
-                checkTemplateFields(template.fields, of: requestName, at: node, what: "lock key")
+                checkTemplateFields(template.fields, of: request, at: node, what: "lock key")
                 lock = template
             }
         }
         let idempotent = pair.value["idempotent"].flatMap { boolean($0, what: "'idempotent'") } ?? true
         var http: HTTPRoute?
-        if let node = pair.value["http"] { http = lowerHTTP(node, request: requestName) }
+        if let entry = pairs.first(where: { $0.name == "http" }) { http = lowerHTTP(entry, request: request) }
+        guard let pattern, let request, let reply else { return nil }
         return Subject(
             name: pair.name, description: description, subject: pattern,
             kind: .request(RequestSubject(
-                request: requestName, reply: replyName, errors: errors, timeoutMilliseconds: timeout, queue: queue,
+                request: request, reply: reply, errors: errors, timeoutMilliseconds: timeout, queue: queue,
                 lock: lock, idempotent: idempotent, http: http
             ))
         )
     }
 
-    mutating func lowerHTTP(_ node: YAMLNode, request: QualifiedName) -> HTTPRoute? {
+    /// The `http:` of a request subject; `request` is nil when the request type is unknown.
+    mutating func lowerHTTP(_ entry: YAMLPair, request: QualifiedName?) -> HTTPRoute? {
+        let node = entry.value
         guard let pairs = node.mapping else {
             error("invalid-http", "'http' must be a mapping with 'method' and 'path'", at: node)
             return nil
         }
         checkKeys(pairs, allowed: Self.httpKeys, in: "'http'")
-        guard let methodNode = node["method"], let pathNode = node["path"] else {
-            error("missing-key", "'http' needs 'method' and 'path'", at: node)
-            return nil
+        let methodNode = node["method"], pathNode = node["path"]
+        let missing = [methodNode == nil ? "'method'" : nil, pathNode == nil ? "'path'" : nil].compactMap { $0 }
+        if !missing.isEmpty {
+            error("missing-key", "'http' needs \(missing.joined(separator: " and "))", at: entry.key)
         }
-        guard let methodText = string(methodNode, what: "'method'"), let pathText = string(pathNode, what: "'path'")
-        else { return nil }
-        let method = methodText.uppercased()
-        guard Self.httpMethods.contains(method) else {
-            error("invalid-value", "HTTP method '\(methodText)' is not one of \(Self.httpMethods.joined(separator: ", "))", at: methodNode)
-            return nil
+        var method: String?
+        if let methodNode, let text = string(methodNode, what: "'method'") {
+            if Self.httpMethods.contains(text.uppercased()) { method = text.uppercased() } else {
+                error("invalid-value", "HTTP method '\(text)' is not one of \(Self.httpMethods.joined(separator: ", "))\(Suggestions.didYouMean(text.uppercased(), in: Self.httpMethods))", at: methodNode)
+            }
         }
-        guard let path = routePath(pathText, at: pathNode) else { return nil }
-        checkTemplateFields(path.fields, of: request, at: pathNode, what: "path parameter", id: "route-param-not-a-field")
-        var status = method == "POST" ? 201 : 200
+        var path: KeyTemplate?
+        if let pathNode, let text = string(pathNode, what: "'path'"), let route = routePath(text, at: pathNode) {
+            checkTemplateFields(route.fields, of: request, at: pathNode, what: "path parameter", id: "route-param-not-a-field")
+            path = route
+        }
+        var status: Int?
         if let statusNode = node["status"], let value = integer(statusNode, what: "'status'") {
             if (200...299).contains(value) { status = value } else {
                 error("invalid-value", "a success status is 200–299, not \(value)", at: statusNode)
@@ -156,7 +167,8 @@ extension Compilation {
                 }
             }
         }
-        return HTTPRoute(method: method, path: path, status: status, auth: auth)
+        guard let method, let path else { return nil }
+        return HTTPRoute(method: method, path: path, status: status ?? (method == "POST" ? 201 : 200), auth: auth)
     }
 
     mutating func resolveError(_ node: YAMLNode, in namespace: String) -> QualifiedName? {
@@ -168,26 +180,35 @@ extension Compilation {
         return nil
     }
 
-    /// Each `{field}` must be a required, non-null scalar field of the message.
+    /// Each `{field}` must be a required, non-null scalar field of the message. Nothing is checked
+    /// when the message is unknown.
     mutating func checkTemplateFields(
-        _ names: [String], of message: QualifiedName, at node: YAMLNode, what: String,
+        _ names: [String], of message: QualifiedName?, at node: YAMLNode, what: String,
         id: DiagnosticID = "template-field"
     ) {
-        guard let fields = lowered[message]?.fields else { return }
+        guard let message, let fields = lowered[message]?.fields else { return }
         for name in names {
+            let at = range(of: "{\(name)}", in: node)
             guard let field = fields.first(where: { $0.name == name }) else {
-                error(id, "\(what) '{\(name)}' names no field of '\(message.name)'\(Suggestions.didYouMean(name, in: fields.map(\.name)))", at: node)
+                // The field may be declared with an error, already reported.
+                if declaredFieldNames(of: message).contains(name) { continue }
+                diagnostics.error(id, "\(what) '{\(name)}' names no field of '\(message.name)'\(Suggestions.didYouMean(name, in: fields.map(\.name)))", at: at)
                 continue
             }
             switch field.type {
             case .string, .int, .uuid, .date, .enumeration: break
             default:
-                error(id, "\(what) '{\(name)}' must be a string, int, uuid, date or enum field, not '\(field.type)'", at: node)
+                diagnostics.error(id, "\(what) '{\(name)}' must be a string, int, uuid, date or enum field, not '\(field.type)'", at: at)
                 continue
             }
             if field.optional || field.nullable {
-                error(id, "\(what) '{\(name)}' must be a required, non-null field", at: node)
+                diagnostics.error(id, "\(what) '{\(name)}' must be a required, non-null field", at: at)
             }
         }
+    }
+
+    /// The field names a message declares in its YAML, lowered or not.
+    func declaredFieldNames(of message: QualifiedName) -> [String] {
+        messageValues[message]?["fields"]?.mapping?.map(\.name) ?? []
     }
 }

@@ -18,13 +18,13 @@ public enum SchemaCompiler {
             guard let file = files.first(where: { $0.source.path == namespace.file }) else { continue }
             namespaces[index].subjects = file.subjects.compactMap { compilation.lowerSubject($0, in: file) }
         }
+        // The whole-schema checks run even after errors, so that every problem is reported at once;
+        // they skip what an earlier error left incomplete.
         var schema = Schema(namespaces: namespaces.sorted { $0.name < $1.name })
-        if !compilation.diagnostics.hasErrors {
-            compilation.checkCycles(schema)
-            compilation.checkUnions(schema)
-            compilation.checkClashes(schema, files: files)
-            compilation.checkLiterals(&schema, files: files)
-        }
+        compilation.checkCycles(schema)
+        compilation.checkUnions(schema)
+        compilation.checkClashes(schema, files: files)
+        compilation.checkLiterals(&schema, files: files)
         let diagnostics = compilation.diagnostics.sorted()
         let failed = diagnostics.contains { $0.severity == .error }
         return CompilationResult(schema: failed ? nil : schema, diagnostics: diagnostics, files: sorted.map(\.file))
@@ -42,9 +42,14 @@ struct Compilation {
     var lowered: [QualifiedName: MessageType] = [:]
     /// The YAML of each declared message, to point diagnostics at its fields.
     var messageValues: [QualifiedName: YAMLNode] = [:]
+    /// Enums and messages whose declaration had an error.
+    var incomplete: Set<QualifiedName> = []
+    /// The lines of every file, to point inside a scalar (at one `{field}` of a template).
+    var sourceLines: [String: [Substring]] = [:]
 
     struct Symbols {
         var file: String
+        var namespaceRange: SourceRange
         var enums: [String: YAMLNode] = [:]
         var messages: [String: YAMLNode] = [:]
         var errors: [String: YAMLNode] = [:]
