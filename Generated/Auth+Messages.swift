@@ -205,7 +205,7 @@ extension Auth {
         public var tokenType: String
         /// Seconds until the access token expires.
         public var expiresIn: Int
-        public var user: Auth.UserProfile
+        @MessagingRuntime.Indirect public var user: Auth.UserProfile
 
         public init(
             accessToken: String,

@@ -174,7 +174,7 @@ extension Bookings {
     public struct CreateBookingRequest: Hashable, Sendable {
         public var eventId: Foundation.UUID
         public var seats: [Bookings.Seat]
-        public var payment: Bookings.Payment
+        @MessagingRuntime.Indirect public var payment: Bookings.Payment
         public var notes: String?
         public var metadata: [String: String]?
 
@@ -448,8 +448,8 @@ extension Bookings.BookingList: Codable {
 extension Bookings {
     /// - Remark: Generated from `bookings.yaml#/messages/BookingCreated`.
     public struct BookingCreated: Hashable, Sendable {
-        public var booking: Bookings.Booking
-        public var event: Events.Event
+        @MessagingRuntime.Indirect public var booking: Bookings.Booking
+        @MessagingRuntime.Indirect public var event: Events.Event
 
         public init(
             booking: Bookings.Booking,
@@ -485,7 +485,7 @@ extension Bookings.BookingCreated: Codable {
 extension Bookings {
     /// - Remark: Generated from `bookings.yaml#/messages/BookingCancelled`.
     public struct BookingCancelled: Hashable, Sendable {
-        public var booking: Bookings.Booking
+        @MessagingRuntime.Indirect public var booking: Bookings.Booking
         public var reason: String?
 
         public init(

@@ -78,7 +78,7 @@ extension Events {
     public struct CreateEventRequest: Hashable, Sendable {
         public var title: String
         public var description: String?
-        public var venue: Events.Venue
+        @MessagingRuntime.Indirect public var venue: Events.Venue
         public var startsAt: MessagingRuntime.DateTime
         public var endsAt: MessagingRuntime.DateTime
         public var capacity: Int
@@ -168,7 +168,7 @@ extension Events {
         public var eventId: Foundation.UUID
         public var title: String?
         public var description: String?
-        public var venue: Events.Venue?
+        @MessagingRuntime.Indirect public var venue: Events.Venue?
         public var startsAt: MessagingRuntime.DateTime?
         public var endsAt: MessagingRuntime.DateTime?
         public var capacity: Int?
@@ -363,7 +363,7 @@ extension Events {
         public var organizerId: Foundation.UUID
         public var title: String
         public var description: String?
-        public var venue: Events.Venue
+        @MessagingRuntime.Indirect public var venue: Events.Venue
         public var startsAt: MessagingRuntime.DateTime
         public var endsAt: MessagingRuntime.DateTime
         public var capacity: Int
@@ -499,7 +499,7 @@ extension Events.EventPage: Codable {
 extension Events {
     /// - Remark: Generated from `events.yaml#/messages/EventCreated`.
     public struct EventCreated: Hashable, Sendable {
-        public var event: Events.Event
+        @MessagingRuntime.Indirect public var event: Events.Event
 
         public init(
             event: Events.Event
@@ -530,7 +530,7 @@ extension Events.EventCreated: Codable {
 extension Events {
     /// - Remark: Generated from `events.yaml#/messages/EventUpdated`.
     public struct EventUpdated: Hashable, Sendable {
-        public var event: Events.Event
+        @MessagingRuntime.Indirect public var event: Events.Event
         /// Names of the fields that changed.
         public var changed: [String]
 

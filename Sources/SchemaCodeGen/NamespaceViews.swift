@@ -117,7 +117,7 @@ struct NamespaceViews {
         if field.secret { description = (description.map { $0 + "\n\n" } ?? "") + "- Note: Secret: never logged or echoed." }
         return FieldView(
             swiftName: swiftName, bareName: bare, jsonName: SwiftNames.stringLiteral(field.name),
-            propertyType: SwiftTypes.propertyType(field), wrapper: isRecursive(field, in: message) ? "@\(RuntimeSymbols.indirect) " : "",
+            propertyType: SwiftTypes.propertyType(field), wrapper: isStoredIndirectly(field) ? "@\(RuntimeSymbols.indirect) " : "",
             fieldDoc: SwiftNames.docComment(description, remark: nil, indent: "        "),
             initDefault: initDefault, codingKeyValue: "",
             decodeLine: decodeLine, encodeLine: encodeLine, validateBlock: emitter.fieldBlock(field),
@@ -147,9 +147,11 @@ struct NamespaceViews {
 }
 
 extension NamespaceViews {
-    /// A field that holds, directly, a message that can contain the field's own message again.
-    func isRecursive(_ field: Field, in message: MessageType) -> Bool {
-        guard case .message(let target) = field.type else { return false }
-        return schema.reaches(target, message.name, requiredOnly: false)
+    /// A field that holds a message directly (not in an array or map) stores it behind a reference,
+    /// as swift-protobuf does: value types that nest other value types inline grow with every level
+    /// (and cannot contain themselves), which makes deep schemas slow or impossible to compile.
+    func isStoredIndirectly(_ field: Field) -> Bool {
+        if case .message = field.type { return true }
+        return false
     }
 }

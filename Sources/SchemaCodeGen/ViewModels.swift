@@ -74,7 +74,7 @@ struct FieldView {
     let bareName: String
     let jsonName: String
     let propertyType: String
-    /// `@MessagingRuntime.Indirect ` when the field leads back to its own message.
+    /// `@MessagingRuntime.Indirect ` for a field that holds a message directly.
     let wrapper: String
     let fieldDoc: String?
     let initDefault: String
