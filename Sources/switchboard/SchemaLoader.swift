@@ -44,13 +44,14 @@ enum SchemaLoader {
         return sources.sorted { $0.path < $1.path }
     }
 
-    /// `schemas/auth.yaml`: the folder as given, relative to the working directory when inside it.
+    /// `schemas/auth.yaml`: the path relative to the working directory (`../contracts/auth.yaml` when
+    /// the folder is elsewhere), never absolute, so that diagnostics and generated headers are the same
+    /// on every machine.
     static func displayPath(_ directory: String, _ relative: String) -> String {
-        var base = directory
-        let cwd = FileManager.default.currentDirectoryPath
-        if base.hasPrefix(cwd + "/") { base = String(base.dropFirst(cwd.count + 1)) }
-        while base.hasSuffix("/") { base.removeLast() }
-        if base.hasPrefix("./") { base = String(base.dropFirst(2)) }
-        return base.isEmpty || base == "." ? relative : "\(base)/\(relative)"
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents
+        let folder = URL(fileURLWithPath: directory).standardizedFileURL.pathComponents
+        let common = zip(cwd, folder).prefix { $0 == $1 }.count
+        let parts = Array(repeating: "..", count: cwd.count - common) + folder.dropFirst(common) + [relative]
+        return parts.joined(separator: "/")
     }
 }

@@ -82,6 +82,14 @@ import Testing
         #expect(try cli.run("generate", "--access", "private").status == 2)
         #expect(try cli.run("generate", "--schemas", "missing").status == 2)
         #expect(try cli.run("generate", "--schemas", "contracts", "--templates", "nowhere").status == 2)
+        // A schema folder outside the working directory is still named relatively.
+        let nested = try CLI(copyExamples: false)
+        defer { nested.remove() }
+        let outside = try nested.run("check", "--schemas", cli.folder.appendingPathComponent("contracts").path)
+        #expect(outside.status == 0)
+        try cli.write("contracts/broken.yaml", "namespace: broken\nmessages:\n  A: { fields: { b: Bx } }\n")
+        let broken = try nested.run("check", "--schemas", cli.folder.appendingPathComponent("contracts").path)
+        #expect(broken.stderr.hasPrefix("../\(cli.folder.lastPathComponent)/contracts/broken.yaml:3:21: error: unknown type 'Bx'"), "\(broken.stderr)")
     }
 
     @Test func validateReportsEveryIssueOfEveryFile() throws {
