@@ -77,6 +77,19 @@ public struct JSONObject: Sendable, Hashable {
 
     public var count: Int { members.count }
 
+    /// Whether some key appears twice (rare: JSON objects almost never repeat keys).
+    public var hasRepeatedKeys: Bool {
+        guard members.count > 1 else { return false }
+        if members.count <= 16 {
+            for i in 1..<members.count {
+                for j in 0..<i where members[j].key == members[i].key { return true }
+            }
+            return false
+        }
+        var seen = Set<String>(minimumCapacity: members.count)
+        return !members.allSatisfy { seen.insert($0.key).inserted }
+    }
+
     /// The value of the last member named `key`, as JavaScript's `JSON.parse` keeps it.
     public subscript(key: String) -> JSONValue? {
         get { members.last(where: { $0.key == key })?.value }
@@ -88,6 +101,7 @@ public struct JSONObject: Sendable, Hashable {
 
     /// The object with each key once (its last value), in order of first appearance.
     public var deduplicated: JSONObject {
+        if !hasRepeatedKeys { return self }
         var seen: [String: Int] = [:]
         var result: [Member] = []
         result.reserveCapacity(members.count)

@@ -7,7 +7,7 @@ extension Validation {
         _ value: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) -> UUID? {
         guard let text = formatted(value, .uuid, at: path(), &issues) else { return nil }
-        return UUID(uuidString: text)
+        return parseUUID(text)
     }
 
     public static func dateTime(
@@ -38,6 +38,36 @@ extension Validation {
             return nil
         }
         return text
+    }
+
+    /// Reads a UUID that the format check has accepted (8-4-4-4-12 hex digits), without `sscanf`.
+    static func parseUUID(_ text: String) -> UUID? {
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &bytes) { raw -> Bool in
+            var utf8 = text.utf8.makeIterator()
+            var index = 0, position = 0
+            func nibble() -> UInt8? {
+                guard let c = utf8.next() else { return nil }
+                position += 1
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): return c &- UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): return c &- UInt8(ascii: "a") &+ 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): return c &- UInt8(ascii: "A") &+ 10
+                default: return nil
+                }
+            }
+            while index < 16 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard utf8.next() == UInt8(ascii: "-") else { return false }
+                    position += 1
+                }
+                guard let high = nibble(), let low = nibble() else { return false }
+                raw[index] = high << 4 | low
+                index += 1
+            }
+            return utf8.next() == nil
+        }
+        return ok ? UUID(uuid: bytes) : nil
     }
 
     // MARK: Rule checks
@@ -118,6 +148,7 @@ extension Validation {
         return quotient.isFinite && quotient.rounded(.towardZero) == quotient
     }
 
+    @usableFromInline
     static func checkCount(
         _ count: Int, _ rules: CountRules, origin: String, unit: String, at path: @autoclosure () -> JSONPath,
         _ issues: inout [ValidationIssue]
@@ -135,6 +166,7 @@ extension Validation {
     }
 
     /// The index of the first item equal (as JSON) to an earlier one.
+    @usableFromInline
     static func firstDuplicate(_ items: [JSONValue]) -> Int? {
         guard items.count > 1 else { return nil }
         for index in 1..<items.count {

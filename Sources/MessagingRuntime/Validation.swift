@@ -133,11 +133,12 @@ public enum Validation {
     }
 
     /// A value of a string enum, or an `invalid_value` issue listing the allowed values.
+    @inlinable
     public static func enumeration<E: RawRepresentable & CaseIterable>(
         _ value: JSONValue, _ type: E.Type, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) -> E? where E.RawValue == String {
         if case .string(let text) = value, let result = E(rawValue: text) { return result }
-        issues.append(invalidValue(E.allCases.map(\.rawValue), at: path()))
+        issues.append(invalidValue(E.allCases.map { $0.rawValue }, at: path()))
         return nil
     }
 
@@ -153,6 +154,7 @@ public enum Validation {
     // MARK: Containers
 
     /// An array whose items `element` decodes; count and uniqueness checks run before the items.
+    @inlinable
     public static func array<T>(
         _ value: JSONValue, _ rules: CountRules, at path: @autoclosure () -> JSONPath,
         _ issues: inout [ValidationIssue],
@@ -187,6 +189,7 @@ public enum Validation {
     }
 
     /// An object used as a map from string keys to values that `element` decodes.
+    @inlinable
     public static func map<T>(
         _ value: JSONValue, _ rules: CountRules, at path: @autoclosure () -> JSONPath,
         _ issues: inout [ValidationIssue],

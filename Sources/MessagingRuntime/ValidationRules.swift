@@ -58,28 +58,46 @@ public struct CountRules: Sendable {
     public static let none = CountRules()
 }
 
-/// A compiled, unanchored regular expression (JSON Schema's `pattern`), searched anywhere in the string.
+/// A compiled, unanchored regular expression (JSON Schema's `pattern`), searched anywhere in the
+/// string with ECMA-262's meaning, as JSON Schema specifies: Unicode scalars, ASCII `\d` and `\w`,
+/// `$` only at the very end. Simple patterns run on a small dedicated matcher; the rest on Swift's
+/// regex engine.
 public final class Pattern: @unchecked Sendable {
     // Regex is an immutable value; matching does not mutate it, so sharing it across threads is safe.
     private let regex: Regex<AnyRegexOutput>
+    private let simple: SimplePattern?
     public let source: String
 
     /// - Precondition: `source` is a valid pattern (the schema compiler has checked it).
     public init(_ source: String) {
         self.source = source
         do {
-            self.regex = try Regex(source)
+            self.regex = try Self.compile(source)
         } catch {
             preconditionFailure("invalid pattern /\(source)/: \(error)")
         }
+        self.simple = SimplePattern(source)
     }
 
     /// Whether the pattern is a valid regular expression.
     public static func isValid(_ source: String) -> Bool {
-        (try? Regex(source)) != nil
+        (try? compile(source)) != nil
     }
 
     public func matches(_ text: String) -> Bool {
+        if let simple { return simple.matches(text) }
+        return matchesWithRegexEngine(text)
+    }
+
+    /// The general engine's answer, whatever the pattern (for tests that compare the two).
+    public func matchesWithRegexEngine(_ text: String) -> Bool {
         (try? regex.firstMatch(in: text)) != nil
+    }
+
+    /// Whether the pattern runs on the dedicated matcher.
+    public var isSimple: Bool { simple != nil }
+
+    private static func compile(_ source: String) throws -> Regex<AnyRegexOutput> {
+        try Regex(source).matchingSemantics(.unicodeScalar).asciiOnlyDigits().asciiOnlyWordCharacters()
     }
 }
