@@ -54,15 +54,29 @@ public struct CodeGenerator: Sendable {
     }
 
     /// Stable formatting: no trailing spaces, no runs of blank lines, exactly one final newline.
+    /// Works on UTF-8 bytes: generated files are large, and splitting them by Character was slow.
     static func tidy(_ text: String) -> String {
-        var lines: [Substring] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var trimmed = line
-            while trimmed.last == " " || trimmed.last == "\t" { trimmed = trimmed.dropLast() }
-            if trimmed.isEmpty, lines.last?.isEmpty ?? true { continue }
-            lines.append(trimmed)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        var lineStart = 0
+        var previousBlank = true  // drops blank lines at the top too
+        func endLine() {
+            var end = output.count
+            while end > lineStart, output[end - 1] == UInt8(ascii: " ") || output[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            output.removeSubrange(end...)
+            let blank = end == lineStart
+            if blank, previousBlank { return }
+            previousBlank = blank
+            output.append(UInt8(ascii: "\n"))
+            lineStart = output.count
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n") + "\n"
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") { endLine() } else { output.append(byte) }
+        }
+        endLine()
+        while output.count >= 2, output[output.count - 1] == UInt8(ascii: "\n"), output[output.count - 2] == UInt8(ascii: "\n") {
+            output.removeLast()
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }
