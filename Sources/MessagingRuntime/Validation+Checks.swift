@@ -97,12 +97,7 @@ extension Validation {
             issues.append(invalidFormat(format, at: path()))
         }
         if let pattern = rules.pattern, !pattern.matches(text) {
-            var issue = ValidationIssue(
-                code: .invalidFormat, path: path(), message: "Invalid string: must match pattern /\(pattern.source)/"
-            )
-            issue.format = "regex"
-            issue.pattern = pattern.source
-            issues.append(issue)
+            issues.append(ValidationIssue(code: .invalidFormat, path: path(), details: .pattern(pattern.source)))
         }
         if let allowed = rules.allowedValues, !allowed.contains(text) {
             issues.append(invalidValue(allowed, at: path()))
@@ -128,12 +123,7 @@ extension Validation {
             issues.append(bound(.tooBig, origin: origin, max, inclusive: false, at: path()))
         }
         if let divisor = rules.multipleOf, !isMultiple(number, exact: exact, of: divisor) {
-            var issue = ValidationIssue(
-                code: .notMultipleOf, path: path(),
-                message: "Invalid number: must be a multiple of \(formatNumber(divisor))"
-            )
-            issue.divisor = divisor
-            issues.append(issue)
+            issues.append(ValidationIssue(code: .notMultipleOf, path: path(), details: .divisor(divisor)))
         }
     }
 
@@ -150,18 +140,14 @@ extension Validation {
 
     @usableFromInline
     static func checkCount(
-        _ count: Int, _ rules: CountRules, origin: String, unit: String, at path: @autoclosure () -> JSONPath,
+        _ count: Int, _ rules: CountRules, origin: String, at path: @autoclosure () -> JSONPath,
         _ issues: inout [ValidationIssue]
     ) {
         if let min = rules.min, count < min {
-            var issue = bound(.tooSmall, origin: origin, Double(min), inclusive: true, at: path())
-            issue.message = "Too small: expected \(origin) to have >=\(min) \(unit)"
-            issues.append(issue)
+            issues.append(bound(.tooSmall, origin: origin, Double(min), inclusive: true, at: path()))
         }
         if let max = rules.max, count > max {
-            var issue = bound(.tooBig, origin: origin, Double(max), inclusive: true, at: path())
-            issue.message = "Too big: expected \(origin) to have <=\(max) \(unit)"
-            issues.append(issue)
+            issues.append(bound(.tooBig, origin: origin, Double(max), inclusive: true, at: path()))
         }
     }
 
@@ -180,52 +166,20 @@ extension Validation {
     // MARK: Issue builders
 
     public static func invalidType(expected: String, received: String, at path: JSONPath) -> ValidationIssue {
-        var issue = ValidationIssue(
-            code: .invalidType, path: path, message: "Invalid input: expected \(expected), received \(received)"
-        )
-        issue.expected = expected
-        issue.received = received
-        return issue
+        ValidationIssue(code: .invalidType, path: path, details: .type(expected: expected, received: received))
     }
 
     public static func invalidValue(_ values: [String], at path: JSONPath) -> ValidationIssue {
-        var issue = ValidationIssue(
-            code: .invalidValue, path: path, message: "Invalid option: expected one of \(quotedList(values))"
-        )
-        issue.values = values
-        return issue
+        ValidationIssue(code: .invalidValue, path: path, details: .values(values))
     }
 
     public static func invalidFormat(_ format: StringFormat, at path: JSONPath) -> ValidationIssue {
-        var issue = ValidationIssue(code: .invalidFormat, path: path, message: "Invalid \(format.displayName)")
-        issue.format = format.rawValue
-        return issue
+        ValidationIssue(code: .invalidFormat, path: path, details: .format(format))
     }
 
     static func bound(
         _ code: ValidationIssue.Code, origin: String, _ limit: Double, inclusive: Bool, at path: JSONPath
     ) -> ValidationIssue {
-        let small = code == .tooSmall
-        let relation = (small ? ">" : "<") + (inclusive ? "=" : "")
-        let message: String
-        if origin == "string" {
-            message = "\(small ? "Too small" : "Too big"): expected string to have \(relation)\(formatNumber(limit)) characters"
-        } else {
-            message = "\(small ? "Too small" : "Too big"): expected \(origin) to be \(relation)\(formatNumber(limit))"
-        }
-        var issue = ValidationIssue(code: code, path: path, message: message)
-        issue.origin = origin
-        if small { issue.minimum = limit } else { issue.maximum = limit }
-        issue.inclusive = inclusive
-        return issue
-    }
-
-    static func quotedList(_ values: [String]) -> String {
-        values.map { "\"\($0)\"" }.joined(separator: "|")
-    }
-
-    static func formatNumber(_ value: Double) -> String {
-        if value.rounded() == value, abs(value) < 1e18 { return String(Int64(value)) }
-        return String(value)
+        ValidationIssue(code: code, path: path, details: .bound(origin: origin, limit: limit, inclusive: inclusive))
     }
 }

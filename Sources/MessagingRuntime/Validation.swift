@@ -33,13 +33,7 @@ public enum Validation {
         _ keys: [String], at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) {
         guard !keys.isEmpty else { return }
-        let quoted = keys.map { "\"\($0)\"" }.joined(separator: ", ")
-        var issue = ValidationIssue(
-            code: .unrecognizedKeys, path: path(),
-            message: keys.count == 1 ? "Unrecognized key: \(quoted)" : "Unrecognized keys: \(quoted)"
-        )
-        issue.keys = keys
-        issues.append(issue)
+        issues.append(ValidationIssue(code: .unrecognizedKeys, path: path(), details: .keys(keys)))
     }
 
     /// The tag of a tagged union, or an `invalid_union` issue naming the discriminator and what was there.
@@ -55,15 +49,10 @@ public enum Validation {
         case .string(let text)?: received = "\"\(text)\""
         case let value?: received = value.typeName
         }
-        var issue = ValidationIssue(
+        issues.append(ValidationIssue(
             code: .invalidUnion, path: path() + field,
-            message: "Invalid input: expected \"\(field)\" to be one of \(quotedList(tags)), received \(received)"
-        )
-        issue.discriminator = field
-        issue.received = received
-        issue.values = tags
-        issue.note = "No matching discriminator"
-        issues.append(issue)
+            details: .union(discriminator: field, received: received, tags: tags)
+        ))
         return nil
     }
 
@@ -164,14 +153,9 @@ public enum Validation {
             issues.append(invalidType(expected: "array", received: value.typeName, at: path()))
             return nil
         }
-        checkCount(items.count, rules, origin: "array", unit: "items", at: path(), &issues)
+        checkCount(items.count, rules, origin: "array", at: path(), &issues)
         if rules.unique, let duplicate = firstDuplicate(items) {
-            var issue = ValidationIssue(
-                code: .invalidValue, path: path() + duplicate,
-                message: "Invalid input: array items must be unique (item \(duplicate) repeats an earlier item)"
-            )
-            issue.note = "uniqueItems"
-            issues.append(issue)
+            issues.append(ValidationIssue(code: .invalidValue, path: path() + duplicate, details: .repeatedItem))
         }
         var result: [T] = []
         result.reserveCapacity(items.count)
@@ -200,7 +184,7 @@ public enum Validation {
             return nil
         }
         let object = raw.deduplicated
-        checkCount(object.count, rules, origin: "object", unit: "properties", at: path(), &issues)
+        checkCount(object.count, rules, origin: "object", at: path(), &issues)
         var result: [String: T] = [:]
         result.reserveCapacity(object.count)
         var failed = false
