@@ -42,32 +42,34 @@ extension Validation {
 
     /// Reads a UUID that the format check has accepted (8-4-4-4-12 hex digits), without `sscanf`.
     static func parseUUID(_ text: String) -> UUID? {
-        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let ok = withUnsafeMutableBytes(of: &bytes) { raw -> Bool in
-            var utf8 = text.utf8.makeIterator()
-            var index = 0, position = 0
-            func nibble() -> UInt8? {
-                guard let c = utf8.next() else { return nil }
-                position += 1
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): return c &- UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): return c &- UInt8(ascii: "a") &+ 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): return c &- UInt8(ascii: "A") &+ 10
-                default: return nil
+        var text = text
+        return text.withUTF8 { utf8 -> UUID? in
+            guard utf8.count == 36 else { return nil }
+            var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let ok = withUnsafeMutableBytes(of: &bytes) { raw -> Bool in
+                var position = 0
+                for index in 0..<16 {
+                    if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
+                    let high = hexValue(utf8[position]), low = hexValue(utf8[position + 1])
+                    guard high < 16, low < 16 else { return false }
+                    raw[index] = high << 4 | low
+                    position += 2
                 }
+                return true
             }
-            while index < 16 {
-                if position == 8 || position == 13 || position == 18 || position == 23 {
-                    guard utf8.next() == UInt8(ascii: "-") else { return false }
-                    position += 1
-                }
-                guard let high = nibble(), let low = nibble() else { return false }
-                raw[index] = high << 4 | low
-                index += 1
-            }
-            return utf8.next() == nil
+            return ok ? UUID(uuid: bytes) : nil
         }
-        return ok ? UUID(uuid: bytes) : nil
+    }
+
+    /// 0–15 for a hex digit, 255 otherwise.
+    @inline(__always)
+    static func hexValue(_ c: UInt8) -> UInt8 {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c &- UInt8(ascii: "A") &+ 10
+        default: 255
+        }
     }
 
     // MARK: Rule checks

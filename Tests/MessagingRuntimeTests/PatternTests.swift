@@ -1,3 +1,4 @@
+import Foundation
 import MessagingRuntime
 import Testing
 
@@ -51,5 +52,26 @@ import Testing
         #expect(Pattern("\\w+").matches("%9٣+"))
         #expect(!Pattern("^\\W*$").matches("0٣"))
         #expect(Pattern("^\\W*$").matches("٣\u{2028}"))
+    }
+}
+
+@Suite struct UUIDValueTests {
+    @Test func uuidFieldsDecodeToTheSameValueAsFoundation() {
+        var random = SeededGenerator(seed: 7)
+        for _ in 0..<500 {
+            var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &bytes) { raw in
+                for index in raw.indices { raw[index] = UInt8(truncatingIfNeeded: random.next()) }
+            }
+            let uuid = UUID(uuid: bytes)
+            for text in [uuid.uuidString, uuid.uuidString.lowercased()] {
+                var issues: [ValidationIssue] = []
+                #expect(Validation.uuid(.string(text), at: .root, &issues) == uuid)
+                #expect(issues.isEmpty)
+            }
+        }
+        var issues: [ValidationIssue] = []
+        #expect(Validation.uuid("3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0g", at: .root, &issues) == nil)
+        #expect(issues.map(\.code) == [.invalidFormat])
     }
 }
