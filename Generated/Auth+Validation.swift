@@ -38,7 +38,7 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let emailValue: String?
-        if let json = emailJSON, json != .null {
+        if let json = emailJSON, !json.isNull {
             emailValue = MessagingRuntime.Validation.string(json, Self.emailRules, at: path + "email", &issues)
         } else {
             emailValue = nil
@@ -48,7 +48,7 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
             )
         }
         let passwordValue: String?
-        if let json = passwordJSON, json != .null {
+        if let json = passwordJSON, !json.isNull {
             passwordValue = MessagingRuntime.Validation.string(json, Self.passwordRules, at: path + "password", &issues)
         } else {
             passwordValue = nil
@@ -58,7 +58,7 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
             )
         }
         let roleValue: Auth.Role?
-        if let json = roleJSON, json != .null {
+        if let json = roleJSON, !json.isNull {
             roleValue = MessagingRuntime.Validation.enumeration(json, Auth.Role.self, at: path + "role", &issues)
         } else {
             roleValue = roleJSON == nil ? Auth.Role.user : nil
@@ -68,7 +68,7 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
             )
         }
         let displayNameValue: String?
-        if let json = displayNameJSON, json != .null {
+        if let json = displayNameJSON, !json.isNull {
             displayNameValue = MessagingRuntime.Validation.string(json, Self.displayNameRules, at: path + "displayName", &issues)
         } else {
             displayNameValue = nil
@@ -78,7 +78,7 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
             )
         }
         let tagsValue: [String]?
-        if let json = tagsJSON, json != .null {
+        if let json = tagsJSON, !json.isNull {
             tagsValue = MessagingRuntime.Validation.array(json, Self.tagsCount, at: path + "tags", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, Self.tagsRules, at: path(), &issues)
             }
@@ -121,7 +121,7 @@ extension Auth.LoginRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let emailValue: String?
-        if let json = emailJSON, json != .null {
+        if let json = emailJSON, !json.isNull {
             emailValue = MessagingRuntime.Validation.string(json, Self.emailRules, at: path + "email", &issues)
         } else {
             emailValue = nil
@@ -131,7 +131,7 @@ extension Auth.LoginRequest: MessagingRuntime.RecordMessage {
             )
         }
         let passwordValue: String?
-        if let json = passwordJSON, json != .null {
+        if let json = passwordJSON, !json.isNull {
             passwordValue = MessagingRuntime.Validation.string(json, Self.passwordRules, at: path + "password", &issues)
         } else {
             passwordValue = nil
@@ -169,7 +169,7 @@ extension Auth.RefreshRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let refreshTokenValue: String?
-        if let json = refreshTokenJSON, json != .null {
+        if let json = refreshTokenJSON, !json.isNull {
             refreshTokenValue = MessagingRuntime.Validation.string(json, Self.refreshTokenRules, at: path + "refreshToken", &issues)
         } else {
             refreshTokenValue = nil
@@ -240,7 +240,7 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let accessTokenValue: String?
-        if let json = accessTokenJSON, json != .null {
+        if let json = accessTokenJSON, !json.isNull {
             accessTokenValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "accessToken", &issues)
         } else {
             accessTokenValue = nil
@@ -250,7 +250,7 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
             )
         }
         let refreshTokenValue: String?
-        if let json = refreshTokenJSON, json != .null {
+        if let json = refreshTokenJSON, !json.isNull {
             refreshTokenValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "refreshToken", &issues)
         } else {
             refreshTokenValue = nil
@@ -260,7 +260,7 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
             )
         }
         let tokenTypeValue: String?
-        if let json = tokenTypeJSON, json != .null {
+        if let json = tokenTypeJSON, !json.isNull {
             tokenTypeValue = MessagingRuntime.Validation.string(json, Self.tokenTypeRules, at: path + "tokenType", &issues)
         } else {
             tokenTypeValue = tokenTypeJSON == nil ? "Bearer" : nil
@@ -270,7 +270,7 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
             )
         }
         let expiresInValue: Int?
-        if let json = expiresInJSON, json != .null {
+        if let json = expiresInJSON, !json.isNull {
             expiresInValue = MessagingRuntime.Validation.int(json, Self.expiresInRules, at: path + "expiresIn", &issues)
         } else {
             expiresInValue = nil
@@ -280,7 +280,7 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
             )
         }
         let userValue: Auth.UserProfile?
-        if let json = userJSON, json != .null {
+        if let json = userJSON, !json.isNull {
             userValue = Auth.UserProfile.validate(json, at: path + "user", &issues)
         } else {
             userValue = nil
@@ -324,7 +324,7 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let idValue: Foundation.UUID?
-        if let json = idJSON, json != .null {
+        if let json = idJSON, !json.isNull {
             idValue = MessagingRuntime.Validation.uuid(json, at: path + "id", &issues)
         } else {
             idValue = nil
@@ -334,7 +334,7 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
             )
         }
         let emailValue: String?
-        if let json = emailJSON, json != .null {
+        if let json = emailJSON, !json.isNull {
             emailValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "email", &issues)
         } else {
             emailValue = nil
@@ -344,7 +344,7 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
             )
         }
         let roleValue: Auth.Role?
-        if let json = roleJSON, json != .null {
+        if let json = roleJSON, !json.isNull {
             roleValue = MessagingRuntime.Validation.enumeration(json, Auth.Role.self, at: path + "role", &issues)
         } else {
             roleValue = nil
@@ -354,7 +354,7 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
             )
         }
         let displayNameValue: String?
-        if let json = displayNameJSON, json != .null {
+        if let json = displayNameJSON, !json.isNull {
             displayNameValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "displayName", &issues)
         } else {
             displayNameValue = nil
@@ -364,7 +364,7 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
             )
         }
         let createdAtValue: MessagingRuntime.DateTime?
-        if let json = createdAtJSON, json != .null {
+        if let json = createdAtJSON, !json.isNull {
             createdAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "createdAt", &issues)
         } else {
             createdAtValue = nil

@@ -29,7 +29,7 @@ extension Bookings.Seat: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let rowValue: String?
-        if let json = rowJSON, json != .null {
+        if let json = rowJSON, !json.isNull {
             rowValue = MessagingRuntime.Validation.string(json, Self.rowRules, at: path + "row", &issues)
         } else {
             rowValue = nil
@@ -39,7 +39,7 @@ extension Bookings.Seat: MessagingRuntime.RecordMessage {
             )
         }
         let numberValue: Int?
-        if let json = numberJSON, json != .null {
+        if let json = numberJSON, !json.isNull {
             numberValue = MessagingRuntime.Validation.int(json, Self.numberRules, at: path + "number", &issues)
         } else {
             numberValue = nil
@@ -80,7 +80,7 @@ extension Bookings.CardPayment: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let tokenValue: String?
-        if let json = tokenJSON, json != .null {
+        if let json = tokenJSON, !json.isNull {
             tokenValue = MessagingRuntime.Validation.string(json, Self.tokenRules, at: path + "token", &issues)
         } else {
             tokenValue = nil
@@ -90,7 +90,7 @@ extension Bookings.CardPayment: MessagingRuntime.RecordMessage {
             )
         }
         let last4Value: String?
-        if let json = last4JSON, json != .null {
+        if let json = last4JSON, !json.isNull {
             last4Value = MessagingRuntime.Validation.string(json, Self.last4Rules, at: path + "last4", &issues)
         } else {
             last4Value = nil
@@ -131,7 +131,7 @@ extension Bookings.InvoicePayment: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let companyValue: String?
-        if let json = companyJSON, json != .null {
+        if let json = companyJSON, !json.isNull {
             companyValue = MessagingRuntime.Validation.string(json, Self.companyRules, at: path + "company", &issues)
         } else {
             companyValue = nil
@@ -141,7 +141,7 @@ extension Bookings.InvoicePayment: MessagingRuntime.RecordMessage {
             )
         }
         let vatNumberValue: String?
-        if let json = vatNumberJSON, json != .null {
+        if let json = vatNumberJSON, !json.isNull {
             vatNumberValue = MessagingRuntime.Validation.string(json, Self.vatNumberRules, at: path + "vatNumber", &issues)
         } else {
             vatNumberValue = nil
@@ -178,7 +178,7 @@ extension Bookings.FreeTicket: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let voucherValue: String?
-        if let json = voucherJSON, json != .null {
+        if let json = voucherJSON, !json.isNull {
             voucherValue = MessagingRuntime.Validation.string(json, Self.voucherRules, at: path + "voucher", &issues)
         } else {
             voucherValue = nil
@@ -226,7 +226,7 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, json != .null {
+        if let json = eventIdJSON, !json.isNull {
             eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
         } else {
             eventIdValue = nil
@@ -236,7 +236,7 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let seatsValue: [Bookings.Seat]?
-        if let json = seatsJSON, json != .null {
+        if let json = seatsJSON, !json.isNull {
             seatsValue = MessagingRuntime.Validation.array(json, Self.seatsCount, at: path + "seats", &issues) { json, path, issues in
                 Bookings.Seat.validate(json, at: path(), &issues)
             }
@@ -248,7 +248,7 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let paymentValue: Bookings.Payment?
-        if let json = paymentJSON, json != .null {
+        if let json = paymentJSON, !json.isNull {
             paymentValue = Bookings.Payment.validate(json, at: path + "payment", &issues)
         } else {
             paymentValue = nil
@@ -258,7 +258,7 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let notesValue: String?
-        if let json = notesJSON, json != .null {
+        if let json = notesJSON, !json.isNull {
             notesValue = MessagingRuntime.Validation.string(json, Self.notesRules, at: path + "notes", &issues)
         } else {
             notesValue = nil
@@ -268,7 +268,7 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let metadataValue: [String: String]?
-        if let json = metadataJSON, json != .null {
+        if let json = metadataJSON, !json.isNull {
             metadataValue = MessagingRuntime.Validation.map(json, Self.metadataCount, at: path + "metadata", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, Self.metadataRules, at: path(), &issues)
             }
@@ -310,7 +310,7 @@ extension Bookings.CancelBookingRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let bookingIdValue: Foundation.UUID?
-        if let json = bookingIdJSON, json != .null {
+        if let json = bookingIdJSON, !json.isNull {
             bookingIdValue = MessagingRuntime.Validation.uuid(json, at: path + "bookingId", &issues)
         } else {
             bookingIdValue = nil
@@ -320,7 +320,7 @@ extension Bookings.CancelBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let reasonValue: String?
-        if let json = reasonJSON, json != .null {
+        if let json = reasonJSON, !json.isNull {
             reasonValue = MessagingRuntime.Validation.string(json, Self.reasonRules, at: path + "reason", &issues)
         } else {
             reasonValue = nil
@@ -356,7 +356,7 @@ extension Bookings.GetBookingRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let bookingIdValue: Foundation.UUID?
-        if let json = bookingIdJSON, json != .null {
+        if let json = bookingIdJSON, !json.isNull {
             bookingIdValue = MessagingRuntime.Validation.uuid(json, at: path + "bookingId", &issues)
         } else {
             bookingIdValue = nil
@@ -396,7 +396,7 @@ extension Bookings.ListMyBookingsRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let statusValue: Bookings.BookingStatus?
-        if let json = statusJSON, json != .null {
+        if let json = statusJSON, !json.isNull {
             statusValue = MessagingRuntime.Validation.enumeration(json, Bookings.BookingStatus.self, at: path + "status", &issues)
         } else {
             statusValue = nil
@@ -406,7 +406,7 @@ extension Bookings.ListMyBookingsRequest: MessagingRuntime.RecordMessage {
             )
         }
         let limitValue: Int?
-        if let json = limitJSON, json != .null {
+        if let json = limitJSON, !json.isNull {
             limitValue = MessagingRuntime.Validation.int(json, Self.limitRules, at: path + "limit", &issues)
         } else {
             limitValue = limitJSON == nil ? 20 : nil
@@ -462,7 +462,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let idValue: Foundation.UUID?
-        if let json = idJSON, json != .null {
+        if let json = idJSON, !json.isNull {
             idValue = MessagingRuntime.Validation.uuid(json, at: path + "id", &issues)
         } else {
             idValue = nil
@@ -472,7 +472,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, json != .null {
+        if let json = eventIdJSON, !json.isNull {
             eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
         } else {
             eventIdValue = nil
@@ -482,7 +482,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let userIdValue: Foundation.UUID?
-        if let json = userIdJSON, json != .null {
+        if let json = userIdJSON, !json.isNull {
             userIdValue = MessagingRuntime.Validation.uuid(json, at: path + "userId", &issues)
         } else {
             userIdValue = nil
@@ -492,7 +492,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let seatsValue: [Bookings.Seat]?
-        if let json = seatsJSON, json != .null {
+        if let json = seatsJSON, !json.isNull {
             seatsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "seats", &issues) { json, path, issues in
                 Bookings.Seat.validate(json, at: path(), &issues)
             }
@@ -504,7 +504,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let totalCentsValue: Int?
-        if let json = totalCentsJSON, json != .null {
+        if let json = totalCentsJSON, !json.isNull {
             totalCentsValue = MessagingRuntime.Validation.int(json, Self.totalCentsRules, at: path + "totalCents", &issues)
         } else {
             totalCentsValue = nil
@@ -514,7 +514,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let currencyValue: String?
-        if let json = currencyJSON, json != .null {
+        if let json = currencyJSON, !json.isNull {
             currencyValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "currency", &issues)
         } else {
             currencyValue = nil
@@ -524,7 +524,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let statusValue: Bookings.BookingStatus?
-        if let json = statusJSON, json != .null {
+        if let json = statusJSON, !json.isNull {
             statusValue = MessagingRuntime.Validation.enumeration(json, Bookings.BookingStatus.self, at: path + "status", &issues)
         } else {
             statusValue = nil
@@ -534,7 +534,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let bookedOnValue: MessagingRuntime.CalendarDate?
-        if let json = bookedOnJSON, json != .null {
+        if let json = bookedOnJSON, !json.isNull {
             bookedOnValue = MessagingRuntime.Validation.date(json, at: path + "bookedOn", &issues)
         } else {
             bookedOnValue = nil
@@ -544,7 +544,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let createdAtValue: MessagingRuntime.DateTime?
-        if let json = createdAtJSON, json != .null {
+        if let json = createdAtJSON, !json.isNull {
             createdAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "createdAt", &issues)
         } else {
             createdAtValue = nil
@@ -554,7 +554,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let cancelledAtValue: MessagingRuntime.DateTime?
-        if let json = cancelledAtJSON, json != .null {
+        if let json = cancelledAtJSON, !json.isNull {
             cancelledAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "cancelledAt", &issues)
         } else {
             cancelledAtValue = nil
@@ -590,7 +590,7 @@ extension Bookings.BookingList: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let itemsValue: [Bookings.Booking]?
-        if let json = itemsJSON, json != .null {
+        if let json = itemsJSON, !json.isNull {
             itemsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "items", &issues) { json, path, issues in
                 Bookings.Booking.validate(json, at: path(), &issues)
             }
@@ -630,7 +630,7 @@ extension Bookings.BookingCreated: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let bookingValue: Bookings.Booking?
-        if let json = bookingJSON, json != .null {
+        if let json = bookingJSON, !json.isNull {
             bookingValue = Bookings.Booking.validate(json, at: path + "booking", &issues)
         } else {
             bookingValue = nil
@@ -640,7 +640,7 @@ extension Bookings.BookingCreated: MessagingRuntime.RecordMessage {
             )
         }
         let eventValue: Events.Event?
-        if let json = eventJSON, json != .null {
+        if let json = eventJSON, !json.isNull {
             eventValue = Events.Event.validate(json, at: path + "event", &issues)
         } else {
             eventValue = nil
@@ -678,7 +678,7 @@ extension Bookings.BookingCancelled: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let bookingValue: Bookings.Booking?
-        if let json = bookingJSON, json != .null {
+        if let json = bookingJSON, !json.isNull {
             bookingValue = Bookings.Booking.validate(json, at: path + "booking", &issues)
         } else {
             bookingValue = nil
@@ -688,7 +688,7 @@ extension Bookings.BookingCancelled: MessagingRuntime.RecordMessage {
             )
         }
         let reasonValue: String?
-        if let json = reasonJSON, json != .null {
+        if let json = reasonJSON, !json.isNull {
             reasonValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "reason", &issues)
         } else {
             reasonValue = nil

@@ -38,7 +38,7 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let nameValue: String?
-        if let json = nameJSON, json != .null {
+        if let json = nameJSON, !json.isNull {
             nameValue = MessagingRuntime.Validation.string(json, Self.nameRules, at: path + "name", &issues)
         } else {
             nameValue = nil
@@ -48,7 +48,7 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
             )
         }
         let cityValue: String?
-        if let json = cityJSON, json != .null {
+        if let json = cityJSON, !json.isNull {
             cityValue = MessagingRuntime.Validation.string(json, Self.cityRules, at: path + "city", &issues)
         } else {
             cityValue = nil
@@ -58,7 +58,7 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
             )
         }
         let addressValue: String?
-        if let json = addressJSON, json != .null {
+        if let json = addressJSON, !json.isNull {
             addressValue = MessagingRuntime.Validation.string(json, Self.addressRules, at: path + "address", &issues)
         } else {
             addressValue = nil
@@ -68,7 +68,7 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
             )
         }
         let latitudeValue: Double?
-        if let json = latitudeJSON, json != .null {
+        if let json = latitudeJSON, !json.isNull {
             latitudeValue = MessagingRuntime.Validation.double(json, Self.latitudeRules, at: path + "latitude", &issues)
         } else {
             latitudeValue = nil
@@ -78,7 +78,7 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
             )
         }
         let longitudeValue: Double?
-        if let json = longitudeJSON, json != .null {
+        if let json = longitudeJSON, !json.isNull {
             longitudeValue = MessagingRuntime.Validation.double(json, Self.longitudeRules, at: path + "longitude", &issues)
         } else {
             longitudeValue = nil
@@ -141,7 +141,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let titleValue: String?
-        if let json = titleJSON, json != .null {
+        if let json = titleJSON, !json.isNull {
             titleValue = MessagingRuntime.Validation.string(json, Self.titleRules, at: path + "title", &issues)
         } else {
             titleValue = nil
@@ -151,7 +151,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let descriptionValue: String?
-        if let json = descriptionJSON, json != .null {
+        if let json = descriptionJSON, !json.isNull {
             descriptionValue = MessagingRuntime.Validation.string(json, Self.descriptionRules, at: path + "description", &issues)
         } else {
             descriptionValue = nil
@@ -161,7 +161,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let venueValue: Events.Venue?
-        if let json = venueJSON, json != .null {
+        if let json = venueJSON, !json.isNull {
             venueValue = Events.Venue.validate(json, at: path + "venue", &issues)
         } else {
             venueValue = nil
@@ -171,7 +171,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
-        if let json = startsAtJSON, json != .null {
+        if let json = startsAtJSON, !json.isNull {
             startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "startsAt", &issues)
         } else {
             startsAtValue = nil
@@ -181,7 +181,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
-        if let json = endsAtJSON, json != .null {
+        if let json = endsAtJSON, !json.isNull {
             endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "endsAt", &issues)
         } else {
             endsAtValue = nil
@@ -191,7 +191,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let capacityValue: Int?
-        if let json = capacityJSON, json != .null {
+        if let json = capacityJSON, !json.isNull {
             capacityValue = MessagingRuntime.Validation.int(json, Self.capacityRules, at: path + "capacity", &issues)
         } else {
             capacityValue = nil
@@ -201,7 +201,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let durationMinutesValue: Int?
-        if let json = durationMinutesJSON, json != .null {
+        if let json = durationMinutesJSON, !json.isNull {
             durationMinutesValue = MessagingRuntime.Validation.int(json, Self.durationMinutesRules, at: path + "durationMinutes", &issues)
         } else {
             durationMinutesValue = nil
@@ -211,7 +211,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let priceCentsValue: Int?
-        if let json = priceCentsJSON, json != .null {
+        if let json = priceCentsJSON, !json.isNull {
             priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path + "priceCents", &issues)
         } else {
             priceCentsValue = nil
@@ -221,7 +221,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let currencyValue: String?
-        if let json = currencyJSON, json != .null {
+        if let json = currencyJSON, !json.isNull {
             currencyValue = MessagingRuntime.Validation.string(json, Self.currencyRules, at: path + "currency", &issues)
         } else {
             currencyValue = currencyJSON == nil ? "EUR" : nil
@@ -231,7 +231,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let tagsValue: [String]?
-        if let json = tagsJSON, json != .null {
+        if let json = tagsJSON, !json.isNull {
             tagsValue = MessagingRuntime.Validation.array(json, Self.tagsCount, at: path + "tags", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, Self.tagsRules, at: path(), &issues)
             }
@@ -288,7 +288,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, json != .null {
+        if let json = eventIdJSON, !json.isNull {
             eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
         } else {
             eventIdValue = nil
@@ -298,7 +298,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let titleValue: String?
-        if let json = titleJSON, json != .null {
+        if let json = titleJSON, !json.isNull {
             titleValue = MessagingRuntime.Validation.string(json, Self.titleRules, at: path + "title", &issues)
         } else {
             titleValue = nil
@@ -308,7 +308,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let descriptionValue: String?
-        if let json = descriptionJSON, json != .null {
+        if let json = descriptionJSON, !json.isNull {
             descriptionValue = MessagingRuntime.Validation.string(json, Self.descriptionRules, at: path + "description", &issues)
         } else {
             descriptionValue = nil
@@ -318,7 +318,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let venueValue: Events.Venue?
-        if let json = venueJSON, json != .null {
+        if let json = venueJSON, !json.isNull {
             venueValue = Events.Venue.validate(json, at: path + "venue", &issues)
         } else {
             venueValue = nil
@@ -328,7 +328,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
-        if let json = startsAtJSON, json != .null {
+        if let json = startsAtJSON, !json.isNull {
             startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "startsAt", &issues)
         } else {
             startsAtValue = nil
@@ -338,7 +338,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
-        if let json = endsAtJSON, json != .null {
+        if let json = endsAtJSON, !json.isNull {
             endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "endsAt", &issues)
         } else {
             endsAtValue = nil
@@ -348,7 +348,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let capacityValue: Int?
-        if let json = capacityJSON, json != .null {
+        if let json = capacityJSON, !json.isNull {
             capacityValue = MessagingRuntime.Validation.int(json, Self.capacityRules, at: path + "capacity", &issues)
         } else {
             capacityValue = nil
@@ -358,7 +358,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let priceCentsValue: Int?
-        if let json = priceCentsJSON, json != .null {
+        if let json = priceCentsJSON, !json.isNull {
             priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path + "priceCents", &issues)
         } else {
             priceCentsValue = nil
@@ -394,7 +394,7 @@ extension Events.GetEventRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, json != .null {
+        if let json = eventIdJSON, !json.isNull {
             eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
         } else {
             eventIdValue = nil
@@ -440,7 +440,7 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let cityValue: String?
-        if let json = cityJSON, json != .null {
+        if let json = cityJSON, !json.isNull {
             cityValue = MessagingRuntime.Validation.string(json, Self.cityRules, at: path + "city", &issues)
         } else {
             cityValue = nil
@@ -450,7 +450,7 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
             )
         }
         let fromValue: MessagingRuntime.CalendarDate?
-        if let json = fromJSON, json != .null {
+        if let json = fromJSON, !json.isNull {
             fromValue = MessagingRuntime.Validation.date(json, at: path + "from", &issues)
         } else {
             fromValue = nil
@@ -460,7 +460,7 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
             )
         }
         let limitValue: Int?
-        if let json = limitJSON, json != .null {
+        if let json = limitJSON, !json.isNull {
             limitValue = MessagingRuntime.Validation.int(json, Self.limitRules, at: path + "limit", &issues)
         } else {
             limitValue = limitJSON == nil ? 20 : nil
@@ -470,7 +470,7 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
             )
         }
         let cursorValue: String?
-        if let json = cursorJSON, json != .null {
+        if let json = cursorJSON, !json.isNull {
             cursorValue = MessagingRuntime.Validation.string(json, Self.cursorRules, at: path + "cursor", &issues)
         } else {
             cursorValue = nil
@@ -510,7 +510,7 @@ extension Events.EventStatusChange: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, json != .null {
+        if let json = eventIdJSON, !json.isNull {
             eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
         } else {
             eventIdValue = nil
@@ -520,7 +520,7 @@ extension Events.EventStatusChange: MessagingRuntime.RecordMessage {
             )
         }
         let reasonValue: String?
-        if let json = reasonJSON, json != .null {
+        if let json = reasonJSON, !json.isNull {
             reasonValue = MessagingRuntime.Validation.string(json, Self.reasonRules, at: path + "reason", &issues)
         } else {
             reasonValue = nil
@@ -582,7 +582,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let idValue: Foundation.UUID?
-        if let json = idJSON, json != .null {
+        if let json = idJSON, !json.isNull {
             idValue = MessagingRuntime.Validation.uuid(json, at: path + "id", &issues)
         } else {
             idValue = nil
@@ -592,7 +592,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let organizerIdValue: Foundation.UUID?
-        if let json = organizerIdJSON, json != .null {
+        if let json = organizerIdJSON, !json.isNull {
             organizerIdValue = MessagingRuntime.Validation.uuid(json, at: path + "organizerId", &issues)
         } else {
             organizerIdValue = nil
@@ -602,7 +602,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let titleValue: String?
-        if let json = titleJSON, json != .null {
+        if let json = titleJSON, !json.isNull {
             titleValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "title", &issues)
         } else {
             titleValue = nil
@@ -612,7 +612,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let descriptionValue: String?
-        if let json = descriptionJSON, json != .null {
+        if let json = descriptionJSON, !json.isNull {
             descriptionValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "description", &issues)
         } else {
             descriptionValue = nil
@@ -622,7 +622,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let venueValue: Events.Venue?
-        if let json = venueJSON, json != .null {
+        if let json = venueJSON, !json.isNull {
             venueValue = Events.Venue.validate(json, at: path + "venue", &issues)
         } else {
             venueValue = nil
@@ -632,7 +632,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
-        if let json = startsAtJSON, json != .null {
+        if let json = startsAtJSON, !json.isNull {
             startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "startsAt", &issues)
         } else {
             startsAtValue = nil
@@ -642,7 +642,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
-        if let json = endsAtJSON, json != .null {
+        if let json = endsAtJSON, !json.isNull {
             endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "endsAt", &issues)
         } else {
             endsAtValue = nil
@@ -652,7 +652,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let capacityValue: Int?
-        if let json = capacityJSON, json != .null {
+        if let json = capacityJSON, !json.isNull {
             capacityValue = MessagingRuntime.Validation.int(json, MessagingRuntime.NumberRules.none, at: path + "capacity", &issues)
         } else {
             capacityValue = nil
@@ -662,7 +662,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let seatsAvailableValue: Int?
-        if let json = seatsAvailableJSON, json != .null {
+        if let json = seatsAvailableJSON, !json.isNull {
             seatsAvailableValue = MessagingRuntime.Validation.int(json, Self.seatsAvailableRules, at: path + "seatsAvailable", &issues)
         } else {
             seatsAvailableValue = nil
@@ -672,7 +672,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let priceCentsValue: Int?
-        if let json = priceCentsJSON, json != .null {
+        if let json = priceCentsJSON, !json.isNull {
             priceCentsValue = MessagingRuntime.Validation.int(json, MessagingRuntime.NumberRules.none, at: path + "priceCents", &issues)
         } else {
             priceCentsValue = nil
@@ -682,7 +682,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let currencyValue: String?
-        if let json = currencyJSON, json != .null {
+        if let json = currencyJSON, !json.isNull {
             currencyValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "currency", &issues)
         } else {
             currencyValue = nil
@@ -692,7 +692,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let statusValue: Events.EventStatus?
-        if let json = statusJSON, json != .null {
+        if let json = statusJSON, !json.isNull {
             statusValue = MessagingRuntime.Validation.enumeration(json, Events.EventStatus.self, at: path + "status", &issues)
         } else {
             statusValue = nil
@@ -702,7 +702,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let tagsValue: [String]?
-        if let json = tagsJSON, json != .null {
+        if let json = tagsJSON, !json.isNull {
             tagsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "tags", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path(), &issues)
             }
@@ -742,7 +742,7 @@ extension Events.EventPage: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let itemsValue: [Events.Event]?
-        if let json = itemsJSON, json != .null {
+        if let json = itemsJSON, !json.isNull {
             itemsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "items", &issues) { json, path, issues in
                 Events.Event.validate(json, at: path(), &issues)
             }
@@ -754,7 +754,7 @@ extension Events.EventPage: MessagingRuntime.RecordMessage {
             )
         }
         let nextCursorValue: String?
-        if let json = nextCursorJSON, json != .null {
+        if let json = nextCursorJSON, !json.isNull {
             nextCursorValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "nextCursor", &issues)
         } else {
             nextCursorValue = nil
@@ -790,7 +790,7 @@ extension Events.EventCreated: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let eventValue: Events.Event?
-        if let json = eventJSON, json != .null {
+        if let json = eventJSON, !json.isNull {
             eventValue = Events.Event.validate(json, at: path + "event", &issues)
         } else {
             eventValue = nil
@@ -828,7 +828,7 @@ extension Events.EventUpdated: MessagingRuntime.RecordMessage {
         }
         let issueCount = issues.count
         let eventValue: Events.Event?
-        if let json = eventJSON, json != .null {
+        if let json = eventJSON, !json.isNull {
             eventValue = Events.Event.validate(json, at: path + "event", &issues)
         } else {
             eventValue = nil
@@ -838,7 +838,7 @@ extension Events.EventUpdated: MessagingRuntime.RecordMessage {
             )
         }
         let changedValue: [String]?
-        if let json = changedJSON, json != .null {
+        if let json = changedJSON, !json.isNull {
             changedValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "changed", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path(), &issues)
             }

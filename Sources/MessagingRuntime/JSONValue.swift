@@ -11,6 +11,13 @@ public enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object(JSONObject)
 
+    /// Whether this is `null` (cheaper than `== .null`, which compares payloads).
+    @inlinable
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
     /// The JSON type name used in validation messages: `null`, `boolean`, `number`, `string`, `array`, `object`.
     public var typeName: String {
         switch self {

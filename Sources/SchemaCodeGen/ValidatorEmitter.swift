@@ -34,7 +34,7 @@ struct ValidatorEmitter {
         let mayBeAbsent = field.optional || field.defaultValue != nil
         return """
                     let \(value): \(SwiftTypes.swiftType(field.type))?
-                    if let json = \(json), json != .null {
+                    if let json = \(json), !json.isNull {
                         \(value) = \(decoded)
                     } else {
                         \(value) = \(fallback)
