@@ -45,10 +45,11 @@ let package = Package(
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
 
         // MARK: Tests
-        .testTarget(name: "MessagingRuntimeTests", dependencies: ["MessagingRuntime"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MessagingRuntimeTests", dependencies: ["MessagingRuntime", "TestSupport"]),
         .testTarget(
             name: "SchemaCompilerTests",
-            dependencies: ["SchemaCompiler", "SchemaSyntax"],
+            dependencies: ["SchemaCompiler", "SchemaSyntax", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -57,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ValidationTests",
-            dependencies: ["SchemaCompiler", "SchemaValidation", "SchemaExport", "GeneratedSchemas", "MessagingRuntime"]
+            dependencies: ["SchemaCompiler", "SchemaValidation", "SchemaExport", "GeneratedSchemas", "MessagingRuntime", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["switchboard"]),
     ]

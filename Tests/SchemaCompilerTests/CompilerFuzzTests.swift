@@ -2,20 +2,7 @@ import Foundation
 import SchemaCompiler
 import SchemaDiagnostics
 import Testing
-
-/// A small deterministic generator (SplitMix64), so that a failing input can be found again.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// The compiler never crashes or hangs: on any input it returns a schema or diagnostics.
 ///
@@ -63,7 +50,7 @@ struct SplitMix64: RandomNumberGenerator {
         }
     }
 
-    static func mutate(_ text: String, using generator: inout SplitMix64) -> String {
+    static func mutate(_ text: String, using generator: inout SeededGenerator) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for _ in 0..<Int.random(in: 1...4, using: &generator) {
             guard !lines.isEmpty else { break }
@@ -98,7 +85,7 @@ struct SplitMix64: RandomNumberGenerator {
 
     @Test(.timeLimit(timeLimit))
     func mutatedExampleSchemasNeverCrash() {
-        var generator = SplitMix64(seed: 0x5EED ^ Self.seed)
+        var generator = SeededGenerator(seed: 0x5EED ^ Self.seed)
         let seeds = Self.seeds
         #expect(seeds.count >= 3)
         for round in 0..<(3_000 * Self.scale) {
@@ -110,7 +97,7 @@ struct SplitMix64: RandomNumberGenerator {
     @Test(.timeLimit(timeLimit))
     func mutatedSchemaSetsNeverCrash() {
         // Several files at once, so that mutations meet cross-namespace references and clashes.
-        var generator = SplitMix64(seed: 42 ^ Self.seed)
+        var generator = SeededGenerator(seed: 42 ^ Self.seed)
         let examples = ExampleSchemas.sources.map(\.text)
         for round in 0..<(500 * Self.scale) {
             let texts = examples.map { Bool.random(using: &generator) ? Self.mutate($0, using: &generator) : $0 }
@@ -120,7 +107,7 @@ struct SplitMix64: RandomNumberGenerator {
 
     @Test(.timeLimit(timeLimit))
     func randomBytesNeverCrash() {
-        var generator = SplitMix64(seed: 7 ^ Self.seed)
+        var generator = SeededGenerator(seed: 7 ^ Self.seed)
         let alphabet = Array("namespace: x\n- [{:,}]'\"&*!|>#\t?%".utf8)
         for round in 0..<(1_500 * Self.scale) {
             let bytes = (0..<Int.random(in: 0..<200, using: &generator)).map { _ in

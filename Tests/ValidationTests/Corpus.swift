@@ -1,4 +1,5 @@
 import MessagingRuntime
+import TestSupport
 
 /// Payloads to validate: hand-picked valid and invalid ones per message, and seeded mutations of the
 /// valid ones (fields removed, nulled, retyped, stretched, duplicated, unknown keys added).
@@ -100,7 +101,7 @@ enum Corpus {
     /// Every case: the valid ones, the hand-picked ones and `count` mutations.
     static func all(mutations count: Int = 3000, seed: UInt64 = 0x5EED) -> [Case] {
         var cases = (valid + handPicked).map { Case(type: $0.0, payload: $0.1) }
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         for index in 0..<count {
             let (type, payload) = valid[index % valid.count]
             var mutated = payload
@@ -111,7 +112,7 @@ enum Corpus {
     }
 
     /// Changes one thing somewhere in `value`.
-    static func mutate(_ value: JSONValue, _ random: inout SplitMix64, depth: Int) -> JSONValue {
+    static func mutate(_ value: JSONValue, _ random: inout SeededGenerator, depth: Int) -> JSONValue {
         let roll = random.next() % 100
         switch value {
         case .object(var object) where !object.members.isEmpty && roll < 70:
@@ -151,25 +152,12 @@ enum Corpus {
         }
     }
 
-    static func replacement(_ random: inout SplitMix64) -> JSONValue {
+    static func replacement(_ random: inout SeededGenerator) -> JSONValue {
         let choices: [JSONValue] = [
             .null, true, false, 0, -1, 7, 2.5, 1e300, "", "x", "user", "2027-01-10T18:00:00Z", "2027-01-10", .string(uuid),
             [], ["x"], [1, 1], [:], ["a": 1], ["row": "A", "number": 1],
         ]
         return choices[Int(random.next() % UInt64(choices.count))]
-    }
-}
-
-/// A small, seedable random generator (SplitMix64), so that the corpus is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
