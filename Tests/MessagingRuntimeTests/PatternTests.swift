@@ -1,6 +1,6 @@
-import TestSupport
 import Foundation
 import MessagingRuntime
+import TestSupport
 import Testing
 
 /// The dedicated matcher for simple patterns must answer exactly as the regex engine does.

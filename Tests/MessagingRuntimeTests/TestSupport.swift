@@ -1,5 +1,5 @@
-@testable import MessagingRuntime
 import TestSupport
+@testable import MessagingRuntime
 
 extension JSONValue {
     /// A random value nested at most `depth` levels, with every kind of scalar.

@@ -1,8 +1,8 @@
 import Foundation
 import SchemaCompiler
 import SchemaDiagnostics
-import Testing
 import TestSupport
+import Testing
 
 /// The compiler never crashes or hangs: on any input it returns a schema or diagnostics.
 ///
