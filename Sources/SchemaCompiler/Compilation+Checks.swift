@@ -45,9 +45,11 @@ extension Compilation {
         }
     }
 
-    /// Two subjects on the same NATS subject, or two routes on the same method and path.
+    /// Two subjects on the same NATS subject, or two routes on the same method and path (errors);
+    /// two subjects that some concrete subject matches both (a warning: a message on it reaches either).
     mutating func checkClashes(_ schema: Schema, files: [FileSyntax]) {
         var subjects: [String: SourceRange] = [:]
+        var patterns: [(SubjectPattern, SourceRange)] = []
         var routes: [String: SourceRange] = [:]
         for namespace in schema.namespaces {
             guard let file = files.first(where: { $0.source.path == namespace.file }) else { continue }
@@ -59,6 +61,14 @@ extension Compilation {
                                       notes: [.note("previous definition is here", at: previous)])
                 } else {
                     subjects[subject.subject.subscription] = subjectRange
+                    if let (other, range) = patterns.first(where: { Self.overlap($0.0, subject.subject) }) {
+                        diagnostics.emit(Diagnostic(
+                            .warning, "subject-overlap",
+                            "subject '\(subject.subject)' overlaps '\(other)': a message on a subject both match reaches either subscriber",
+                            at: subjectRange, notes: [.note("the other subject is here", at: range)]
+                        ))
+                    }
+                    patterns.append((subject.subject, subjectRange))
                 }
                 guard case .request(let request) = subject.kind, let http = request.http else { continue }
                 let shape = http.path.parts.map { part -> String in
@@ -73,6 +83,17 @@ extension Compilation {
                 } else {
                     routes[key] = range
                 }
+            }
+        }
+    }
+
+    /// Whether some concrete subject matches both patterns (`{field}` matches any one token).
+    static func overlap(_ a: SubjectPattern, _ b: SubjectPattern) -> Bool {
+        guard a.tokens.count == b.tokens.count else { return false }
+        return zip(a.tokens, b.tokens).allSatisfy { pair in
+            switch pair {
+            case (.literal(let x), .literal(let y)): x == y
+            default: true
             }
         }
     }
