@@ -62,11 +62,11 @@ extension Compilation {
                 } else {
                     subjects[subject.subject.subscription] = subjectRange
                     if let (other, range) = patterns.first(where: { Self.overlap($0.0, subject.subject) }) {
-                        diagnostics.emit(Diagnostic(
-                            .warning, "subject-overlap",
+                        diagnostics.warning(
+                            "subject-overlap",
                             "subject '\(subject.subject)' overlaps '\(other)': a message on a subject both match reaches either subscriber",
                             at: subjectRange, notes: [.note("the other subject is here", at: range)]
-                        ))
+                        )
                     }
                     patterns.append((subject.subject, subjectRange))
                 }

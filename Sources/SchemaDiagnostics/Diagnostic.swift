@@ -45,8 +45,10 @@ public struct Diagnostic: Hashable, Sendable {
         Diagnostic(.error, id, message, at: range, notes: notes)
     }
 
-    public static func warning(_ id: DiagnosticID, _ message: String, at range: SourceRange?) -> Diagnostic {
-        Diagnostic(.warning, id, message, at: range)
+    public static func warning(_ id: DiagnosticID, _ message: String, at range: SourceRange?, notes: [Diagnostic] = [])
+        -> Diagnostic
+    {
+        Diagnostic(.warning, id, message, at: range, notes: notes)
     }
 
     public static func note(_ message: String, at range: SourceRange?) -> Diagnostic {
@@ -68,8 +70,8 @@ public struct DiagnosticEngine: Sendable {
         emit(.error(id, message, at: range, notes: notes))
     }
 
-    public mutating func warning(_ id: DiagnosticID, _ message: String, at range: SourceRange?) {
-        emit(.warning(id, message, at: range))
+    public mutating func warning(_ id: DiagnosticID, _ message: String, at range: SourceRange?, notes: [Diagnostic] = []) {
+        emit(.warning(id, message, at: range, notes: notes))
     }
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
