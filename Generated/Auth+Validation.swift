@@ -16,7 +16,7 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
     static let tagsCount = MessagingRuntime.CountRules(max: 5, unique: true)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var emailJSON: MessagingRuntime.JSONValue?
@@ -39,57 +39,57 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let emailValue: String?
         if let json = emailJSON, !json.isNull {
-            emailValue = MessagingRuntime.Validation.string(json, Self.emailRules, at: path + "email", &issues)
+            emailValue = MessagingRuntime.Validation.string(json, Self.emailRules, at: path() + "email", &issues)
         } else {
             emailValue = nil
             MessagingRuntime.Validation.missing(
                 emailJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "email", &issues
+                at: path() + "email", &issues
             )
         }
         let passwordValue: String?
         if let json = passwordJSON, !json.isNull {
-            passwordValue = MessagingRuntime.Validation.string(json, Self.passwordRules, at: path + "password", &issues)
+            passwordValue = MessagingRuntime.Validation.string(json, Self.passwordRules, at: path() + "password", &issues)
         } else {
             passwordValue = nil
             MessagingRuntime.Validation.missing(
                 passwordJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "password", &issues
+                at: path() + "password", &issues
             )
         }
         let roleValue: Auth.Role?
         if let json = roleJSON, !json.isNull {
-            roleValue = MessagingRuntime.Validation.enumeration(json, Auth.Role.self, at: path + "role", &issues)
+            roleValue = MessagingRuntime.Validation.enumeration(json, Auth.Role.self, at: path() + "role", &issues)
         } else {
             roleValue = roleJSON == nil ? Auth.Role.user : nil
             MessagingRuntime.Validation.missing(
                 roleJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "role", &issues
+                at: path() + "role", &issues
             )
         }
         let displayNameValue: String?
         if let json = displayNameJSON, !json.isNull {
-            displayNameValue = MessagingRuntime.Validation.string(json, Self.displayNameRules, at: path + "displayName", &issues)
+            displayNameValue = MessagingRuntime.Validation.string(json, Self.displayNameRules, at: path() + "displayName", &issues)
         } else {
             displayNameValue = nil
             MessagingRuntime.Validation.missing(
                 displayNameJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "displayName", &issues
+                at: path() + "displayName", &issues
             )
         }
         let tagsValue: [String]?
         if let json = tagsJSON, !json.isNull {
-            tagsValue = MessagingRuntime.Validation.array(json, Self.tagsCount, at: path + "tags", &issues) { json, path, issues in
+            tagsValue = MessagingRuntime.Validation.array(json, Self.tagsCount, at: path() + "tags", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, Self.tagsRules, at: path(), &issues)
             }
         } else {
             tagsValue = nil
             MessagingRuntime.Validation.missing(
                 tagsJSON, expected: "array", mayBeAbsent: true, nullable: false,
-                at: path + "tags", &issues
+                at: path() + "tags", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let emailValue, let passwordValue, let roleValue else { return nil }
         return Self(email: emailValue, password: passwordValue, role: roleValue, displayName: displayNameValue, tags: tagsValue)
     }
@@ -105,7 +105,7 @@ extension Auth.LoginRequest: MessagingRuntime.RecordMessage {
     static let passwordRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 128)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var emailJSON: MessagingRuntime.JSONValue?
@@ -122,25 +122,25 @@ extension Auth.LoginRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let emailValue: String?
         if let json = emailJSON, !json.isNull {
-            emailValue = MessagingRuntime.Validation.string(json, Self.emailRules, at: path + "email", &issues)
+            emailValue = MessagingRuntime.Validation.string(json, Self.emailRules, at: path() + "email", &issues)
         } else {
             emailValue = nil
             MessagingRuntime.Validation.missing(
                 emailJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "email", &issues
+                at: path() + "email", &issues
             )
         }
         let passwordValue: String?
         if let json = passwordJSON, !json.isNull {
-            passwordValue = MessagingRuntime.Validation.string(json, Self.passwordRules, at: path + "password", &issues)
+            passwordValue = MessagingRuntime.Validation.string(json, Self.passwordRules, at: path() + "password", &issues)
         } else {
             passwordValue = nil
             MessagingRuntime.Validation.missing(
                 passwordJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "password", &issues
+                at: path() + "password", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let emailValue, let passwordValue else { return nil }
         return Self(email: emailValue, password: passwordValue)
     }
@@ -155,7 +155,7 @@ extension Auth.RefreshRequest: MessagingRuntime.RecordMessage {
     static let refreshTokenRules = MessagingRuntime.StringRules(minLength: 16, maxLength: 512)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var refreshTokenJSON: MessagingRuntime.JSONValue?
@@ -170,15 +170,15 @@ extension Auth.RefreshRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let refreshTokenValue: String?
         if let json = refreshTokenJSON, !json.isNull {
-            refreshTokenValue = MessagingRuntime.Validation.string(json, Self.refreshTokenRules, at: path + "refreshToken", &issues)
+            refreshTokenValue = MessagingRuntime.Validation.string(json, Self.refreshTokenRules, at: path() + "refreshToken", &issues)
         } else {
             refreshTokenValue = nil
             MessagingRuntime.Validation.missing(
                 refreshTokenJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "refreshToken", &issues
+                at: path() + "refreshToken", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let refreshTokenValue else { return nil }
         return Self(refreshToken: refreshTokenValue)
     }
@@ -191,7 +191,7 @@ extension Auth.MeRequest: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Auth.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var unknownKeys: [String] = []
@@ -202,7 +202,7 @@ extension Auth.MeRequest: MessagingRuntime.RecordMessage {
             }
         }
         let issueCount = issues.count
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount else { return nil }
         return Self()
     }
@@ -218,7 +218,7 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
     static let expiresInRules = MessagingRuntime.NumberRules(min: 1)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var accessTokenJSON: MessagingRuntime.JSONValue?
@@ -241,55 +241,55 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let accessTokenValue: String?
         if let json = accessTokenJSON, !json.isNull {
-            accessTokenValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "accessToken", &issues)
+            accessTokenValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "accessToken", &issues)
         } else {
             accessTokenValue = nil
             MessagingRuntime.Validation.missing(
                 accessTokenJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "accessToken", &issues
+                at: path() + "accessToken", &issues
             )
         }
         let refreshTokenValue: String?
         if let json = refreshTokenJSON, !json.isNull {
-            refreshTokenValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "refreshToken", &issues)
+            refreshTokenValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "refreshToken", &issues)
         } else {
             refreshTokenValue = nil
             MessagingRuntime.Validation.missing(
                 refreshTokenJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "refreshToken", &issues
+                at: path() + "refreshToken", &issues
             )
         }
         let tokenTypeValue: String?
         if let json = tokenTypeJSON, !json.isNull {
-            tokenTypeValue = MessagingRuntime.Validation.string(json, Self.tokenTypeRules, at: path + "tokenType", &issues)
+            tokenTypeValue = MessagingRuntime.Validation.string(json, Self.tokenTypeRules, at: path() + "tokenType", &issues)
         } else {
             tokenTypeValue = tokenTypeJSON == nil ? "Bearer" : nil
             MessagingRuntime.Validation.missing(
                 tokenTypeJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "tokenType", &issues
+                at: path() + "tokenType", &issues
             )
         }
         let expiresInValue: Int?
         if let json = expiresInJSON, !json.isNull {
-            expiresInValue = MessagingRuntime.Validation.int(json, Self.expiresInRules, at: path + "expiresIn", &issues)
+            expiresInValue = MessagingRuntime.Validation.int(json, Self.expiresInRules, at: path() + "expiresIn", &issues)
         } else {
             expiresInValue = nil
             MessagingRuntime.Validation.missing(
                 expiresInJSON, expected: "int", mayBeAbsent: false, nullable: false,
-                at: path + "expiresIn", &issues
+                at: path() + "expiresIn", &issues
             )
         }
         let userValue: Auth.UserProfile?
         if let json = userJSON, !json.isNull {
-            userValue = Auth.UserProfile.validate(json, at: path + "user", &issues)
+            userValue = Auth.UserProfile.validate(json, at: path() + "user", &issues)
         } else {
             userValue = nil
             MessagingRuntime.Validation.missing(
                 userJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "user", &issues
+                at: path() + "user", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let accessTokenValue, let refreshTokenValue, let tokenTypeValue, let expiresInValue, let userValue else { return nil }
         return Self(accessToken: accessTokenValue, refreshToken: refreshTokenValue, tokenType: tokenTypeValue, expiresIn: expiresInValue, user: userValue)
     }
@@ -302,7 +302,7 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Auth.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var idJSON: MessagingRuntime.JSONValue?
@@ -325,55 +325,55 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let idValue: Foundation.UUID?
         if let json = idJSON, !json.isNull {
-            idValue = MessagingRuntime.Validation.uuid(json, at: path + "id", &issues)
+            idValue = MessagingRuntime.Validation.uuid(json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(
                 idJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "id", &issues
+                at: path() + "id", &issues
             )
         }
         let emailValue: String?
         if let json = emailJSON, !json.isNull {
-            emailValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "email", &issues)
+            emailValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "email", &issues)
         } else {
             emailValue = nil
             MessagingRuntime.Validation.missing(
                 emailJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "email", &issues
+                at: path() + "email", &issues
             )
         }
         let roleValue: Auth.Role?
         if let json = roleJSON, !json.isNull {
-            roleValue = MessagingRuntime.Validation.enumeration(json, Auth.Role.self, at: path + "role", &issues)
+            roleValue = MessagingRuntime.Validation.enumeration(json, Auth.Role.self, at: path() + "role", &issues)
         } else {
             roleValue = nil
             MessagingRuntime.Validation.missing(
                 roleJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "role", &issues
+                at: path() + "role", &issues
             )
         }
         let displayNameValue: String?
         if let json = displayNameJSON, !json.isNull {
-            displayNameValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "displayName", &issues)
+            displayNameValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "displayName", &issues)
         } else {
             displayNameValue = nil
             MessagingRuntime.Validation.missing(
                 displayNameJSON, expected: "string", mayBeAbsent: false, nullable: true,
-                at: path + "displayName", &issues
+                at: path() + "displayName", &issues
             )
         }
         let createdAtValue: MessagingRuntime.DateTime?
         if let json = createdAtJSON, !json.isNull {
-            createdAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "createdAt", &issues)
+            createdAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "createdAt", &issues)
         } else {
             createdAtValue = nil
             MessagingRuntime.Validation.missing(
                 createdAtJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "createdAt", &issues
+                at: path() + "createdAt", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let idValue, let emailValue, let roleValue, let createdAtValue else { return nil }
         return Self(id: idValue, email: emailValue, role: roleValue, displayName: displayNameValue, createdAt: createdAtValue)
     }

@@ -13,7 +13,7 @@ extension Bookings.Seat: MessagingRuntime.RecordMessage {
     static let numberRules = MessagingRuntime.NumberRules(min: 1, max: 500)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var rowJSON: MessagingRuntime.JSONValue?
@@ -30,25 +30,25 @@ extension Bookings.Seat: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let rowValue: String?
         if let json = rowJSON, !json.isNull {
-            rowValue = MessagingRuntime.Validation.string(json, Self.rowRules, at: path + "row", &issues)
+            rowValue = MessagingRuntime.Validation.string(json, Self.rowRules, at: path() + "row", &issues)
         } else {
             rowValue = nil
             MessagingRuntime.Validation.missing(
                 rowJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "row", &issues
+                at: path() + "row", &issues
             )
         }
         let numberValue: Int?
         if let json = numberJSON, !json.isNull {
-            numberValue = MessagingRuntime.Validation.int(json, Self.numberRules, at: path + "number", &issues)
+            numberValue = MessagingRuntime.Validation.int(json, Self.numberRules, at: path() + "number", &issues)
         } else {
             numberValue = nil
             MessagingRuntime.Validation.missing(
                 numberJSON, expected: "int", mayBeAbsent: false, nullable: false,
-                at: path + "number", &issues
+                at: path() + "number", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let rowValue, let numberValue else { return nil }
         return Self(row: rowValue, number: numberValue)
     }
@@ -64,7 +64,7 @@ extension Bookings.CardPayment: MessagingRuntime.RecordMessage {
     static let last4Rules = MessagingRuntime.StringRules(pattern: MessagingRuntime.Pattern("^[0-9]{4}$"))
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var tokenJSON: MessagingRuntime.JSONValue?
@@ -81,25 +81,25 @@ extension Bookings.CardPayment: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let tokenValue: String?
         if let json = tokenJSON, !json.isNull {
-            tokenValue = MessagingRuntime.Validation.string(json, Self.tokenRules, at: path + "token", &issues)
+            tokenValue = MessagingRuntime.Validation.string(json, Self.tokenRules, at: path() + "token", &issues)
         } else {
             tokenValue = nil
             MessagingRuntime.Validation.missing(
                 tokenJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "token", &issues
+                at: path() + "token", &issues
             )
         }
         let last4Value: String?
         if let json = last4JSON, !json.isNull {
-            last4Value = MessagingRuntime.Validation.string(json, Self.last4Rules, at: path + "last4", &issues)
+            last4Value = MessagingRuntime.Validation.string(json, Self.last4Rules, at: path() + "last4", &issues)
         } else {
             last4Value = nil
             MessagingRuntime.Validation.missing(
                 last4JSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "last4", &issues
+                at: path() + "last4", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let tokenValue, let last4Value else { return nil }
         return Self(token: tokenValue, last4: last4Value)
     }
@@ -115,7 +115,7 @@ extension Bookings.InvoicePayment: MessagingRuntime.RecordMessage {
     static let vatNumberRules = MessagingRuntime.StringRules(maxLength: 20)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var companyJSON: MessagingRuntime.JSONValue?
@@ -132,25 +132,25 @@ extension Bookings.InvoicePayment: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let companyValue: String?
         if let json = companyJSON, !json.isNull {
-            companyValue = MessagingRuntime.Validation.string(json, Self.companyRules, at: path + "company", &issues)
+            companyValue = MessagingRuntime.Validation.string(json, Self.companyRules, at: path() + "company", &issues)
         } else {
             companyValue = nil
             MessagingRuntime.Validation.missing(
                 companyJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "company", &issues
+                at: path() + "company", &issues
             )
         }
         let vatNumberValue: String?
         if let json = vatNumberJSON, !json.isNull {
-            vatNumberValue = MessagingRuntime.Validation.string(json, Self.vatNumberRules, at: path + "vatNumber", &issues)
+            vatNumberValue = MessagingRuntime.Validation.string(json, Self.vatNumberRules, at: path() + "vatNumber", &issues)
         } else {
             vatNumberValue = nil
             MessagingRuntime.Validation.missing(
                 vatNumberJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "vatNumber", &issues
+                at: path() + "vatNumber", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let companyValue else { return nil }
         return Self(company: companyValue, vatNumber: vatNumberValue)
     }
@@ -165,7 +165,7 @@ extension Bookings.FreeTicket: MessagingRuntime.RecordMessage {
     static let voucherRules = MessagingRuntime.StringRules(minLength: 4, maxLength: 40)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var voucherJSON: MessagingRuntime.JSONValue?
@@ -179,12 +179,12 @@ extension Bookings.FreeTicket: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let voucherValue: String?
         if let json = voucherJSON, !json.isNull {
-            voucherValue = MessagingRuntime.Validation.string(json, Self.voucherRules, at: path + "voucher", &issues)
+            voucherValue = MessagingRuntime.Validation.string(json, Self.voucherRules, at: path() + "voucher", &issues)
         } else {
             voucherValue = nil
             MessagingRuntime.Validation.missing(
                 voucherJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "voucher", &issues
+                at: path() + "voucher", &issues
             )
         }
         guard issues.count == issueCount, let voucherValue else { return nil }
@@ -204,7 +204,7 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
     static let metadataCount = MessagingRuntime.CountRules(max: 10)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var eventIdJSON: MessagingRuntime.JSONValue?
@@ -227,59 +227,59 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
                 eventIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "eventId", &issues
+                at: path() + "eventId", &issues
             )
         }
         let seatsValue: [Bookings.Seat]?
         if let json = seatsJSON, !json.isNull {
-            seatsValue = MessagingRuntime.Validation.array(json, Self.seatsCount, at: path + "seats", &issues) { json, path, issues in
+            seatsValue = MessagingRuntime.Validation.array(json, Self.seatsCount, at: path() + "seats", &issues) { json, path, issues in
                 Bookings.Seat.validate(json, at: path(), &issues)
             }
         } else {
             seatsValue = nil
             MessagingRuntime.Validation.missing(
                 seatsJSON, expected: "array", mayBeAbsent: false, nullable: false,
-                at: path + "seats", &issues
+                at: path() + "seats", &issues
             )
         }
         let paymentValue: Bookings.Payment?
         if let json = paymentJSON, !json.isNull {
-            paymentValue = Bookings.Payment.validate(json, at: path + "payment", &issues)
+            paymentValue = Bookings.Payment.validate(json, at: path() + "payment", &issues)
         } else {
             paymentValue = nil
             MessagingRuntime.Validation.missing(
                 paymentJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "payment", &issues
+                at: path() + "payment", &issues
             )
         }
         let notesValue: String?
         if let json = notesJSON, !json.isNull {
-            notesValue = MessagingRuntime.Validation.string(json, Self.notesRules, at: path + "notes", &issues)
+            notesValue = MessagingRuntime.Validation.string(json, Self.notesRules, at: path() + "notes", &issues)
         } else {
             notesValue = nil
             MessagingRuntime.Validation.missing(
                 notesJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "notes", &issues
+                at: path() + "notes", &issues
             )
         }
         let metadataValue: [String: String]?
         if let json = metadataJSON, !json.isNull {
-            metadataValue = MessagingRuntime.Validation.map(json, Self.metadataCount, at: path + "metadata", &issues) { json, path, issues in
+            metadataValue = MessagingRuntime.Validation.map(json, Self.metadataCount, at: path() + "metadata", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, Self.metadataRules, at: path(), &issues)
             }
         } else {
             metadataValue = nil
             MessagingRuntime.Validation.missing(
                 metadataJSON, expected: "object", mayBeAbsent: true, nullable: false,
-                at: path + "metadata", &issues
+                at: path() + "metadata", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventIdValue, let seatsValue, let paymentValue else { return nil }
         return Self(eventId: eventIdValue, seats: seatsValue, payment: paymentValue, notes: notesValue, metadata: metadataValue)
     }
@@ -294,7 +294,7 @@ extension Bookings.CancelBookingRequest: MessagingRuntime.RecordMessage {
     static let reasonRules = MessagingRuntime.StringRules(maxLength: 500)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var bookingIdJSON: MessagingRuntime.JSONValue?
@@ -311,25 +311,25 @@ extension Bookings.CancelBookingRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let bookingIdValue: Foundation.UUID?
         if let json = bookingIdJSON, !json.isNull {
-            bookingIdValue = MessagingRuntime.Validation.uuid(json, at: path + "bookingId", &issues)
+            bookingIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "bookingId", &issues)
         } else {
             bookingIdValue = nil
             MessagingRuntime.Validation.missing(
                 bookingIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "bookingId", &issues
+                at: path() + "bookingId", &issues
             )
         }
         let reasonValue: String?
         if let json = reasonJSON, !json.isNull {
-            reasonValue = MessagingRuntime.Validation.string(json, Self.reasonRules, at: path + "reason", &issues)
+            reasonValue = MessagingRuntime.Validation.string(json, Self.reasonRules, at: path() + "reason", &issues)
         } else {
             reasonValue = nil
             MessagingRuntime.Validation.missing(
                 reasonJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "reason", &issues
+                at: path() + "reason", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let bookingIdValue else { return nil }
         return Self(bookingId: bookingIdValue, reason: reasonValue)
     }
@@ -342,7 +342,7 @@ extension Bookings.GetBookingRequest: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Bookings.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var bookingIdJSON: MessagingRuntime.JSONValue?
@@ -357,15 +357,15 @@ extension Bookings.GetBookingRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let bookingIdValue: Foundation.UUID?
         if let json = bookingIdJSON, !json.isNull {
-            bookingIdValue = MessagingRuntime.Validation.uuid(json, at: path + "bookingId", &issues)
+            bookingIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "bookingId", &issues)
         } else {
             bookingIdValue = nil
             MessagingRuntime.Validation.missing(
                 bookingIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "bookingId", &issues
+                at: path() + "bookingId", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let bookingIdValue else { return nil }
         return Self(bookingId: bookingIdValue)
     }
@@ -380,7 +380,7 @@ extension Bookings.ListMyBookingsRequest: MessagingRuntime.RecordMessage {
     static let limitRules = MessagingRuntime.NumberRules(min: 1, max: 100)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var statusJSON: MessagingRuntime.JSONValue?
@@ -397,25 +397,25 @@ extension Bookings.ListMyBookingsRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let statusValue: Bookings.BookingStatus?
         if let json = statusJSON, !json.isNull {
-            statusValue = MessagingRuntime.Validation.enumeration(json, Bookings.BookingStatus.self, at: path + "status", &issues)
+            statusValue = MessagingRuntime.Validation.enumeration(json, Bookings.BookingStatus.self, at: path() + "status", &issues)
         } else {
             statusValue = nil
             MessagingRuntime.Validation.missing(
                 statusJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "status", &issues
+                at: path() + "status", &issues
             )
         }
         let limitValue: Int?
         if let json = limitJSON, !json.isNull {
-            limitValue = MessagingRuntime.Validation.int(json, Self.limitRules, at: path + "limit", &issues)
+            limitValue = MessagingRuntime.Validation.int(json, Self.limitRules, at: path() + "limit", &issues)
         } else {
             limitValue = limitJSON == nil ? 20 : nil
             MessagingRuntime.Validation.missing(
                 limitJSON, expected: "int", mayBeAbsent: true, nullable: false,
-                at: path + "limit", &issues
+                at: path() + "limit", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let limitValue else { return nil }
         return Self(status: statusValue, limit: limitValue)
     }
@@ -430,7 +430,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
     static let totalCentsRules = MessagingRuntime.NumberRules(min: 0)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var idJSON: MessagingRuntime.JSONValue?
@@ -463,107 +463,107 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let idValue: Foundation.UUID?
         if let json = idJSON, !json.isNull {
-            idValue = MessagingRuntime.Validation.uuid(json, at: path + "id", &issues)
+            idValue = MessagingRuntime.Validation.uuid(json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(
                 idJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "id", &issues
+                at: path() + "id", &issues
             )
         }
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
                 eventIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "eventId", &issues
+                at: path() + "eventId", &issues
             )
         }
         let userIdValue: Foundation.UUID?
         if let json = userIdJSON, !json.isNull {
-            userIdValue = MessagingRuntime.Validation.uuid(json, at: path + "userId", &issues)
+            userIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "userId", &issues)
         } else {
             userIdValue = nil
             MessagingRuntime.Validation.missing(
                 userIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "userId", &issues
+                at: path() + "userId", &issues
             )
         }
         let seatsValue: [Bookings.Seat]?
         if let json = seatsJSON, !json.isNull {
-            seatsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "seats", &issues) { json, path, issues in
+            seatsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "seats", &issues) { json, path, issues in
                 Bookings.Seat.validate(json, at: path(), &issues)
             }
         } else {
             seatsValue = nil
             MessagingRuntime.Validation.missing(
                 seatsJSON, expected: "array", mayBeAbsent: false, nullable: false,
-                at: path + "seats", &issues
+                at: path() + "seats", &issues
             )
         }
         let totalCentsValue: Int?
         if let json = totalCentsJSON, !json.isNull {
-            totalCentsValue = MessagingRuntime.Validation.int(json, Self.totalCentsRules, at: path + "totalCents", &issues)
+            totalCentsValue = MessagingRuntime.Validation.int(json, Self.totalCentsRules, at: path() + "totalCents", &issues)
         } else {
             totalCentsValue = nil
             MessagingRuntime.Validation.missing(
                 totalCentsJSON, expected: "int", mayBeAbsent: false, nullable: false,
-                at: path + "totalCents", &issues
+                at: path() + "totalCents", &issues
             )
         }
         let currencyValue: String?
         if let json = currencyJSON, !json.isNull {
-            currencyValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "currency", &issues)
+            currencyValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "currency", &issues)
         } else {
             currencyValue = nil
             MessagingRuntime.Validation.missing(
                 currencyJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "currency", &issues
+                at: path() + "currency", &issues
             )
         }
         let statusValue: Bookings.BookingStatus?
         if let json = statusJSON, !json.isNull {
-            statusValue = MessagingRuntime.Validation.enumeration(json, Bookings.BookingStatus.self, at: path + "status", &issues)
+            statusValue = MessagingRuntime.Validation.enumeration(json, Bookings.BookingStatus.self, at: path() + "status", &issues)
         } else {
             statusValue = nil
             MessagingRuntime.Validation.missing(
                 statusJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "status", &issues
+                at: path() + "status", &issues
             )
         }
         let bookedOnValue: MessagingRuntime.CalendarDate?
         if let json = bookedOnJSON, !json.isNull {
-            bookedOnValue = MessagingRuntime.Validation.date(json, at: path + "bookedOn", &issues)
+            bookedOnValue = MessagingRuntime.Validation.date(json, at: path() + "bookedOn", &issues)
         } else {
             bookedOnValue = nil
             MessagingRuntime.Validation.missing(
                 bookedOnJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "bookedOn", &issues
+                at: path() + "bookedOn", &issues
             )
         }
         let createdAtValue: MessagingRuntime.DateTime?
         if let json = createdAtJSON, !json.isNull {
-            createdAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "createdAt", &issues)
+            createdAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "createdAt", &issues)
         } else {
             createdAtValue = nil
             MessagingRuntime.Validation.missing(
                 createdAtJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "createdAt", &issues
+                at: path() + "createdAt", &issues
             )
         }
         let cancelledAtValue: MessagingRuntime.DateTime?
         if let json = cancelledAtJSON, !json.isNull {
-            cancelledAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "cancelledAt", &issues)
+            cancelledAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "cancelledAt", &issues)
         } else {
             cancelledAtValue = nil
             MessagingRuntime.Validation.missing(
                 cancelledAtJSON, expected: "string", mayBeAbsent: false, nullable: true,
-                at: path + "cancelledAt", &issues
+                at: path() + "cancelledAt", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let idValue, let eventIdValue, let userIdValue, let seatsValue, let totalCentsValue, let currencyValue, let statusValue, let bookedOnValue, let createdAtValue else { return nil }
         return Self(id: idValue, eventId: eventIdValue, userId: userIdValue, seats: seatsValue, totalCents: totalCentsValue, currency: currencyValue, status: statusValue, bookedOn: bookedOnValue, createdAt: createdAtValue, cancelledAt: cancelledAtValue)
     }
@@ -576,7 +576,7 @@ extension Bookings.BookingList: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Bookings.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var itemsJSON: MessagingRuntime.JSONValue?
@@ -591,17 +591,17 @@ extension Bookings.BookingList: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let itemsValue: [Bookings.Booking]?
         if let json = itemsJSON, !json.isNull {
-            itemsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "items", &issues) { json, path, issues in
+            itemsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "items", &issues) { json, path, issues in
                 Bookings.Booking.validate(json, at: path(), &issues)
             }
         } else {
             itemsValue = nil
             MessagingRuntime.Validation.missing(
                 itemsJSON, expected: "array", mayBeAbsent: false, nullable: false,
-                at: path + "items", &issues
+                at: path() + "items", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let itemsValue else { return nil }
         return Self(items: itemsValue)
     }
@@ -614,7 +614,7 @@ extension Bookings.BookingCreated: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Bookings.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var bookingJSON: MessagingRuntime.JSONValue?
@@ -631,25 +631,25 @@ extension Bookings.BookingCreated: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let bookingValue: Bookings.Booking?
         if let json = bookingJSON, !json.isNull {
-            bookingValue = Bookings.Booking.validate(json, at: path + "booking", &issues)
+            bookingValue = Bookings.Booking.validate(json, at: path() + "booking", &issues)
         } else {
             bookingValue = nil
             MessagingRuntime.Validation.missing(
                 bookingJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "booking", &issues
+                at: path() + "booking", &issues
             )
         }
         let eventValue: Events.Event?
         if let json = eventJSON, !json.isNull {
-            eventValue = Events.Event.validate(json, at: path + "event", &issues)
+            eventValue = Events.Event.validate(json, at: path() + "event", &issues)
         } else {
             eventValue = nil
             MessagingRuntime.Validation.missing(
                 eventJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "event", &issues
+                at: path() + "event", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let bookingValue, let eventValue else { return nil }
         return Self(booking: bookingValue, event: eventValue)
     }
@@ -662,7 +662,7 @@ extension Bookings.BookingCancelled: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Bookings.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var bookingJSON: MessagingRuntime.JSONValue?
@@ -679,25 +679,25 @@ extension Bookings.BookingCancelled: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let bookingValue: Bookings.Booking?
         if let json = bookingJSON, !json.isNull {
-            bookingValue = Bookings.Booking.validate(json, at: path + "booking", &issues)
+            bookingValue = Bookings.Booking.validate(json, at: path() + "booking", &issues)
         } else {
             bookingValue = nil
             MessagingRuntime.Validation.missing(
                 bookingJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "booking", &issues
+                at: path() + "booking", &issues
             )
         }
         let reasonValue: String?
         if let json = reasonJSON, !json.isNull {
-            reasonValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "reason", &issues)
+            reasonValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "reason", &issues)
         } else {
             reasonValue = nil
             MessagingRuntime.Validation.missing(
                 reasonJSON, expected: "string", mayBeAbsent: false, nullable: true,
-                at: path + "reason", &issues
+                at: path() + "reason", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let bookingValue else { return nil }
         return Self(booking: bookingValue, reason: reasonValue)
     }
@@ -710,17 +710,18 @@ extension Bookings.Payment: MessagingRuntime.Message {
     public static let schemaVersion = Bookings.schemaVersion
 
     public static func validate(
-        _ json: MessagingRuntime.JSONValue, at path: MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ json: MessagingRuntime.JSONValue, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        guard let object = MessagingRuntime.Validation.object(json, at: path, &issues) else { return nil }
+        guard let object = MessagingRuntime.Validation.object(json, at: path(), &issues) else { return nil }
         let tags = ["card", "invoice", "free"]
-        switch MessagingRuntime.Validation.discriminator(object, field: "method", tags: tags, at: path, &issues) {
+        switch MessagingRuntime.Validation.discriminator(object, field: "method", tags: tags, at: path(), &issues) {
         case "card"?:
-            return Bookings.CardPayment.validate(object, at: path, discriminator: "method", &issues).map(Self.card)
+            return Bookings.CardPayment.validate(object, at: path(), discriminator: "method", &issues).map(Self.card)
         case "invoice"?:
-            return Bookings.InvoicePayment.validate(object, at: path, discriminator: "method", &issues).map(Self.invoice)
+            return Bookings.InvoicePayment.validate(object, at: path(), discriminator: "method", &issues).map(Self.invoice)
         case "free"?:
-            return Bookings.FreeTicket.validate(object, at: path, discriminator: "method", &issues).map(Self.free)
+            return Bookings.FreeTicket.validate(object, at: path(), discriminator: "method", &issues).map(Self.free)
         default:
             return nil
         }

@@ -16,7 +16,7 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
     static let longitudeRules = MessagingRuntime.NumberRules(exclusiveMin: -180, max: 180)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var nameJSON: MessagingRuntime.JSONValue?
@@ -39,55 +39,55 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let nameValue: String?
         if let json = nameJSON, !json.isNull {
-            nameValue = MessagingRuntime.Validation.string(json, Self.nameRules, at: path + "name", &issues)
+            nameValue = MessagingRuntime.Validation.string(json, Self.nameRules, at: path() + "name", &issues)
         } else {
             nameValue = nil
             MessagingRuntime.Validation.missing(
                 nameJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "name", &issues
+                at: path() + "name", &issues
             )
         }
         let cityValue: String?
         if let json = cityJSON, !json.isNull {
-            cityValue = MessagingRuntime.Validation.string(json, Self.cityRules, at: path + "city", &issues)
+            cityValue = MessagingRuntime.Validation.string(json, Self.cityRules, at: path() + "city", &issues)
         } else {
             cityValue = nil
             MessagingRuntime.Validation.missing(
                 cityJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "city", &issues
+                at: path() + "city", &issues
             )
         }
         let addressValue: String?
         if let json = addressJSON, !json.isNull {
-            addressValue = MessagingRuntime.Validation.string(json, Self.addressRules, at: path + "address", &issues)
+            addressValue = MessagingRuntime.Validation.string(json, Self.addressRules, at: path() + "address", &issues)
         } else {
             addressValue = nil
             MessagingRuntime.Validation.missing(
                 addressJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "address", &issues
+                at: path() + "address", &issues
             )
         }
         let latitudeValue: Double?
         if let json = latitudeJSON, !json.isNull {
-            latitudeValue = MessagingRuntime.Validation.double(json, Self.latitudeRules, at: path + "latitude", &issues)
+            latitudeValue = MessagingRuntime.Validation.double(json, Self.latitudeRules, at: path() + "latitude", &issues)
         } else {
             latitudeValue = nil
             MessagingRuntime.Validation.missing(
                 latitudeJSON, expected: "number", mayBeAbsent: true, nullable: false,
-                at: path + "latitude", &issues
+                at: path() + "latitude", &issues
             )
         }
         let longitudeValue: Double?
         if let json = longitudeJSON, !json.isNull {
-            longitudeValue = MessagingRuntime.Validation.double(json, Self.longitudeRules, at: path + "longitude", &issues)
+            longitudeValue = MessagingRuntime.Validation.double(json, Self.longitudeRules, at: path() + "longitude", &issues)
         } else {
             longitudeValue = nil
             MessagingRuntime.Validation.missing(
                 longitudeJSON, expected: "number", mayBeAbsent: true, nullable: false,
-                at: path + "longitude", &issues
+                at: path() + "longitude", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let nameValue, let cityValue else { return nil }
         return Self(name: nameValue, city: cityValue, address: addressValue, latitude: latitudeValue, longitude: longitudeValue)
     }
@@ -109,7 +109,7 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
     static let tagsCount = MessagingRuntime.CountRules(max: 10, unique: true)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var titleJSON: MessagingRuntime.JSONValue?
@@ -142,107 +142,107 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let titleValue: String?
         if let json = titleJSON, !json.isNull {
-            titleValue = MessagingRuntime.Validation.string(json, Self.titleRules, at: path + "title", &issues)
+            titleValue = MessagingRuntime.Validation.string(json, Self.titleRules, at: path() + "title", &issues)
         } else {
             titleValue = nil
             MessagingRuntime.Validation.missing(
                 titleJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "title", &issues
+                at: path() + "title", &issues
             )
         }
         let descriptionValue: String?
         if let json = descriptionJSON, !json.isNull {
-            descriptionValue = MessagingRuntime.Validation.string(json, Self.descriptionRules, at: path + "description", &issues)
+            descriptionValue = MessagingRuntime.Validation.string(json, Self.descriptionRules, at: path() + "description", &issues)
         } else {
             descriptionValue = nil
             MessagingRuntime.Validation.missing(
                 descriptionJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "description", &issues
+                at: path() + "description", &issues
             )
         }
         let venueValue: Events.Venue?
         if let json = venueJSON, !json.isNull {
-            venueValue = Events.Venue.validate(json, at: path + "venue", &issues)
+            venueValue = Events.Venue.validate(json, at: path() + "venue", &issues)
         } else {
             venueValue = nil
             MessagingRuntime.Validation.missing(
                 venueJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "venue", &issues
+                at: path() + "venue", &issues
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
         if let json = startsAtJSON, !json.isNull {
-            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "startsAt", &issues)
+            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "startsAt", &issues)
         } else {
             startsAtValue = nil
             MessagingRuntime.Validation.missing(
                 startsAtJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "startsAt", &issues
+                at: path() + "startsAt", &issues
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
         if let json = endsAtJSON, !json.isNull {
-            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "endsAt", &issues)
+            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "endsAt", &issues)
         } else {
             endsAtValue = nil
             MessagingRuntime.Validation.missing(
                 endsAtJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "endsAt", &issues
+                at: path() + "endsAt", &issues
             )
         }
         let capacityValue: Int?
         if let json = capacityJSON, !json.isNull {
-            capacityValue = MessagingRuntime.Validation.int(json, Self.capacityRules, at: path + "capacity", &issues)
+            capacityValue = MessagingRuntime.Validation.int(json, Self.capacityRules, at: path() + "capacity", &issues)
         } else {
             capacityValue = nil
             MessagingRuntime.Validation.missing(
                 capacityJSON, expected: "int", mayBeAbsent: false, nullable: false,
-                at: path + "capacity", &issues
+                at: path() + "capacity", &issues
             )
         }
         let durationMinutesValue: Int?
         if let json = durationMinutesJSON, !json.isNull {
-            durationMinutesValue = MessagingRuntime.Validation.int(json, Self.durationMinutesRules, at: path + "durationMinutes", &issues)
+            durationMinutesValue = MessagingRuntime.Validation.int(json, Self.durationMinutesRules, at: path() + "durationMinutes", &issues)
         } else {
             durationMinutesValue = nil
             MessagingRuntime.Validation.missing(
                 durationMinutesJSON, expected: "int", mayBeAbsent: true, nullable: false,
-                at: path + "durationMinutes", &issues
+                at: path() + "durationMinutes", &issues
             )
         }
         let priceCentsValue: Int?
         if let json = priceCentsJSON, !json.isNull {
-            priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path + "priceCents", &issues)
+            priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path() + "priceCents", &issues)
         } else {
             priceCentsValue = nil
             MessagingRuntime.Validation.missing(
                 priceCentsJSON, expected: "int", mayBeAbsent: false, nullable: false,
-                at: path + "priceCents", &issues
+                at: path() + "priceCents", &issues
             )
         }
         let currencyValue: String?
         if let json = currencyJSON, !json.isNull {
-            currencyValue = MessagingRuntime.Validation.string(json, Self.currencyRules, at: path + "currency", &issues)
+            currencyValue = MessagingRuntime.Validation.string(json, Self.currencyRules, at: path() + "currency", &issues)
         } else {
             currencyValue = currencyJSON == nil ? "EUR" : nil
             MessagingRuntime.Validation.missing(
                 currencyJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "currency", &issues
+                at: path() + "currency", &issues
             )
         }
         let tagsValue: [String]?
         if let json = tagsJSON, !json.isNull {
-            tagsValue = MessagingRuntime.Validation.array(json, Self.tagsCount, at: path + "tags", &issues) { json, path, issues in
+            tagsValue = MessagingRuntime.Validation.array(json, Self.tagsCount, at: path() + "tags", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, Self.tagsRules, at: path(), &issues)
             }
         } else {
             tagsValue = nil
             MessagingRuntime.Validation.missing(
                 tagsJSON, expected: "array", mayBeAbsent: true, nullable: false,
-                at: path + "tags", &issues
+                at: path() + "tags", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let titleValue, let venueValue, let startsAtValue, let endsAtValue, let capacityValue, let priceCentsValue, let currencyValue else { return nil }
         return Self(title: titleValue, description: descriptionValue, venue: venueValue, startsAt: startsAtValue, endsAt: endsAtValue, capacity: capacityValue, durationMinutes: durationMinutesValue, priceCents: priceCentsValue, currency: currencyValue, tags: tagsValue)
     }
@@ -260,7 +260,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
     static let priceCentsRules = MessagingRuntime.NumberRules(min: 0, max: 10000000)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var eventIdJSON: MessagingRuntime.JSONValue?
@@ -289,85 +289,85 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
                 eventIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "eventId", &issues
+                at: path() + "eventId", &issues
             )
         }
         let titleValue: String?
         if let json = titleJSON, !json.isNull {
-            titleValue = MessagingRuntime.Validation.string(json, Self.titleRules, at: path + "title", &issues)
+            titleValue = MessagingRuntime.Validation.string(json, Self.titleRules, at: path() + "title", &issues)
         } else {
             titleValue = nil
             MessagingRuntime.Validation.missing(
                 titleJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "title", &issues
+                at: path() + "title", &issues
             )
         }
         let descriptionValue: String?
         if let json = descriptionJSON, !json.isNull {
-            descriptionValue = MessagingRuntime.Validation.string(json, Self.descriptionRules, at: path + "description", &issues)
+            descriptionValue = MessagingRuntime.Validation.string(json, Self.descriptionRules, at: path() + "description", &issues)
         } else {
             descriptionValue = nil
             MessagingRuntime.Validation.missing(
                 descriptionJSON, expected: "string", mayBeAbsent: true, nullable: true,
-                at: path + "description", &issues
+                at: path() + "description", &issues
             )
         }
         let venueValue: Events.Venue?
         if let json = venueJSON, !json.isNull {
-            venueValue = Events.Venue.validate(json, at: path + "venue", &issues)
+            venueValue = Events.Venue.validate(json, at: path() + "venue", &issues)
         } else {
             venueValue = nil
             MessagingRuntime.Validation.missing(
                 venueJSON, expected: "object", mayBeAbsent: true, nullable: false,
-                at: path + "venue", &issues
+                at: path() + "venue", &issues
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
         if let json = startsAtJSON, !json.isNull {
-            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "startsAt", &issues)
+            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "startsAt", &issues)
         } else {
             startsAtValue = nil
             MessagingRuntime.Validation.missing(
                 startsAtJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "startsAt", &issues
+                at: path() + "startsAt", &issues
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
         if let json = endsAtJSON, !json.isNull {
-            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "endsAt", &issues)
+            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "endsAt", &issues)
         } else {
             endsAtValue = nil
             MessagingRuntime.Validation.missing(
                 endsAtJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "endsAt", &issues
+                at: path() + "endsAt", &issues
             )
         }
         let capacityValue: Int?
         if let json = capacityJSON, !json.isNull {
-            capacityValue = MessagingRuntime.Validation.int(json, Self.capacityRules, at: path + "capacity", &issues)
+            capacityValue = MessagingRuntime.Validation.int(json, Self.capacityRules, at: path() + "capacity", &issues)
         } else {
             capacityValue = nil
             MessagingRuntime.Validation.missing(
                 capacityJSON, expected: "int", mayBeAbsent: true, nullable: false,
-                at: path + "capacity", &issues
+                at: path() + "capacity", &issues
             )
         }
         let priceCentsValue: Int?
         if let json = priceCentsJSON, !json.isNull {
-            priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path + "priceCents", &issues)
+            priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path() + "priceCents", &issues)
         } else {
             priceCentsValue = nil
             MessagingRuntime.Validation.missing(
                 priceCentsJSON, expected: "int", mayBeAbsent: true, nullable: false,
-                at: path + "priceCents", &issues
+                at: path() + "priceCents", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventIdValue else { return nil }
         return Self(eventId: eventIdValue, title: titleValue, description: descriptionValue, venue: venueValue, startsAt: startsAtValue, endsAt: endsAtValue, capacity: capacityValue, priceCents: priceCentsValue)
     }
@@ -380,7 +380,7 @@ extension Events.GetEventRequest: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Events.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var eventIdJSON: MessagingRuntime.JSONValue?
@@ -395,15 +395,15 @@ extension Events.GetEventRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
                 eventIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "eventId", &issues
+                at: path() + "eventId", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventIdValue else { return nil }
         return Self(eventId: eventIdValue)
     }
@@ -420,7 +420,7 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
     static let cursorRules = MessagingRuntime.StringRules(maxLength: 200)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var cityJSON: MessagingRuntime.JSONValue?
@@ -441,45 +441,45 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let cityValue: String?
         if let json = cityJSON, !json.isNull {
-            cityValue = MessagingRuntime.Validation.string(json, Self.cityRules, at: path + "city", &issues)
+            cityValue = MessagingRuntime.Validation.string(json, Self.cityRules, at: path() + "city", &issues)
         } else {
             cityValue = nil
             MessagingRuntime.Validation.missing(
                 cityJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "city", &issues
+                at: path() + "city", &issues
             )
         }
         let fromValue: MessagingRuntime.CalendarDate?
         if let json = fromJSON, !json.isNull {
-            fromValue = MessagingRuntime.Validation.date(json, at: path + "from", &issues)
+            fromValue = MessagingRuntime.Validation.date(json, at: path() + "from", &issues)
         } else {
             fromValue = nil
             MessagingRuntime.Validation.missing(
                 fromJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "from", &issues
+                at: path() + "from", &issues
             )
         }
         let limitValue: Int?
         if let json = limitJSON, !json.isNull {
-            limitValue = MessagingRuntime.Validation.int(json, Self.limitRules, at: path + "limit", &issues)
+            limitValue = MessagingRuntime.Validation.int(json, Self.limitRules, at: path() + "limit", &issues)
         } else {
             limitValue = limitJSON == nil ? 20 : nil
             MessagingRuntime.Validation.missing(
                 limitJSON, expected: "int", mayBeAbsent: true, nullable: false,
-                at: path + "limit", &issues
+                at: path() + "limit", &issues
             )
         }
         let cursorValue: String?
         if let json = cursorJSON, !json.isNull {
-            cursorValue = MessagingRuntime.Validation.string(json, Self.cursorRules, at: path + "cursor", &issues)
+            cursorValue = MessagingRuntime.Validation.string(json, Self.cursorRules, at: path() + "cursor", &issues)
         } else {
             cursorValue = nil
             MessagingRuntime.Validation.missing(
                 cursorJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "cursor", &issues
+                at: path() + "cursor", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let limitValue else { return nil }
         return Self(city: cityValue, from: fromValue, limit: limitValue, cursor: cursorValue)
     }
@@ -494,7 +494,7 @@ extension Events.EventStatusChange: MessagingRuntime.RecordMessage {
     static let reasonRules = MessagingRuntime.StringRules(maxLength: 500)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var eventIdJSON: MessagingRuntime.JSONValue?
@@ -511,25 +511,25 @@ extension Events.EventStatusChange: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
                 eventIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "eventId", &issues
+                at: path() + "eventId", &issues
             )
         }
         let reasonValue: String?
         if let json = reasonJSON, !json.isNull {
-            reasonValue = MessagingRuntime.Validation.string(json, Self.reasonRules, at: path + "reason", &issues)
+            reasonValue = MessagingRuntime.Validation.string(json, Self.reasonRules, at: path() + "reason", &issues)
         } else {
             reasonValue = nil
             MessagingRuntime.Validation.missing(
                 reasonJSON, expected: "string", mayBeAbsent: true, nullable: false,
-                at: path + "reason", &issues
+                at: path() + "reason", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventIdValue else { return nil }
         return Self(eventId: eventIdValue, reason: reasonValue)
     }
@@ -544,7 +544,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
     static let seatsAvailableRules = MessagingRuntime.NumberRules(min: 0)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var idJSON: MessagingRuntime.JSONValue?
@@ -583,137 +583,137 @@ extension Events.Event: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let idValue: Foundation.UUID?
         if let json = idJSON, !json.isNull {
-            idValue = MessagingRuntime.Validation.uuid(json, at: path + "id", &issues)
+            idValue = MessagingRuntime.Validation.uuid(json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(
                 idJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "id", &issues
+                at: path() + "id", &issues
             )
         }
         let organizerIdValue: Foundation.UUID?
         if let json = organizerIdJSON, !json.isNull {
-            organizerIdValue = MessagingRuntime.Validation.uuid(json, at: path + "organizerId", &issues)
+            organizerIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "organizerId", &issues)
         } else {
             organizerIdValue = nil
             MessagingRuntime.Validation.missing(
                 organizerIdJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "organizerId", &issues
+                at: path() + "organizerId", &issues
             )
         }
         let titleValue: String?
         if let json = titleJSON, !json.isNull {
-            titleValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "title", &issues)
+            titleValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "title", &issues)
         } else {
             titleValue = nil
             MessagingRuntime.Validation.missing(
                 titleJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "title", &issues
+                at: path() + "title", &issues
             )
         }
         let descriptionValue: String?
         if let json = descriptionJSON, !json.isNull {
-            descriptionValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "description", &issues)
+            descriptionValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "description", &issues)
         } else {
             descriptionValue = nil
             MessagingRuntime.Validation.missing(
                 descriptionJSON, expected: "string", mayBeAbsent: false, nullable: true,
-                at: path + "description", &issues
+                at: path() + "description", &issues
             )
         }
         let venueValue: Events.Venue?
         if let json = venueJSON, !json.isNull {
-            venueValue = Events.Venue.validate(json, at: path + "venue", &issues)
+            venueValue = Events.Venue.validate(json, at: path() + "venue", &issues)
         } else {
             venueValue = nil
             MessagingRuntime.Validation.missing(
                 venueJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "venue", &issues
+                at: path() + "venue", &issues
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
         if let json = startsAtJSON, !json.isNull {
-            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "startsAt", &issues)
+            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "startsAt", &issues)
         } else {
             startsAtValue = nil
             MessagingRuntime.Validation.missing(
                 startsAtJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "startsAt", &issues
+                at: path() + "startsAt", &issues
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
         if let json = endsAtJSON, !json.isNull {
-            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path + "endsAt", &issues)
+            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "endsAt", &issues)
         } else {
             endsAtValue = nil
             MessagingRuntime.Validation.missing(
                 endsAtJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "endsAt", &issues
+                at: path() + "endsAt", &issues
             )
         }
         let capacityValue: Int?
         if let json = capacityJSON, !json.isNull {
-            capacityValue = MessagingRuntime.Validation.int(json, MessagingRuntime.NumberRules.none, at: path + "capacity", &issues)
+            capacityValue = MessagingRuntime.Validation.int(json, MessagingRuntime.NumberRules.none, at: path() + "capacity", &issues)
         } else {
             capacityValue = nil
             MessagingRuntime.Validation.missing(
                 capacityJSON, expected: "int", mayBeAbsent: false, nullable: false,
-                at: path + "capacity", &issues
+                at: path() + "capacity", &issues
             )
         }
         let seatsAvailableValue: Int?
         if let json = seatsAvailableJSON, !json.isNull {
-            seatsAvailableValue = MessagingRuntime.Validation.int(json, Self.seatsAvailableRules, at: path + "seatsAvailable", &issues)
+            seatsAvailableValue = MessagingRuntime.Validation.int(json, Self.seatsAvailableRules, at: path() + "seatsAvailable", &issues)
         } else {
             seatsAvailableValue = nil
             MessagingRuntime.Validation.missing(
                 seatsAvailableJSON, expected: "int", mayBeAbsent: false, nullable: false,
-                at: path + "seatsAvailable", &issues
+                at: path() + "seatsAvailable", &issues
             )
         }
         let priceCentsValue: Int?
         if let json = priceCentsJSON, !json.isNull {
-            priceCentsValue = MessagingRuntime.Validation.int(json, MessagingRuntime.NumberRules.none, at: path + "priceCents", &issues)
+            priceCentsValue = MessagingRuntime.Validation.int(json, MessagingRuntime.NumberRules.none, at: path() + "priceCents", &issues)
         } else {
             priceCentsValue = nil
             MessagingRuntime.Validation.missing(
                 priceCentsJSON, expected: "int", mayBeAbsent: false, nullable: false,
-                at: path + "priceCents", &issues
+                at: path() + "priceCents", &issues
             )
         }
         let currencyValue: String?
         if let json = currencyJSON, !json.isNull {
-            currencyValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "currency", &issues)
+            currencyValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "currency", &issues)
         } else {
             currencyValue = nil
             MessagingRuntime.Validation.missing(
                 currencyJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "currency", &issues
+                at: path() + "currency", &issues
             )
         }
         let statusValue: Events.EventStatus?
         if let json = statusJSON, !json.isNull {
-            statusValue = MessagingRuntime.Validation.enumeration(json, Events.EventStatus.self, at: path + "status", &issues)
+            statusValue = MessagingRuntime.Validation.enumeration(json, Events.EventStatus.self, at: path() + "status", &issues)
         } else {
             statusValue = nil
             MessagingRuntime.Validation.missing(
                 statusJSON, expected: "string", mayBeAbsent: false, nullable: false,
-                at: path + "status", &issues
+                at: path() + "status", &issues
             )
         }
         let tagsValue: [String]?
         if let json = tagsJSON, !json.isNull {
-            tagsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "tags", &issues) { json, path, issues in
+            tagsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "tags", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path(), &issues)
             }
         } else {
             tagsValue = tagsJSON == nil ? [] : nil
             MessagingRuntime.Validation.missing(
                 tagsJSON, expected: "array", mayBeAbsent: true, nullable: false,
-                at: path + "tags", &issues
+                at: path() + "tags", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let idValue, let organizerIdValue, let titleValue, let venueValue, let startsAtValue, let endsAtValue, let capacityValue, let seatsAvailableValue, let priceCentsValue, let currencyValue, let statusValue, let tagsValue else { return nil }
         return Self(id: idValue, organizerId: organizerIdValue, title: titleValue, description: descriptionValue, venue: venueValue, startsAt: startsAtValue, endsAt: endsAtValue, capacity: capacityValue, seatsAvailable: seatsAvailableValue, priceCents: priceCentsValue, currency: currencyValue, status: statusValue, tags: tagsValue)
     }
@@ -726,7 +726,7 @@ extension Events.EventPage: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Events.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var itemsJSON: MessagingRuntime.JSONValue?
@@ -743,27 +743,27 @@ extension Events.EventPage: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let itemsValue: [Events.Event]?
         if let json = itemsJSON, !json.isNull {
-            itemsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "items", &issues) { json, path, issues in
+            itemsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "items", &issues) { json, path, issues in
                 Events.Event.validate(json, at: path(), &issues)
             }
         } else {
             itemsValue = nil
             MessagingRuntime.Validation.missing(
                 itemsJSON, expected: "array", mayBeAbsent: false, nullable: false,
-                at: path + "items", &issues
+                at: path() + "items", &issues
             )
         }
         let nextCursorValue: String?
         if let json = nextCursorJSON, !json.isNull {
-            nextCursorValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path + "nextCursor", &issues)
+            nextCursorValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "nextCursor", &issues)
         } else {
             nextCursorValue = nil
             MessagingRuntime.Validation.missing(
                 nextCursorJSON, expected: "string", mayBeAbsent: false, nullable: true,
-                at: path + "nextCursor", &issues
+                at: path() + "nextCursor", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let itemsValue else { return nil }
         return Self(items: itemsValue, nextCursor: nextCursorValue)
     }
@@ -776,7 +776,7 @@ extension Events.EventCreated: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Events.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var eventJSON: MessagingRuntime.JSONValue?
@@ -791,15 +791,15 @@ extension Events.EventCreated: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventValue: Events.Event?
         if let json = eventJSON, !json.isNull {
-            eventValue = Events.Event.validate(json, at: path + "event", &issues)
+            eventValue = Events.Event.validate(json, at: path() + "event", &issues)
         } else {
             eventValue = nil
             MessagingRuntime.Validation.missing(
                 eventJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "event", &issues
+                at: path() + "event", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventValue else { return nil }
         return Self(event: eventValue)
     }
@@ -812,7 +812,7 @@ extension Events.EventUpdated: MessagingRuntime.RecordMessage {
     public static let schemaVersion = Events.schemaVersion
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: MessagingRuntime.JSONPath, discriminator: String?,
+        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var eventJSON: MessagingRuntime.JSONValue?
@@ -829,27 +829,27 @@ extension Events.EventUpdated: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventValue: Events.Event?
         if let json = eventJSON, !json.isNull {
-            eventValue = Events.Event.validate(json, at: path + "event", &issues)
+            eventValue = Events.Event.validate(json, at: path() + "event", &issues)
         } else {
             eventValue = nil
             MessagingRuntime.Validation.missing(
                 eventJSON, expected: "object", mayBeAbsent: false, nullable: false,
-                at: path + "event", &issues
+                at: path() + "event", &issues
             )
         }
         let changedValue: [String]?
         if let json = changedJSON, !json.isNull {
-            changedValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path + "changed", &issues) { json, path, issues in
+            changedValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "changed", &issues) { json, path, issues in
                 MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path(), &issues)
             }
         } else {
             changedValue = nil
             MessagingRuntime.Validation.missing(
                 changedJSON, expected: "array", mayBeAbsent: false, nullable: false,
-                at: path + "changed", &issues
+                at: path() + "changed", &issues
             )
         }
-        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path, &issues)
+        MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventValue, let changedValue else { return nil }
         return Self(event: eventValue, changed: changedValue)
     }

@@ -45,39 +45,39 @@ public struct Envelope<Payload: Message>: Sendable, Hashable, Codable {
 extension Envelope: Validatable {
     /// Validates the envelope's fields and its payload (issues under `payload`). Unknown envelope
     /// keys are ignored, so that newer senders can add metadata.
-    public static func validate(_ json: JSONValue, at path: JSONPath, _ issues: inout [ValidationIssue]) -> Self? {
-        guard let object = Validation.object(json, at: path, &issues) else { return nil }
+    public static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self? {
+        guard let object = Validation.object(json, at: path(), &issues) else { return nil }
         func text(_ key: String, mayBeAbsent: Bool = false) -> String? {
             guard let value = object[key], value != .null else {
-                Validation.missing(object[key], expected: "string", mayBeAbsent: mayBeAbsent, nullable: false, at: path + key, &issues)
+                Validation.missing(object[key], expected: "string", mayBeAbsent: mayBeAbsent, nullable: false, at: path() + key, &issues)
                 return nil
             }
-            return Validation.string(value, StringRules(minLength: 1), at: path + key, &issues)
+            return Validation.string(value, StringRules(minLength: 1), at: path() + key, &issues)
         }
         let messageId = text("messageId")
         let correlationId = text("correlationId")
         let causationId = text("causationId", mayBeAbsent: true)
         var timestamp: DateTime?
         if let value = object["timestamp"], value != .null {
-            timestamp = Validation.dateTime(value, at: path + "timestamp", &issues)
+            timestamp = Validation.dateTime(value, at: path() + "timestamp", &issues)
         } else {
-            Validation.missing(object["timestamp"], expected: "string", mayBeAbsent: false, nullable: false, at: path + "timestamp", &issues)
+            Validation.missing(object["timestamp"], expected: "string", mayBeAbsent: false, nullable: false, at: path() + "timestamp", &issues)
         }
         let type = text("type")
         if let type, type != Payload.messageType {
-            issues.append(Validation.invalidValue([Payload.messageType], at: path + "type"))
+            issues.append(Validation.invalidValue([Payload.messageType], at: path() + "type"))
         }
         var version: Int?
         if let value = object["schemaVersion"], value != .null {
-            version = Validation.int(value, NumberRules(min: 1), at: path + "schemaVersion", &issues)
+            version = Validation.int(value, NumberRules(min: 1), at: path() + "schemaVersion", &issues)
         } else {
-            Validation.missing(object["schemaVersion"], expected: "int", mayBeAbsent: false, nullable: false, at: path + "schemaVersion", &issues)
+            Validation.missing(object["schemaVersion"], expected: "int", mayBeAbsent: false, nullable: false, at: path() + "schemaVersion", &issues)
         }
         var payload: Payload?
         if let value = object["payload"] {
-            payload = Payload.validate(value, at: path + "payload", &issues)
+            payload = Payload.validate(value, at: path() + "payload", &issues)
         } else {
-            Validation.missing(nil, expected: "object", mayBeAbsent: false, nullable: false, at: path + "payload", &issues)
+            Validation.missing(nil, expected: "object", mayBeAbsent: false, nullable: false, at: path() + "payload", &issues)
         }
         guard let messageId, let correlationId, let timestamp, let type, let version, let payload,
             type == Payload.messageType

@@ -1,8 +1,8 @@
 /// A type that generated code decodes from JSON while checking every rule of its schema.
 public protocol Validatable: Sendable {
-    /// Decodes `json`, appending every issue found (with paths under `path`).
-    /// Returns nil only after appending at least one issue.
-    static func validate(_ json: JSONValue, at path: JSONPath, _ issues: inout [ValidationIssue]) -> Self?
+    /// Decodes `json`, appending every issue found (with paths under `path`, which is only
+    /// computed when there is an issue). Returns nil only after appending at least one issue.
+    static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self?
 }
 
 /// A message type of a schema: validatable, encodable, with a stable type name and schema version.
@@ -18,14 +18,15 @@ public protocol RecordMessage: Message {
     /// Validates the members of `object`; `discriminator` names a key that belongs to the
     /// enclosing union and is therefore not an unknown key.
     static func validate(
-        _ object: JSONObject, at path: JSONPath, discriminator: String?, _ issues: inout [ValidationIssue]
+        _ object: JSONObject, at path: @autoclosure () -> JSONPath, discriminator: String?,
+        _ issues: inout [ValidationIssue]
     ) -> Self?
 }
 
 extension RecordMessage {
-    public static func validate(_ json: JSONValue, at path: JSONPath, _ issues: inout [ValidationIssue]) -> Self? {
-        guard let object = Validation.object(json, at: path, &issues) else { return nil }
-        return validate(object, at: path, discriminator: nil, &issues)
+    public static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self? {
+        guard let object = Validation.object(json, at: path(), &issues) else { return nil }
+        return validate(object, at: path(), discriminator: nil, &issues)
     }
 }
 

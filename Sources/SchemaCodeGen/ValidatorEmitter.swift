@@ -24,7 +24,7 @@ struct ValidatorEmitter {
     func fieldBlock(_ field: Field) -> String {
         let name = SwiftNames.bare(field.name)
         let json = "\(name)JSON", value = "\(name)Value"
-        let path = "path + \(SwiftNames.stringLiteral(field.name))"
+        let path = "path() + \(SwiftNames.stringLiteral(field.name))"
         let decoded = expression(field.type, field: field, json: "json", path: path, outer: true, indent: "            ")
         var fallback = "nil"
         if let defaultValue = field.defaultValue {

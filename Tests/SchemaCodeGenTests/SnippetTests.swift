@@ -81,7 +81,7 @@ import Testing
         #expect(messages.contains("case cash(Pay.Cash)"))
         #expect(messages.contains("case discriminator = \"kind\""))
         let validation = try #require(files["Pay+Validation.swift"])
-        #expect(validation.contains("Pay.Card.validate(object, at: path, discriminator: \"kind\", &issues).map(Self.card)"))
+        #expect(validation.contains("Pay.Card.validate(object, at: path(), discriminator: \"kind\", &issues).map(Self.card)"))
     }
 
     @Test func subjectTokensAndLockKeysBindRequestFields() async throws {
