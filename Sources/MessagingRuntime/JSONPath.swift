@@ -20,11 +20,20 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible, Expressible
     public static let root = JSONPath()
 
     public static func + (path: JSONPath, key: String) -> JSONPath {
-        JSONPath(path.components + [.key(key)])
+        path.appending(.key(key))
     }
 
     public static func + (path: JSONPath, index: Int) -> JSONPath {
-        JSONPath(path.components + [.index(index)])
+        path.appending(.index(index))
+    }
+
+    /// The path one step further, built in a single allocation.
+    public func appending(_ component: Component) -> JSONPath {
+        var result: [Component] = []
+        result.reserveCapacity(components.count + 1)
+        result.append(contentsOf: components)
+        result.append(component)
+        return JSONPath(result)
     }
 
     /// `seats[2].row`; the root is `(root)`.
