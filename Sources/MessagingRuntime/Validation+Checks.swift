@@ -30,11 +30,11 @@ extension Validation {
         _ issues: inout [ValidationIssue]
     ) -> String? {
         guard case .string(let text) = value else {
-            issues.append(invalidType(expected: "string", received: value.typeName, at: path()))
+            report(&issues, invalidType(expected: "string", received: value.typeName, at: path()))
             return nil
         }
         guard format.matches(text) else {
-            issues.append(invalidFormat(format, at: path()))
+            report(&issues, invalidFormat(format, at: path()))
             return nil
         }
         return text
@@ -89,20 +89,20 @@ extension Validation {
                 return count
             }
             if let min = rules.minLength, bytes < min || length() < min {
-                issues.append(bound(.tooSmall, origin: "string", Double(min), inclusive: true, at: path()))
+                report(&issues, bound(.tooSmall, origin: "string", Double(min), inclusive: true, at: path()))
             }
             if let max = rules.maxLength, bytes > max, length() > max {
-                issues.append(bound(.tooBig, origin: "string", Double(max), inclusive: true, at: path()))
+                report(&issues, bound(.tooBig, origin: "string", Double(max), inclusive: true, at: path()))
             }
         }
         if let format = rules.format, !format.matches(text) {
-            issues.append(invalidFormat(format, at: path()))
+            report(&issues, invalidFormat(format, at: path()))
         }
         if let pattern = rules.pattern, !pattern.matches(text) {
-            issues.append(ValidationIssue(code: .invalidFormat, path: path(), details: .pattern(pattern.source)))
+            report(&issues, ValidationIssue(code: .invalidFormat, path: path(), details: .pattern(pattern.source)))
         }
         if let allowed = rules.allowedValues, !allowed.contains(text) {
-            issues.append(invalidValue(allowed, at: path()))
+            report(&issues, invalidValue(allowed, at: path()))
         }
     }
 
@@ -113,19 +113,19 @@ extension Validation {
         _ issues: inout [ValidationIssue]
     ) {
         if let min = rules.min, !(number >= min) {
-            issues.append(bound(.tooSmall, origin: origin, min, inclusive: true, at: path()))
+            report(&issues, bound(.tooSmall, origin: origin, min, inclusive: true, at: path()))
         }
         if let min = rules.exclusiveMin, !(number > min) {
-            issues.append(bound(.tooSmall, origin: origin, min, inclusive: false, at: path()))
+            report(&issues, bound(.tooSmall, origin: origin, min, inclusive: false, at: path()))
         }
         if let max = rules.max, !(number <= max) {
-            issues.append(bound(.tooBig, origin: origin, max, inclusive: true, at: path()))
+            report(&issues, bound(.tooBig, origin: origin, max, inclusive: true, at: path()))
         }
         if let max = rules.exclusiveMax, !(number < max) {
-            issues.append(bound(.tooBig, origin: origin, max, inclusive: false, at: path()))
+            report(&issues, bound(.tooBig, origin: origin, max, inclusive: false, at: path()))
         }
         if let divisor = rules.multipleOf, !isMultiple(number, exact: exact, of: divisor) {
-            issues.append(ValidationIssue(code: .notMultipleOf, path: path(), details: .divisor(divisor)))
+            report(&issues, ValidationIssue(code: .notMultipleOf, path: path(), details: .divisor(divisor)))
         }
     }
 
@@ -146,10 +146,10 @@ extension Validation {
         _ issues: inout [ValidationIssue]
     ) {
         if let min = rules.min, count < min {
-            issues.append(bound(.tooSmall, origin: origin, Double(min), inclusive: true, at: path()))
+            report(&issues, bound(.tooSmall, origin: origin, Double(min), inclusive: true, at: path()))
         }
         if let max = rules.max, count > max {
-            issues.append(bound(.tooBig, origin: origin, Double(max), inclusive: true, at: path()))
+            report(&issues, bound(.tooBig, origin: origin, Double(max), inclusive: true, at: path()))
         }
     }
 

@@ -2,6 +2,14 @@
 /// report exactly the same issues. Each function appends to `issues` and returns nil only after
 /// it appended at least one issue.
 public enum Validation {
+    /// Appends an issue, making room for several at the first one: a payload that has one issue
+    /// often has more, and growing the array one by one shows in the cost of rejecting it.
+    @inlinable
+    public static func report(_ issues: inout [ValidationIssue], _ issue: ValidationIssue) {
+        if issues.capacity == 0 { issues.reserveCapacity(8) }
+        issues.append(issue)
+    }
+
     // MARK: Objects and fields
 
     /// The object, or an `invalid_type` issue.
@@ -9,7 +17,7 @@ public enum Validation {
         _ value: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) -> JSONObject? {
         if case .object(let object) = value { return object }
-        issues.append(invalidType(expected: "object", received: value.typeName, at: path()))
+        report(&issues, invalidType(expected: "object", received: value.typeName, at: path()))
         return nil
     }
 
@@ -22,9 +30,9 @@ public enum Validation {
         at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) {
         if raw == nil {
-            if !mayBeAbsent { issues.append(invalidType(expected: expected, received: "undefined", at: path())) }
+            if !mayBeAbsent { report(&issues, invalidType(expected: expected, received: "undefined", at: path())) }
         } else if !nullable {
-            issues.append(invalidType(expected: expected, received: "null", at: path()))
+            report(&issues, invalidType(expected: expected, received: "null", at: path()))
         }
     }
 
@@ -33,7 +41,7 @@ public enum Validation {
         _ keys: [String], at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) {
         guard !keys.isEmpty else { return }
-        issues.append(ValidationIssue(code: .unrecognizedKeys, path: path(), details: .keys(keys)))
+        report(&issues, ValidationIssue(code: .unrecognizedKeys, path: path(), details: .keys(keys)))
     }
 
     /// The tag of a tagged union, or an `invalid_union` issue naming the discriminator and what was there.
@@ -49,7 +57,7 @@ public enum Validation {
         case .string(let text)?: received = "\"\(text)\""
         case let value?: received = value.typeName
         }
-        issues.append(ValidationIssue(
+        report(&issues, ValidationIssue(
             code: .invalidUnion, path: path() + field,
             details: .union(discriminator: field, received: received, tags: tags)
         ))
@@ -63,7 +71,7 @@ public enum Validation {
         _ issues: inout [ValidationIssue]
     ) -> String? {
         guard case .string(let text) = value else {
-            issues.append(invalidType(expected: "string", received: value.typeName, at: path()))
+            report(&issues, invalidType(expected: "string", received: value.typeName, at: path()))
             return nil
         }
         check(text, rules, at: path(), &issues)
@@ -74,7 +82,7 @@ public enum Validation {
         _ value: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) -> Bool? {
         if case .bool(let flag) = value { return flag }
-        issues.append(invalidType(expected: "boolean", received: value.typeName, at: path()))
+        report(&issues, invalidType(expected: "boolean", received: value.typeName, at: path()))
         return nil
     }
 
@@ -89,16 +97,16 @@ public enum Validation {
             number = integer
         case .double(let real) where real.rounded(.towardZero) == real:
             guard real >= -9_223_372_036_854_775_808.0 else {
-                issues.append(bound(.tooSmall, origin: "int", -9_223_372_036_854_775_808.0, inclusive: true, at: path()))
+                report(&issues, bound(.tooSmall, origin: "int", -9_223_372_036_854_775_808.0, inclusive: true, at: path()))
                 return nil
             }
             guard real < 9_223_372_036_854_775_808.0 else {
-                issues.append(bound(.tooBig, origin: "int", 9_223_372_036_854_775_807.0, inclusive: true, at: path()))
+                report(&issues, bound(.tooBig, origin: "int", 9_223_372_036_854_775_807.0, inclusive: true, at: path()))
                 return nil
             }
             number = Int64(real)
         default:
-            issues.append(invalidType(expected: "int", received: value.typeName, at: path()))
+            report(&issues, invalidType(expected: "int", received: value.typeName, at: path()))
             return nil
         }
         check(Double(number), exact: number, rules, origin: "int", at: path(), &issues)
@@ -114,7 +122,7 @@ public enum Validation {
         case .int(let integer): number = Double(integer)
         case .double(let real): number = real
         default:
-            issues.append(invalidType(expected: "number", received: value.typeName, at: path()))
+            report(&issues, invalidType(expected: "number", received: value.typeName, at: path()))
             return nil
         }
         check(number, exact: nil, rules, origin: "number", at: path(), &issues)
@@ -127,7 +135,7 @@ public enum Validation {
         _ value: JSONValue, _ type: E.Type, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) -> E? where E.RawValue == String {
         if case .string(let text) = value, let result = E(rawValue: text) { return result }
-        issues.append(invalidValue(E.allCases.map { $0.rawValue }, at: path()))
+        report(&issues, invalidValue(E.allCases.map { $0.rawValue }, at: path()))
         return nil
     }
 
@@ -136,7 +144,7 @@ public enum Validation {
         _ value: JSONValue, cases: [String], at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) -> String? {
         if case .string(let text) = value, cases.contains(text) { return text }
-        issues.append(invalidValue(cases, at: path()))
+        report(&issues, invalidValue(cases, at: path()))
         return nil
     }
 
@@ -150,12 +158,12 @@ public enum Validation {
         element: (JSONValue, () -> JSONPath, inout [ValidationIssue]) -> T?
     ) -> [T]? {
         guard case .array(let items) = value else {
-            issues.append(invalidType(expected: "array", received: value.typeName, at: path()))
+            report(&issues, invalidType(expected: "array", received: value.typeName, at: path()))
             return nil
         }
         checkCount(items.count, rules, origin: "array", at: path(), &issues)
         if rules.unique, let duplicate = firstDuplicate(items) {
-            issues.append(ValidationIssue(code: .invalidValue, path: path() + duplicate, details: .repeatedItem))
+            report(&issues, ValidationIssue(code: .invalidValue, path: path() + duplicate, details: .repeatedItem))
         }
         var result: [T] = []
         result.reserveCapacity(items.count)
@@ -180,7 +188,7 @@ public enum Validation {
         element: (JSONValue, () -> JSONPath, inout [ValidationIssue]) -> T?
     ) -> [String: T]? {
         guard case .object(let raw) = value else {
-            issues.append(invalidType(expected: "object", received: value.typeName, at: path()))
+            report(&issues, invalidType(expected: "object", received: value.typeName, at: path()))
             return nil
         }
         let object = raw.deduplicated
