@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // MARK: Compiler side
@@ -40,6 +41,8 @@ let package = Package(
 
         // MARK: Runtime side
         .target(name: "MessagingRuntime"),
+        // The NATS wire protocol: a pure, incremental decoder and an encoder (no sockets).
+        .target(name: "NATSWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
 
         // MARK: Generated code (the output of `switchboard generate`, committed)
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
@@ -61,5 +64,12 @@ let package = Package(
             dependencies: ["SchemaCompiler", "SchemaValidation", "SchemaExport", "GeneratedSchemas", "MessagingRuntime", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["switchboard"]),
+        .testTarget(
+            name: "NATSWireTests",
+            dependencies: [
+                "NATSWire", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
     ]
 )

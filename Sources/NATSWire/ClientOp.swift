@@ -1,0 +1,104 @@
+public import NIOCore
+import Foundation
+
+/// An operation the client sends.
+public enum ClientOp: Sendable, Hashable {
+    case connect(ConnectInfo)
+    /// `PUB`, or `HPUB` when there are headers.
+    case pub(subject: String, replyTo: String?, headers: NATSHeaders?, payload: ByteBuffer)
+    case sub(subject: String, queue: String?, sid: UInt64)
+    case unsub(sid: UInt64, max: Int?)
+    case ping
+    case pong
+}
+
+/// The CONNECT options: verbose and pedantic off, headers and no-responders on, and the client's
+/// identity and credentials.
+public struct ConnectInfo: Sendable, Hashable, Encodable {
+    public var verbose = false
+    public var pedantic = false
+    public var tlsRequired = false
+    public var name: String?
+    public var lang = "swift"
+    public var version = "0.1.0"
+    /// 1: the client accepts INFO updates at any time.
+    public var `protocol` = 1
+    public var echo = true
+    public var headers = true
+    public var noResponders = true
+    public var authToken: String?
+    public var user: String?
+    public var pass: String?
+    public var nkey: String?
+    public var jwt: String?
+    /// The server's nonce, signed with the NKey.
+    public var sig: String?
+
+    public init(name: String? = nil) { self.name = name }
+
+    enum CodingKeys: String, CodingKey {
+        case verbose, pedantic, tlsRequired = "tls_required", name, lang, version, `protocol`, echo, headers
+        case noResponders = "no_responders", authToken = "auth_token", user, pass, nkey, jwt, sig
+    }
+}
+
+extension ClientOp {
+    /// Appends the operation's bytes to `buffer`.
+    /// - Throws: `NATSProtocolError` for a subject, queue or header that cannot be written;
+    ///   nothing is written then.
+    public func write(to buffer: inout ByteBuffer) throws(NATSProtocolError) {
+        switch self {
+        case .connect(let info):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            guard let json = try? encoder.encode(info) else { throw NATSProtocolError(.invalidArgument, "CONNECT options") }
+            buffer.writeStaticString("CONNECT ")
+            buffer.writeBytes(json)
+            buffer.writeStaticString("\r\n")
+        case .pub(let subject, let replyTo, let headers, let payload):
+            try Self.check(subject: subject)
+            if let replyTo { try Self.check(subject: replyTo) }
+            if let headers, !headers.isEmpty {
+                for field in headers.fields {
+                    guard NATSHeaders.isValidName(field.name), NATSHeaders.isValidValue(field.value) else {
+                        throw NATSProtocolError(.invalidArgument, "header '\(field.name)' cannot be written")
+                    }
+                }
+                var block = ByteBuffer()
+                let headerLength = headers.write(to: &block)
+                buffer.writeStaticString("HPUB ")
+                buffer.writeString(subject)
+                if let replyTo { buffer.writeString(" \(replyTo)") }
+                buffer.writeString(" \(headerLength) \(headerLength + payload.readableBytes)\r\n")
+                buffer.writeImmutableBuffer(block)
+            } else {
+                buffer.writeStaticString("PUB ")
+                buffer.writeString(subject)
+                if let replyTo { buffer.writeString(" \(replyTo)") }
+                buffer.writeString(" \(payload.readableBytes)\r\n")
+            }
+            buffer.writeImmutableBuffer(payload)
+            buffer.writeStaticString("\r\n")
+        case .sub(let subject, let queue, let sid):
+            try Self.check(subject: subject)
+            if let queue { try Self.check(subject: queue) }
+            buffer.writeStaticString("SUB ")
+            buffer.writeString(subject)
+            if let queue { buffer.writeString(" \(queue)") }
+            buffer.writeString(" \(sid)\r\n")
+        case .unsub(let sid, let max):
+            buffer.writeString(max.map { "UNSUB \(sid) \($0)\r\n" } ?? "UNSUB \(sid)\r\n")
+        case .ping:
+            buffer.writeStaticString("PING\r\n")
+        case .pong:
+            buffer.writeStaticString("PONG\r\n")
+        }
+    }
+
+    /// Subjects and queue names: not empty, no whitespace or control characters.
+    static func check(subject: String) throws(NATSProtocolError) {
+        guard !subject.isEmpty, subject.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            throw NATSProtocolError(.invalidArgument, "'\(subject)' is not a valid subject")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import NATSWire
+import NIOCore
+import NIOTestUtils
+import TestSupport
+import Testing
+
+@Suite struct NATSDecoderTests {
+    static let info = #"INFO {"server_id":"NABC","server_name":"n1","version":"2.10.1","proto":1,"headers":true,"max_payload":1048576,"connect_urls":["10.0.0.2:4222"],"ldm":true,"nonce":"abc"}"# + "\r\n"
+
+    func decodeAll(_ text: String, decoder: NATSDecoder = NATSDecoder()) throws -> [ServerOp] {
+        var decoder = decoder
+        var buffer = ByteBuffer(string: text)
+        var ops: [ServerOp] = []
+        while let op = try decoder.decode(buffer: &buffer) { ops.append(op) }
+        #expect(buffer.readableBytes == 0, "left over: \(String(buffer: buffer))")
+        return ops
+    }
+
+    @Test func decodesEveryServerOperation() throws {
+        let ops = try decodeAll(Self.info + "PING\r\nPONG\r\n+OK\r\n-ERR 'Authorization Violation'\r\n"
+            + "MSG orders.created 7 5\r\nhello\r\n" + "MSG a.b 12 _INBOX.x.1 0\r\n\r\n"
+            + "HMSG a.b 3 _INBOX.x.2 32 34\r\nNATS/1.0\r\nTrace: 1\r\nTrace: 2\r\n\r\nhi\r\n"
+            + "HMSG _INBOX.x.3 1 16 16\r\nNATS/1.0 503\r\n\r\n\r\n")
+        #expect(ops.count == 9)
+        guard case .info(let info) = ops[0] else { Issue.record("not INFO: \(ops[0])"); return }
+        #expect(info.serverID == "NABC" && info.headers && info.maxPayload == 1_048_576)
+        #expect(info.connectURLs == ["10.0.0.2:4222"] && info.lameDuckMode && info.nonce == "abc")
+        #expect(Array(ops[1...3]) == [.ping, .pong, .ok])
+        #expect(ops[4] == .err("Authorization Violation"))
+        #expect(ops[5] == .msg(InboundMessage(subject: "orders.created", sid: 7, payload: ByteBuffer(string: "hello"))))
+        #expect(ops[6] == .msg(InboundMessage(subject: "a.b", sid: 12, replyTo: "_INBOX.x.1", payload: ByteBuffer())))
+        guard case .msg(let withHeaders) = ops[7], case .msg(let noResponders) = ops[8] else { return }
+        #expect(withHeaders.headers?.values("Trace") == ["1", "2"])
+        #expect(withHeaders.headers?["Trace"] == "1")
+        #expect(String(buffer: withHeaders.payload) == "hi")
+        #expect(noResponders.headers?.status == 503 && noResponders.payload.readableBytes == 0)
+    }
+
+    @Test func operationsAreCaseInsensitive() throws {
+        #expect(try decodeAll("ping\r\nPoNg\r\nmsg s 1 2\r\nok\r\n") == [.ping, .pong, .msg(InboundMessage(subject: "s", sid: 1, payload: ByteBuffer(string: "ok")))])
+    }
+
+    @Test func splitsAtEveryByteGiveTheSameOperations() throws {
+        let stream = Self.info + "MSG a 1 _R 11\r\nhello world\r\nHMSG b 2 24 27\r\nNATS/1.0 408 Timeout\r\n\r\nabc\r\nPING\r\n"
+        let expected = try decodeAll(stream)
+        let bytes = Array(stream.utf8)
+        for split in 1..<bytes.count {
+            var decoder = NATSDecoder()
+            var buffer = ByteBuffer(bytes: bytes[..<split])
+            var ops: [ServerOp] = []
+            while let op = try decoder.decode(buffer: &buffer) { ops.append(op) }
+            buffer.writeBytes(bytes[split...])
+            while let op = try decoder.decode(buffer: &buffer) { ops.append(op) }
+            #expect(ops == expected, "split at \(split)")
+        }
+    }
+
+    @Test func verifierAcceptsEveryPartition() throws {
+        let inputs: [(ByteBuffer, [ServerOp])] = [
+            (ByteBuffer(string: "MSG a 1 3\r\nabc\r\n"), [.msg(InboundMessage(subject: "a", sid: 1, payload: ByteBuffer(string: "abc")))]),
+            (ByteBuffer(string: "PING\r\n"), [.ping]),
+            (ByteBuffer(string: "-ERR 'Stale Connection'\r\n"), [.err("Stale Connection")]),
+        ]
+        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: inputs) { SingleStepAdapter() }
+    }
+
+    @Test func protocolViolationsThrow() {
+        let cases = [
+            "FOO bar\r\n", "MSG a\r\n", "MSG a x 3\r\nabc\r\n", "MSG a 1 -1\r\n", "MSG a 1 3\r\nabcd\r\n",
+            "HMSG a 1 10 5\r\n0123456789\r\n", "HMSG a 1 5 5\r\nhello\r\n", "INFO {not json\r\n",
+        ]
+        for text in cases {
+            #expect(throws: NATSProtocolError.self, "\(text.debugDescription)") { _ = try decodeAll(text) }
+        }
+        #expect(throws: NATSProtocolError.self) { _ = try decodeAll(String(repeating: "x", count: 5000)) }
+        #expect(throws: NATSProtocolError.self) {
+            _ = try decodeAll("MSG a 1 100\r\n", decoder: NATSDecoder(maxPayload: 10))
+        }
+    }
+
+    @Test func randomBytesNeverCrash() {
+        var random = SeededGenerator(seed: 42)
+        let pieces = ["MSG ", "HMSG ", "INFO {}", "PING", "\r\n", " ", "1", "99", "NATS/1.0", ":", "a.b", "\n", "-ERR", "'", "\u{0}"]
+        var decoded = 0, failed = 0
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(random.next() % 12) {
+                if random.next() % 4 == 0 {
+                    text.unicodeScalars.append(Unicode.Scalar(UInt8(truncatingIfNeeded: random.next())))
+                } else {
+                    text += pieces[Int(random.next() % UInt64(pieces.count))]
+                }
+            }
+            var decoder = NATSDecoder(maxControlLine: 64, maxPayload: 1024)
+            var buffer = ByteBuffer(string: text)
+            do {
+                while let _ = try decoder.decode(buffer: &buffer) { decoded += 1 }
+            } catch {
+                failed += 1
+            }
+        }
+        #expect(decoded > 0 && failed > 0)
+    }
+}
+
+/// Runs the single-step decoder as a `ByteToMessageDecoder`, the shape NIO's verifier drives.
+struct SingleStepAdapter: ByteToMessageDecoder {
+    typealias InboundOut = ServerOp
+    var decoder = NATSDecoder()
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let op = try decoder.decode(buffer: &buffer) else { return .needMoreData }
+        context.fireChannelRead(wrapInboundOut(op))
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        try decode(context: context, buffer: &buffer)
+    }
+}
