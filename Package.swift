@@ -43,6 +43,10 @@ let package = Package(
         .target(name: "MessagingRuntime"),
         // The NATS wire protocol: a pure, incremental decoder and an encoder (no sockets).
         .target(name: "NATSWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // Pure resilience logic (backoff with jitter; breakers and retries come with issue 4).
+        .target(name: "Resilience"),
+        // The NATS client (issue 3, in progress): server pool and address parsing so far.
+        .target(name: "NATSClient", dependencies: ["NATSWire", "Resilience"]),
 
         // MARK: Generated code (the output of `switchboard generate`, committed)
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
@@ -64,6 +68,8 @@ let package = Package(
             dependencies: ["SchemaCompiler", "SchemaValidation", "SchemaExport", "GeneratedSchemas", "MessagingRuntime", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["switchboard"]),
+        .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "TestSupport"]),
+        .testTarget(name: "NATSClientTests", dependencies: ["NATSClient", "TestSupport"]),
         .testTarget(
             name: "NATSWireTests",
             dependencies: [

@@ -1,0 +1,85 @@
+/// A NATS server to connect to: `nats://host:4222`, `tls://user:pass@host`, `host:port`, `[::1]:4222`.
+public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    /// `tls://` asks for TLS from the start.
+    public var tls: Bool
+    public var user: String?
+    public var password: String?
+
+    public static let defaultPort = 4222
+
+    public init(host: String, port: Int = ServerAddress.defaultPort, tls: Bool = false, user: String? = nil, password: String? = nil) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.user = user
+        self.password = password
+    }
+
+    /// Parses a URL or `host[:port]`; nil when it is not one.
+    public init?(_ text: String) {
+        var rest = Substring(text.trimmingSpaces)
+        var tls = false
+        if let range = rest.firstRange(of: "://") {
+            switch rest[..<range.lowerBound].lowercased() {
+            case "nats": tls = false
+            case "tls": tls = true
+            default: return nil
+            }
+            rest = rest[range.upperBound...]
+        }
+        while rest.last == "/" { rest = rest.dropLast() }
+        var user: String?, password: String?
+        if let at = rest.lastIndex(of: "@") {
+            let credentials = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = credentials.firstIndex(of: ":") {
+                user = String(credentials[..<colon])
+                password = String(credentials[credentials.index(after: colon)...])
+            } else {
+                user = String(credentials)
+            }
+        }
+        var host: Substring, portText: Substring?
+        if rest.first == "[" {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            let after = rest[rest.index(after: close)...]
+            if !after.isEmpty {
+                guard after.first == ":" else { return nil }
+                portText = after.dropFirst()
+            }
+        } else if let colon = rest.lastIndex(of: ":") {
+            host = rest[..<colon]
+            portText = rest[rest.index(after: colon)...]
+        } else {
+            host = rest
+        }
+        guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" }) else { return nil }
+        var port = Self.defaultPort
+        if let portText {
+            guard let value = Int(portText), (1...65535).contains(value) else { return nil }
+            port = value
+        }
+        self.init(host: String(host), port: port, tls: tls, user: user, password: password)
+    }
+
+    /// `nats://host:port` without credentials: safe to log.
+    public var description: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "\(tls ? "tls" : "nats")://\(shownHost):\(port)"
+    }
+
+    /// The same server, whatever the credentials and scheme: how the pool recognises a server.
+    var endpoint: String { "\(host.lowercased()):\(port)" }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text = text.dropFirst() }
+        while text.last?.isWhitespace == true { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,62 @@
+import NATSClient
+import TestSupport
+import Testing
+
+@Suite struct ServerAddressTests {
+    @Test func parsesURLsAndHostPorts() throws {
+        let full = try #require(ServerAddress("tls://alice:s3cret@nats.example.com:4443/"))
+        #expect(full.host == "nats.example.com" && full.port == 4443 && full.tls && full.user == "alice" && full.password == "s3cret")
+        #expect(full.description == "tls://nats.example.com:4443", "credentials never appear in the description")
+        #expect(ServerAddress("127.0.0.1") == ServerAddress(host: "127.0.0.1", port: 4222))
+        #expect(ServerAddress("nats://[::1]:4223") == ServerAddress(host: "::1", port: 4223))
+        #expect(ServerAddress("[::1]")?.description == "nats://[::1]:4222")
+        #expect(ServerAddress("nats://token@localhost")?.user == "token")
+        for bad in ["", "http://x", "nats://", "host:0", "host:70000", "host:port", "[::1", "a b:1"] {
+            #expect(ServerAddress(bad) == nil, "\(bad)")
+        }
+    }
+}
+
+@Suite struct ServerPoolTests {
+    let servers = ["nats://a:4222", "nats://b:4222", "nats://c:4222"].compactMap(ServerAddress.init)
+
+    @Test func roundRobinInTheGivenOrderWhenNotRandomized() {
+        var random = SeededGenerator(seed: 1)
+        var pool = ServerPool(servers + [servers[0]], randomize: false, using: &random)
+        #expect(pool.addresses == servers, "duplicates collapse")
+        #expect((0..<4).compactMap { _ in pool.next()?.host } == ["a", "b", "c", "a"])
+    }
+
+    @Test func randomOrderIsSeededAndComplete() {
+        var first = SeededGenerator(seed: 3), second = SeededGenerator(seed: 3)
+        let a = ServerPool(servers, using: &first), b = ServerPool(servers, using: &second)
+        #expect(a.addresses == b.addresses)
+        #expect(Set(a.addresses) == Set(servers))
+    }
+
+    @Test func serversThatKeepFailingLeaveThePool() {
+        var random = SeededGenerator(seed: 1)
+        var pool = ServerPool(servers, randomize: false, maxReconnectAttempts: 2, using: &random)
+        for _ in 0..<3 { pool.failed(servers[1]) }
+        #expect(pool.addresses.map(\.host) == ["a", "c"])
+        pool.failed(servers[0])
+        pool.failed(servers[0])
+        pool.connected(to: servers[0])
+        pool.failed(servers[0])
+        #expect(pool.addresses.map(\.host) == ["a", "c"], "a success forgives earlier failures")
+        var forever = ServerPool(servers, randomize: false, maxReconnectAttempts: nil, using: &random)
+        for _ in 0..<1000 { forever.failed(servers[2]) }
+        #expect(forever.addresses.count == 3)
+    }
+
+    @Test func discoveredServersJoinOnceWithTheCurrentCredentials() {
+        var random = SeededGenerator(seed: 1)
+        var pool = ServerPool([ServerAddress("tls://u:p@a:4222")!], randomize: false, using: &random)
+        let added = pool.discovered(["a:4222", "10.0.0.2:4222", "10.0.0.2:4222", "[::1]:5222", "not a url"], like: pool.addresses[0], using: &random)
+        #expect(added == 2)
+        #expect(pool.addresses.map(\.description) == ["tls://a:4222", "tls://10.0.0.2:4222", "tls://[::1]:5222"])
+        #expect(pool.entries.map(\.isDiscovered) == [false, true, true])
+        #expect(pool.addresses[1].user == "u" && pool.addresses[1].password == "p")
+        #expect(pool.discovered(["10.0.0.2:4222"], like: nil, using: &random) == 0)
+    }
+}
