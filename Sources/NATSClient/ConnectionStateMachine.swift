@@ -1,0 +1,210 @@
+import NATSWire
+import Resilience
+
+/// Drives one logical NATS connection across reconnects (ADR-40). Pure: it holds no channel,
+/// promise, task or clock; every event returns the actions to perform, and one executor in the
+/// channel handler performs them. Randomness (server order, backoff jitter) comes from `Random`.
+struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendable {
+    struct Configuration: Sendable {
+        var pingInterval: Duration = .seconds(120)
+        /// Pings without a PONG before the connection counts as stale.
+        var maxPingsOutstanding = 2
+        var connectTimeout: Duration = .seconds(5)
+        var backoff = Backoff(base: .milliseconds(100), multiplier: 2, cap: .seconds(2))
+    }
+
+    enum TimerKind: Sendable, Hashable {
+        case ping, reconnect, handshake
+    }
+
+    enum Action: Sendable, Hashable {
+        /// Open a TCP (and TLS) connection to the server.
+        case dial(ServerAddress)
+        /// Write CONNECT (with the credentials the driver holds, signing INFO's nonce) and PING.
+        case sendConnect(ServerInfo)
+        /// Write SUB for every live subscription and the publishes buffered while disconnected.
+        case replaySubscriptions
+        case write(ClientOp)
+        /// Hand a message to its subscription.
+        case deliver(InboundMessage)
+        /// A PONG arrived: complete the oldest pending flush.
+        case pongReceived
+        /// Fail the requests in flight: their replies cannot arrive on this connection any more.
+        case failRequests
+        case scheduleTimer(TimerKind, Duration)
+        case cancelTimer(TimerKind)
+        case closeChannel
+        case emit(ConnectionEvent)
+    }
+
+    enum State: Sendable {
+        case idle
+        case dialing(ServerAddress)
+        /// Connected at TCP level, waiting for INFO, then for the PONG that confirms CONNECT.
+        case handshaking(ServerAddress, info: ServerInfo?)
+        case connected(ServerAddress, info: ServerInfo, pingsOutstanding: Int)
+        case waitingToReconnect
+        /// Close requested: waiting for the channel to go.
+        case closing
+        case closed
+    }
+
+    private(set) var state: State = .idle
+    private(set) var pool: ServerPool
+    private var random: Random
+    private let configuration: Configuration
+    private var attempt = 0
+    private var hasConnected = false
+
+    init(pool: ServerPool, configuration: Configuration = Configuration(), random: Random) {
+        self.pool = pool
+        self.configuration = configuration
+        self.random = random
+    }
+
+    // MARK: Events
+
+    mutating func start() -> [Action] {
+        guard case .idle = state else { return [] }
+        return dialNext()
+    }
+
+    /// The socket is open; the server speaks first with INFO.
+    mutating func channelActive() -> [Action] {
+        guard case .dialing(let server) = state else { return [] }
+        state = .handshaking(server, info: nil)
+        return [.scheduleTimer(.handshake, configuration.connectTimeout)]
+    }
+
+    /// Dialing failed (refused, unreachable, TLS handshake error).
+    mutating func dialFailed() -> [Action] {
+        guard case .dialing(let server) = state else { return [] }
+        pool.failed(server)
+        return scheduleReconnect()
+    }
+
+    mutating func received(_ op: ServerOp) -> [Action] {
+        switch (state, op) {
+        case (.handshaking(let server, nil), .info(let info)):
+            pool.discovered(info.connectURLs, like: server, using: &random)
+            state = .handshaking(server, info: info)
+            return [.sendConnect(info)]
+        case (.handshaking(let server, let info?), .pong):
+            state = .connected(server, info: info, pingsOutstanding: 0)
+            pool.connected(to: server)
+            attempt = 0
+            let event: ConnectionEvent = hasConnected ? .reconnected(server) : .connected(server)
+            hasConnected = true
+            return [.cancelTimer(.handshake), .replaySubscriptions, .scheduleTimer(.ping, configuration.pingInterval), .emit(event)]
+        case (.handshaking(let server, _), .err(let message)):
+            // Authorization and other handshake errors: this server will not have us now.
+            pool.failed(server)
+            state = .waitingToReconnect
+            return [.cancelTimer(.handshake), .emit(.serverError(message)), .closeChannel]
+        case (.handshaking, .ping), (.connected, .ping):
+            return [.write(.pong)]
+        case (.connected(let server, let info, _), .pong):
+            state = .connected(server, info: info, pingsOutstanding: 0)
+            return [.pongReceived]
+        case (.connected, .msg(let message)):
+            return [.deliver(message)]
+        case (.connected(let server, _, let outstanding), .info(let info)):
+            pool.discovered(info.connectURLs, like: server, using: &random)
+            state = .connected(server, info: info, pingsOutstanding: outstanding)
+            guard info.lameDuckMode else { return [] }
+            state = .waitingToReconnect
+            return [.emit(.lameDuck(server)), .closeChannel]
+        case (.connected, .err(let message)):
+            if Self.isPermissionViolation(message) { return [.emit(.serverError(message))] }
+            state = .waitingToReconnect
+            return [.emit(.serverError(message)), .closeChannel]
+        case (.connected, .ok), (.handshaking, .ok):
+            return []
+        case (.handshaking, _), (.connected, _):
+            // An operation out of place: the server or the stream is broken.
+            state = .waitingToReconnect
+            return [.closeChannel]
+        case (.idle, _), (.dialing, _), (.waitingToReconnect, _), (.closing, _), (.closed, _):
+            return []
+        }
+    }
+
+    /// The channel went away, for whatever reason.
+    mutating func channelInactive() -> [Action] {
+        switch state {
+        case .closing:
+            state = .closed
+            return [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: nil))]
+        case .connected(let server, _, _):
+            return [.cancelTimer(.ping), .failRequests, .emit(.disconnected(server))] + scheduleReconnect()
+        case .handshaking(let server, _):
+            pool.failed(server)
+            return [.cancelTimer(.handshake)] + scheduleReconnect()
+        case .waitingToReconnect:
+            // Closed by us after an error or lame duck: the reconnect is scheduled here.
+            return [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests] + scheduleReconnect()
+        case .idle, .dialing, .closed:
+            return []
+        }
+    }
+
+    mutating func timerFired(_ kind: TimerKind) -> [Action] {
+        switch (kind, state) {
+        case (.ping, .connected(let server, let info, let outstanding)):
+            if outstanding >= configuration.maxPingsOutstanding {
+                state = .waitingToReconnect
+                return [.emit(.serverError("stale connection: \(outstanding) pings without a PONG")), .closeChannel]
+            }
+            state = .connected(server, info: info, pingsOutstanding: outstanding + 1)
+            return [.write(.ping), .scheduleTimer(.ping, configuration.pingInterval)]
+        case (.handshake, .handshaking):
+            state = .waitingToReconnect
+            return [.closeChannel]
+        case (.reconnect, .waitingToReconnect):
+            return dialNext()
+        default:
+            return []
+        }
+    }
+
+    /// The user closes the connection.
+    mutating func closeRequested() -> [Action] {
+        switch state {
+        case .handshaking, .connected, .dialing:
+            state = .closing
+            return [.cancelTimer(.ping), .cancelTimer(.handshake), .closeChannel]
+        case .idle, .waitingToReconnect:
+            state = .closed
+            return [.cancelTimer(.reconnect), .failRequests, .emit(.closed(reason: nil))]
+        case .closing, .closed:
+            return []
+        }
+    }
+
+    // MARK: Helpers
+
+    private mutating func dialNext() -> [Action] {
+        guard let server = pool.next() else {
+            state = .closed
+            return [.failRequests, .emit(.closed(reason: "no server left to connect to"))]
+        }
+        state = .dialing(server)
+        return [.dial(server)]
+    }
+
+    private mutating func scheduleReconnect() -> [Action] {
+        guard !pool.isEmpty else {
+            state = .closed
+            return [.failRequests, .emit(.closed(reason: "no server left to connect to"))]
+        }
+        state = .waitingToReconnect
+        let delay = configuration.backoff.delay(forAttempt: attempt, using: &random)
+        attempt += 1
+        return [.scheduleTimer(.reconnect, delay)]
+    }
+
+    /// `Permissions Violation for Publish to "x"` and the like: errors of one operation, not of the connection.
+    static func isPermissionViolation(_ message: String) -> Bool {
+        message.lowercased().hasPrefix("permissions violation")
+    }
+}

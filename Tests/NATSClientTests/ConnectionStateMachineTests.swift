@@ -1,0 +1,140 @@
+import NATSWire
+import NIOCore
+import TestSupport
+import Testing
+
+@testable import NATSClient
+
+/// The connection's life, one event per line: handshake, pings, stale connections, errors,
+/// lame duck, reconnect with backoff, close.
+@Suite struct ConnectionStateMachineTests {
+    typealias Machine = ConnectionStateMachine<SeededGenerator>
+    let a = ServerAddress("nats://a:4222")!, b = ServerAddress("nats://b:4222")!
+
+    func info(_ json: String = "{}") throws -> ServerInfo { try ServerInfo(json: Array(json.utf8)) }
+
+    func machine(_ servers: [ServerAddress]? = nil, maxAttempts: Int? = 60) -> Machine {
+        var random = SeededGenerator(seed: 1)
+        let pool = ServerPool(servers ?? [a, b], randomize: false, maxReconnectAttempts: maxAttempts, using: &random)
+        var configuration = Machine.Configuration()
+        configuration.pingInterval = .seconds(10)
+        return Machine(pool: pool, configuration: configuration, random: random)
+    }
+
+    /// Runs the handshake with server `server` and returns the machine connected.
+    func connected(_ m: inout Machine, to server: ServerAddress, info: ServerInfo) {
+        _ = m.channelActive()
+        _ = m.received(.info(info))
+        _ = m.received(.pong)
+    }
+
+    @Test func handshakeThenConnected() throws {
+        var m = machine()
+        let serverInfo = try info(#"{"server_id":"S","connect_urls":["c:4222"]}"#)
+        #expect(m.start() == [.dial(a)])
+        #expect(m.channelActive() == [.scheduleTimer(.handshake, .seconds(5))])
+        #expect(m.received(.info(serverInfo)) == [.sendConnect(serverInfo)])
+        #expect(m.pool.addresses.map(\.host) == ["b", "a", "c"], "connect_urls join the pool")
+        #expect(m.received(.pong) == [.cancelTimer(.handshake), .replaySubscriptions, .scheduleTimer(.ping, .seconds(10)), .emit(.connected(a))])
+        #expect(m.received(.ping) == [.write(.pong)])
+        let message = InboundMessage(subject: "x", sid: 1, payload: ByteBuffer(string: "hi"))
+        #expect(m.received(.msg(message)) == [.deliver(message)])
+        #expect(m.received(.ok) == [])
+    }
+
+    @Test func pingsWithoutPongMakeTheConnectionStale() throws {
+        var m = machine()
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        #expect(m.timerFired(.ping) == [.write(.ping), .scheduleTimer(.ping, .seconds(10))])
+        #expect(m.received(.pong) == [.pongReceived])
+        #expect(m.timerFired(.ping) == [.write(.ping), .scheduleTimer(.ping, .seconds(10))])
+        #expect(m.timerFired(.ping) == [.write(.ping), .scheduleTimer(.ping, .seconds(10))])
+        #expect(m.timerFired(.ping) == [.emit(.serverError("stale connection: 2 pings without a PONG")), .closeChannel])
+        let actions = m.channelInactive()
+        #expect(Array(actions.prefix(3)) == [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests])
+        guard case .scheduleTimer(.reconnect, let delay)? = actions.last else {
+            Issue.record("no reconnect scheduled: \(actions)")
+            return
+        }
+        #expect(delay == .zero, "the first reconnect goes at once")
+        #expect(m.timerFired(.reconnect) == [.dial(b)], "the next server in the pool")
+    }
+
+    @Test func reconnectsAfterALostConnectionAndSaysSo() throws {
+        var m = machine()
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        let lost = m.channelInactive()
+        #expect(Array(lost.prefix(3)) == [.cancelTimer(.ping), .failRequests, .emit(.disconnected(a))])
+        #expect(m.timerFired(.reconnect) == [.dial(b)])
+        #expect(m.dialFailed().count == 1, "b refused: wait, then try again")
+        #expect(m.timerFired(.reconnect) == [.dial(a)])
+        _ = m.channelActive()
+        _ = m.received(.info(try info()))
+        #expect(m.received(.pong).last == .emit(.reconnected(a)))
+    }
+
+    @Test func backoffGrowsWhileServersRefuse() throws {
+        var m = machine()
+        _ = m.start()
+        var delays: [Duration] = []
+        for _ in 0..<8 {
+            guard case .scheduleTimer(.reconnect, let delay)? = m.dialFailed().last else { break }
+            delays.append(delay)
+            _ = m.timerFired(.reconnect)
+        }
+        #expect(delays.count == 8)
+        #expect(delays[0] == .zero)
+        #expect(delays.dropFirst().allSatisfy { $0 <= .seconds(2) })
+        #expect(delays.dropFirst(4).contains { $0 > .milliseconds(200) }, "later waits reach past the first ceilings: \(delays)")
+    }
+
+    @Test func handshakeErrorsAndTimeoutsMoveOn() throws {
+        var m = machine()
+        _ = m.start()
+        _ = m.channelActive()
+        _ = m.received(.info(try info()))
+        #expect(m.received(.err("Authorization Violation")) == [.cancelTimer(.handshake), .emit(.serverError("Authorization Violation")), .closeChannel])
+        _ = m.channelInactive()
+        #expect(m.timerFired(.reconnect) == [.dial(b)])
+        _ = m.channelActive()
+        #expect(m.timerFired(.handshake) == [.closeChannel], "no INFO in time")
+    }
+
+    @Test func permissionViolationsDoNotEndTheConnection() throws {
+        var m = machine()
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        let violation = "Permissions Violation for Publish to \"secret\""
+        #expect(m.received(.err(violation)) == [.emit(.serverError(violation))])
+        #expect(m.received(.err("Stale Connection")) == [.emit(.serverError("Stale Connection")), .closeChannel])
+    }
+
+    @Test func lameDuckMovesToAnotherServer() throws {
+        var m = machine()
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        #expect(m.received(.info(try info(#"{"ldm":true}"#))) == [.emit(.lameDuck(a)), .closeChannel])
+        _ = m.channelInactive()
+        #expect(m.timerFired(.reconnect) == [.dial(b)])
+    }
+
+    @Test func closeIsFinal() throws {
+        var m = machine()
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        #expect(m.closeRequested() == [.cancelTimer(.ping), .cancelTimer(.handshake), .closeChannel])
+        #expect(m.channelInactive() == [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: nil))])
+        #expect(m.timerFired(.reconnect) == [])
+        #expect(m.start() == [])
+    }
+
+    @Test func givesUpWhenNoServerIsLeft() {
+        var m = machine([a], maxAttempts: 1)
+        #expect(m.start() == [.dial(a)])
+        _ = m.dialFailed()
+        #expect(m.timerFired(.reconnect) == [.dial(a)])
+        #expect(m.dialFailed() == [.failRequests, .emit(.closed(reason: "no server left to connect to"))])
+    }
+}
