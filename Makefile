@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libyaml-dev pkg-config
+APT_PACKAGES := libyaml-dev pkg-config nats-server
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
 
 .PHONY: help deps build generate check-generated run test bench clean

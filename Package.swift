@@ -45,8 +45,14 @@ let package = Package(
         .target(name: "NATSWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         // Pure resilience logic (backoff with jitter; breakers and retries come with issue 4).
         .target(name: "Resilience"),
-        // The NATS client (issue 3, in progress): server pool and address parsing so far.
-        .target(name: "NATSClient", dependencies: ["NATSWire", "Resilience"]),
+        // The NATS client (issue 3, in progress): connect, publish, subscribe, flush, reconnect.
+        .target(
+            name: "NATSClient",
+            dependencies: [
+                "NATSWire", "Resilience", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
 
         // MARK: Generated code (the output of `switchboard generate`, committed)
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
@@ -69,7 +75,10 @@ let package = Package(
         ),
         .testTarget(name: "CLITests", dependencies: ["switchboard"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "TestSupport"]),
-        .testTarget(name: "NATSClientTests", dependencies: ["NATSClient", "TestSupport"]),
+        .testTarget(
+            name: "NATSClientTests",
+            dependencies: ["NATSClient", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         .testTarget(
             name: "NATSWireTests",
             dependencies: [

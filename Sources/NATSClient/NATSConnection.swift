@@ -1,0 +1,284 @@
+public import NATSWire
+public import NIOCore
+import NIOPosix
+
+/// A connection to a NATS cluster that survives server restarts: the one I/O executor of
+/// `ConnectionStateMachine`. All mutable state lives on one event loop; public methods hop to it.
+public final class NATSConnection: @unchecked Sendable {
+    // Confined to `eventLoop`: every access below happens on it (checked in debug builds).
+    let eventLoop: any EventLoop
+    private let options: NATSOptions
+    private var machine: ConnectionStateMachine<SystemRandomNumberGenerator>
+    private var channel: (any Channel)?
+    private var timers: [ConnectionStateMachine<SystemRandomNumberGenerator>.TimerKind: Scheduled<Void>] = [:]
+    private var subscriptions: [UInt64: SubscriptionState] = [:]
+    private var nextSID: UInt64 = 1
+    private var pendingFlushes: [EventLoopPromise<Void>] = []
+    private var connectPromise: EventLoopPromise<Void>?
+    private var isConnected = false
+    private var isClosed = false
+    /// Publishes made while disconnected, written after the next handshake.
+    private var reconnectBuffer: ByteBuffer
+    private let eventsContinuation: AsyncStream<ConnectionEvent>.Continuation
+
+    /// What happens to the connection: connected, disconnected, reconnected, lame duck, errors, closed.
+    public let events: AsyncStream<ConnectionEvent>
+
+    struct SubscriptionState {
+        let subject: String
+        let queue: String?
+        let continuation: AsyncStream<InboundMessage>.Continuation
+        /// Messages left before the server ends the subscription (`unsubscribe(after:)`).
+        var remaining: Int?
+    }
+
+    private init(options: NATSOptions, servers: [ServerAddress], eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+        self.options = options
+        var random = SystemRandomNumberGenerator()
+        let pool = ServerPool(servers, randomize: options.randomizeServers, maxReconnectAttempts: options.maxReconnectAttempts, using: &random)
+        var configuration = ConnectionStateMachine<SystemRandomNumberGenerator>.Configuration()
+        configuration.pingInterval = options.pingInterval
+        configuration.maxPingsOutstanding = options.maxPingsOutstanding
+        configuration.connectTimeout = options.connectTimeout
+        self.machine = ConnectionStateMachine(pool: pool, configuration: configuration, random: random)
+        self.reconnectBuffer = ByteBufferAllocator().buffer(capacity: 0)
+        (self.events, self.eventsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
+    }
+
+    /// Connects to the first server of the pool that answers, trying the others as ADR-40 says.
+    /// - Throws: `NATSClientError` when no server could be reached.
+    public static func connect(
+        _ options: NATSOptions, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> NATSConnection {
+        let servers = try options.servers.map { text in
+            guard let address = ServerAddress(text) else { throw NATSClientError(.invalidServer, "'\(text)' is not a NATS URL") }
+            return address
+        }
+        let connection = NATSConnection(options: options, servers: servers, eventLoop: eventLoopGroup.next())
+        let promise = connection.eventLoop.makePromise(of: Void.self)
+        connection.eventLoop.execute {
+            connection.connectPromise = promise
+            connection.run(connection.machine.start())
+        }
+        try await promise.futureResult.get()
+        return connection
+    }
+
+    // MARK: Public API
+
+    /// Publishes `payload` on `subject`. While disconnected the bytes wait (up to the reconnect
+    /// buffer size) and go out after the next handshake.
+    public func publish(
+        _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil, replyTo: String? = nil
+    ) throws {
+        var bytes = ByteBufferAllocator().buffer(capacity: payload.readableBytes + subject.utf8.count + 32)
+        do {
+            try ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload).write(to: &bytes)
+        } catch {
+            throw NATSClientError(.invalidArgument, error.message)
+        }
+        let frame = bytes
+        eventLoop.execute { self.send(frame) }
+    }
+
+    /// Subscribes to `subject` (wildcards allowed), in queue group `queue` if given.
+    public func subscribe(_ subject: String, queue: String? = nil) async throws -> NATSSubscription {
+        var probe = ByteBuffer()
+        do { try ClientOp.sub(subject: subject, queue: queue, sid: 0).write(to: &probe) } catch {
+            throw NATSClientError(.invalidArgument, error.message)
+        }
+        let (stream, continuation) = AsyncStream<InboundMessage>.makeStream(bufferingPolicy: .unbounded)
+        let sid: UInt64 = try await eventLoop.submit {
+            guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
+            let sid = self.nextSID
+            self.nextSID += 1
+            self.subscriptions[sid] = SubscriptionState(subject: subject, queue: queue, continuation: continuation, remaining: nil)
+            if self.isConnected { self.write(.sub(subject: subject, queue: queue, sid: sid)) }
+            return sid
+        }.get()
+        return NATSSubscription(sid: sid, subject: subject, messages: stream, connection: self)
+    }
+
+    /// Waits until the server has processed everything written so far (PING/PONG).
+    public func flush() async throws {
+        let promise = eventLoop.makePromise(of: Void.self)
+        eventLoop.execute {
+            guard self.isConnected, !self.isClosed else {
+                promise.fail(NATSClientError(self.isClosed ? .connectionClosed : .disconnected, "cannot flush now"))
+                return
+            }
+            self.pendingFlushes.append(promise)
+            self.write(.ping)
+        }
+        try await promise.futureResult.get()
+    }
+
+    /// Closes the connection: subscriptions end, pending flushes fail.
+    public func close() async {
+        let promise = eventLoop.makePromise(of: Void.self)
+        eventLoop.execute {
+            guard !self.isClosed else { return promise.succeed() }
+            self.closePromises.append(promise)
+            self.run(self.machine.closeRequested())
+        }
+        try? await promise.futureResult.get()
+    }
+
+    private var closePromises: [EventLoopPromise<Void>] = []
+
+    func unsubscribe(sid: UInt64, after max: Int?) {
+        eventLoop.execute {
+            guard self.subscriptions[sid] != nil else { return }
+            if let max {
+                self.subscriptions[sid]?.remaining = max
+                if max <= 0 { self.subscriptions.removeValue(forKey: sid)?.continuation.finish() }
+                if self.isConnected { self.write(.unsub(sid: sid, max: max)) }
+            } else {
+                self.subscriptions.removeValue(forKey: sid)?.continuation.finish()
+                if self.isConnected { self.write(.unsub(sid: sid, max: nil)) }
+            }
+        }
+    }
+
+    // MARK: The executor
+
+    private func run(_ actions: [ConnectionStateMachine<SystemRandomNumberGenerator>.Action]) {
+        eventLoop.preconditionInEventLoop()
+        for action in actions {
+            switch action {
+            case .dial(let server):
+                dial(server)
+            case .sendConnect:
+                var info = ConnectInfo(name: options.name)
+                info.user = options.user
+                info.pass = options.password
+                info.authToken = options.token
+                write(.connect(info))
+                write(.ping)
+            case .replaySubscriptions:
+                isConnected = true
+                for (sid, subscription) in subscriptions.sorted(by: { $0.key < $1.key }) {
+                    write(.sub(subject: subscription.subject, queue: subscription.queue, sid: sid))
+                }
+                if reconnectBuffer.readableBytes > 0, let channel {
+                    channel.writeAndFlush(reconnectBuffer, promise: nil)
+                    reconnectBuffer.clear()
+                }
+            case .write(let op):
+                write(op)
+            case .deliver(let message):
+                guard var subscription = subscriptions[message.sid] else { break }
+                subscription.continuation.yield(message)
+                if let remaining = subscription.remaining {
+                    subscription.remaining = remaining - 1
+                    if remaining <= 1 {
+                        subscriptions.removeValue(forKey: message.sid)
+                        subscription.continuation.finish()
+                        break
+                    }
+                }
+                subscriptions[message.sid] = subscription
+            case .pongReceived:
+                if !pendingFlushes.isEmpty { pendingFlushes.removeFirst().succeed() }
+            case .failRequests:
+                isConnected = false
+                let flushes = pendingFlushes
+                pendingFlushes = []
+                for promise in flushes { promise.fail(NATSClientError(.disconnected, "the connection was lost")) }
+            case .scheduleTimer(let kind, let delay):
+                timers[kind]?.cancel()
+                timers[kind] = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(delay))) {
+                    self.timers[kind] = nil
+                    self.run(self.machine.timerFired(kind))
+                }
+            case .cancelTimer(let kind):
+                timers.removeValue(forKey: kind)?.cancel()
+            case .closeChannel:
+                channel?.close(promise: nil)
+            case .emit(let event):
+                emit(event)
+            }
+        }
+    }
+
+    private func emit(_ event: ConnectionEvent) {
+        eventsContinuation.yield(event)
+        switch event {
+        case .connected:
+            connectPromise?.succeed()
+            connectPromise = nil
+        case .closed(let reason):
+            isClosed = true
+            isConnected = false
+            connectPromise?.fail(NATSClientError(.connectionClosed, reason ?? "closed"))
+            connectPromise = nil
+            for (_, subscription) in subscriptions { subscription.continuation.finish() }
+            subscriptions = [:]
+            for promise in closePromises { promise.succeed() }
+            closePromises = []
+            eventsContinuation.finish()
+        default:
+            break
+        }
+    }
+
+    private func dial(_ server: ServerAddress) {
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(.nanoseconds(Self.nanoseconds(options.connectTimeout)))
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NATSFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(NATSInboundHandler(connection: self))
+                }
+            }
+        bootstrap.connect(host: server.host, port: server.port).hop(to: eventLoop).whenComplete { result in
+            switch result {
+            case .success(let channel):
+                guard !self.isClosed else {
+                    channel.close(promise: nil)
+                    return
+                }
+                self.channel = channel
+                self.run(self.machine.channelActive())
+            case .failure:
+                self.run(self.machine.dialFailed())
+            }
+        }
+    }
+
+    private func send(_ frame: ByteBuffer) {
+        if isConnected, let channel {
+            channel.writeAndFlush(frame, promise: nil)
+        } else if !isClosed, reconnectBuffer.readableBytes + frame.readableBytes <= options.reconnectBufferSize {
+            var frame = frame
+            reconnectBuffer.writeBuffer(&frame)
+        }
+    }
+
+    private func write(_ op: ClientOp) {
+        guard let channel else { return }
+        var buffer = channel.allocator.buffer(capacity: 64)
+        do { try op.write(to: &buffer) } catch { return }
+        channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    // MARK: Events from the channel (on the event loop)
+
+    func channelReceived(_ op: ServerOp, from channel: any Channel) {
+        guard channel === self.channel else { return }
+        run(machine.received(op))
+    }
+
+    func channelClosed(_ channel: any Channel) {
+        guard channel === self.channel else { return }
+        self.channel = nil
+        run(machine.channelInactive())
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

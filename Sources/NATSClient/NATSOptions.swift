@@ -1,0 +1,49 @@
+/// How to connect: servers, identity, credentials and timing.
+public struct NATSOptions: Sendable {
+    /// `nats://host:port` URLs (or `host:port`); `connect_urls` from INFO are added as they come.
+    public var servers: [String]
+    /// The connection's name, shown by the server's monitoring.
+    public var name: String?
+    public var user: String?
+    public var password: String?
+    public var token: String?
+    public var pingInterval: Duration = .seconds(120)
+    public var maxPingsOutstanding = 2
+    public var connectTimeout: Duration = .seconds(5)
+    /// Failed attempts in a row after which a server leaves the pool; nil: forever.
+    public var maxReconnectAttempts: Int? = 60
+    /// Try servers in random order (the default, to spread load) or in the given order.
+    public var randomizeServers = true
+    /// Publishes made while disconnected are kept up to this many bytes, then refused.
+    public var reconnectBufferSize = 8 * 1024 * 1024
+
+    public init(servers: [String] = ["nats://127.0.0.1:4222"], name: String? = nil) {
+        self.servers = servers
+        self.name = name
+    }
+}
+
+/// Why a client operation failed.
+public struct NATSClientError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let invalidServer = Code("invalid server URL")
+        public static let connectionClosed = Code("connection closed")
+        public static let disconnected = Code("disconnected")
+        public static let reconnectBufferFull = Code("reconnect buffer full")
+        public static let invalidArgument = Code("invalid argument")
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}

@@ -1,0 +1,133 @@
+import NATSClient
+import NATSWire
+import NIOCore
+import Synchronization
+import Testing
+
+/// The client against a real nats-server on loopback.
+@Suite(.serialized) struct NATSConnectionTests {
+    func options(_ server: NATSServer) -> NATSOptions {
+        var options = NATSOptions(servers: [server.url], name: "switchboard-tests")
+        options.randomizeServers = false
+        return options
+    }
+
+    /// The first `count` messages of `subscription`, or those that came before `timeout` passed.
+    func collect(_ subscription: NATSSubscription, count: Int, timeout: Duration = .seconds(5)) async -> [InboundMessage] {
+        let collected = Collected()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in subscription {
+                    let done = collected.messages.withLock { messages in
+                        messages.append(message)
+                        return messages.count == count
+                    }
+                    if done { break }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+        subscription.unsubscribe()
+        return collected.messages.withLock { $0 }
+    }
+
+    @Test func publishAndSubscribeWithHeaders() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await NATSConnection.connect(options(server))
+        let subscription = try await connection.subscribe("orders.*")
+        try await connection.flush()
+        var headers = NATSHeaders(status: nil)
+        headers.add("Trace", "1")
+        try connection.publish("orders.created", payload: ByteBuffer(string: "hello"), headers: headers, replyTo: "reply.here")
+        try connection.publish("orders.updated", payload: ByteBuffer(string: "again"))
+        try connection.publish("other.subject", payload: ByteBuffer(string: "not for us"))
+        let messages = await collect(subscription, count: 2)
+        #expect(messages.map(\.subject) == ["orders.created", "orders.updated"])
+        #expect(messages.map { String(buffer: $0.payload) } == ["hello", "again"])
+        #expect(messages.first?.headers?["Trace"] == "1" && messages.first?.replyTo == "reply.here")
+        await connection.close()
+    }
+
+    @Test func queueGroupMembersShareTheMessages() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await NATSConnection.connect(options(server))
+        let first = try await connection.subscribe("work", queue: "workers")
+        let second = try await connection.subscribe("work", queue: "workers")
+        try await connection.flush()
+        for index in 0..<200 { try connection.publish("work", payload: ByteBuffer(string: "\(index)")) }
+        try await connection.flush()
+        async let a = collect(first, count: 200, timeout: .seconds(2))
+        async let b = collect(second, count: 200, timeout: .seconds(2))
+        let (left, right) = await (a, b)
+        #expect(left.count + right.count == 200, "each message goes to one member")
+        #expect(!left.isEmpty && !right.isEmpty, "both members get work: \(left.count) / \(right.count)")
+        await connection.close()
+    }
+
+    @Test func unsubscribeAfterEndsTheSequence() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await NATSConnection.connect(options(server))
+        let subscription = try await connection.subscribe("count")
+        subscription.unsubscribe(after: 3)
+        for index in 0..<10 { try connection.publish("count", payload: ByteBuffer(string: "\(index)")) }
+        var received: [String] = []
+        for await message in subscription { received.append(String(buffer: message.payload)) }
+        #expect(received == ["0", "1", "2"])
+        await connection.close()
+    }
+
+    @Test func survivesAServerRestartAndResubscribes() async throws {
+        let server = try NATSServer()
+        var options = options(server)
+        options.maxReconnectAttempts = nil
+        let connection = try await NATSConnection.connect(options)
+        let subscription = try await connection.subscribe("after.restart")
+        try await connection.flush()
+        server.stop()
+        // Published while the server is down: buffered, sent after the reconnect.
+        try connection.publish("after.restart", payload: ByteBuffer(string: "buffered"))
+        try server.start()
+        var events: [ConnectionEvent] = []
+        for await event in connection.events {
+            events.append(event)
+            if case .reconnected = event { break }
+        }
+        #expect(events.contains { if case .disconnected = $0 { true } else { false } })
+        try connection.publish("after.restart", payload: ByteBuffer(string: "live"))
+        let messages = await collect(subscription, count: 2)
+        #expect(messages.map { String(buffer: $0.payload) } == ["buffered", "live"])
+        await connection.close()
+        server.stop()
+    }
+
+    @Test func noServerMeansAClearError() async throws {
+        let port = try NATSServer.freePort()
+        var options = NATSOptions(servers: ["nats://127.0.0.1:\(port)"])
+        options.maxReconnectAttempts = 1
+        await #expect(throws: NATSClientError.self) { _ = try await NATSConnection.connect(options) }
+        await #expect(throws: NATSClientError.self) { _ = try await NATSConnection.connect(NATSOptions(servers: ["http://x"])) }
+    }
+
+    @Test func closeEndsSubscriptionsAndFailsLaterCalls() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await NATSConnection.connect(options(server))
+        let subscription = try await connection.subscribe("x")
+        await connection.close()
+        var count = 0
+        for await _ in subscription { count += 1 }
+        #expect(count == 0)
+        await #expect(throws: NATSClientError.self) { try await connection.flush() }
+        await #expect(throws: NATSClientError.self) { _ = try await connection.subscribe("y") }
+    }
+}
+
+/// Messages gathered by a task, read by the test after it.
+final class Collected: Sendable {
+    let messages = Mutex<[InboundMessage]>([])
+}

@@ -1,0 +1,73 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A real nats-server (Debian's package) on a free loopback port, started by the test and ended
+/// by its PID.
+final class NATSServer: @unchecked Sendable {
+    let port: Int
+    private var process: Process?
+
+    var url: String { "nats://127.0.0.1:\(port)" }
+
+    init(port: Int? = nil) throws {
+        self.port = try port ?? Self.freePort()
+        try start()
+    }
+
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable())
+        process.arguments = ["-a", "127.0.0.1", "-p", String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        // Ready when it accepts connections (bounded: 10 s).
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if Self.accepts(port: port) { return }
+            usleep(20_000)
+        }
+        stop()
+        throw ServerError(message: "nats-server did not start on port \(port)")
+    }
+
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    deinit { stop() }
+
+    struct ServerError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    static func executable() -> String {
+        for path in ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"]
+        where FileManager.default.isExecutableFile(atPath: path) {
+            return path
+        }
+        return "/usr/bin/nats-server"
+    }
+
+    static func freePort() throws -> Int {
+        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).wait()
+        defer { try? channel.close().wait() }
+        guard let port = channel.localAddress?.port else { throw ServerError(message: "no free port") }
+        return port
+    }
+
+    static func accepts(port: Int) -> Bool {
+        guard let channel = try? ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(200)).connect(host: "127.0.0.1", port: port).wait()
+        else { return false }
+        try? channel.close().wait()
+        return true
+    }
+}
