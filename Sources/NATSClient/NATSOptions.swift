@@ -35,6 +35,11 @@ public struct NATSClientError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let disconnected = Code("disconnected")
         public static let reconnectBufferFull = Code("reconnect buffer full")
         public static let invalidArgument = Code("invalid argument")
+        /// No reply within the request's timeout.
+        public static let timeout = Code("timeout")
+        /// Nobody subscribes to the request's subject (status 503).
+        public static let noResponders = Code("no responders")
+        public static let cancelled = Code("cancelled")
     }
 
     public let code: Code

@@ -131,3 +131,96 @@ import Testing
 final class Collected: Sendable {
     let messages = Mutex<[InboundMessage]>([])
 }
+
+/// Request/reply through the shared inbox, against a real nats-server.
+@Suite(.serialized) struct NATSRequestTests {
+    func connect(_ server: NATSServer) async throws -> NATSConnection {
+        var options = NATSOptions(servers: [server.url])
+        options.randomizeServers = false
+        return try await NATSConnection.connect(options)
+    }
+
+    /// Answers every request on `subject` with the payload upper-cased, until the subscription ends.
+    func respond(on connection: NATSConnection, to subject: String, queue: String? = nil) async throws -> NATSSubscription {
+        let subscription = try await connection.subscribe(subject, queue: queue)
+        Task {
+            for await message in subscription {
+                guard let replyTo = message.replyTo else { continue }
+                try? connection.publish(replyTo, payload: ByteBuffer(string: String(buffer: message.payload).uppercased()))
+            }
+        }
+        try await connection.flush()
+        return subscription
+    }
+
+    @Test func requestsGetTheirOwnReplies() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let responder = try await connect(server)
+        let requester = try await connect(server)
+        let subscription = try await respond(on: responder, to: "echo", queue: "q")
+        let replies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    let reply = try await requester.request("echo", payload: ByteBuffer(string: "m\(index)"), timeout: .seconds(5))
+                    return (index, String(buffer: reply.payload))
+                }
+            }
+            var replies: [Int: String] = [:]
+            for try await (index, reply) in group { replies[index] = reply }
+            return replies
+        }
+        #expect(replies.count == 50)
+        #expect(replies.allSatisfy { $0.value == "M\($0.key)" }, "every reply matches its request")
+        subscription.unsubscribe()
+        await requester.close()
+        await responder.close()
+    }
+
+    @Test func noRespondersFailsAtOnce() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await connect(server)
+        let start = ContinuousClock.now
+        await #expect(throws: NATSClientError(.noResponders, "no responders")) {
+            _ = try await connection.request("nobody.home", timeout: .seconds(10))
+        }
+        #expect(ContinuousClock.now - start < .seconds(5), "not after the timeout")
+        await connection.close()
+    }
+
+    @Test func silentRespondersTimeOut() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await connect(server)
+        let silent = try await connection.subscribe("silent")
+        try await connection.flush()
+        do {
+            _ = try await connection.request("silent", timeout: .milliseconds(200))
+            Issue.record("a reply came from nowhere")
+        } catch let error as NATSClientError {
+            #expect(error.code == .timeout)
+        }
+        silent.unsubscribe()
+        await connection.close()
+    }
+
+    @Test func cancellingTheTaskCancelsTheRequest() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await connect(server)
+        let silent = try await connection.subscribe("silent")
+        try await connection.flush()
+        let task = Task { try await connection.request("silent", timeout: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        do {
+            _ = try await task.value
+            Issue.record("cancelled request returned")
+        } catch let error as NATSClientError {
+            #expect(error.code == .cancelled)
+        }
+        silent.unsubscribe()
+        await connection.close()
+    }
+}
