@@ -11,12 +11,12 @@ public final class NATSConnection: @unchecked Sendable {
     private var machine: ConnectionStateMachine<SystemRandomNumberGenerator>
     private var channel: (any Channel)?
     private var timers: [ConnectionStateMachine<SystemRandomNumberGenerator>.TimerKind: Scheduled<Void>] = [:]
-    private var subscriptions: [UInt64: SubscriptionState] = [:]
-    private var nextSID: UInt64 = 1
+    var subscriptions: [UInt64: SubscriptionState] = [:]
+    var nextSID: UInt64 = 1
     private var pendingFlushes: [EventLoopPromise<Void>] = []
     private var connectPromise: EventLoopPromise<Void>?
-    private var isConnected = false
-    private var isClosed = false
+    var isConnected = false
+    var isClosed = false
     /// Publishes made while disconnected, written after the next handshake.
     private var reconnectBuffer: ByteBuffer
     private let eventsContinuation: AsyncStream<ConnectionEvent>.Continuation
@@ -126,68 +126,17 @@ public final class NATSConnection: @unchecked Sendable {
     }
 
     private var closePromises: [EventLoopPromise<Void>] = []
-    private var mux: RequestMux = {
+    var mux: RequestMux = {
         var nuid = NUID()
         return RequestMux(prefix: "_INBOX.\(nuid.next()).")
     }()
     /// The sid of the inbox subscription, made at the first request.
-    private var inboxSID: UInt64?
-    private var requests: [UInt64: PendingRequest] = [:]
+    var inboxSID: UInt64?
+    var requests: [UInt64: PendingRequest] = [:]
 
     struct PendingRequest {
         let promise: EventLoopPromise<InboundMessage>
         let timeout: Scheduled<Void>
-    }
-
-    /// Sends a request and waits for its reply. All requests share one inbox subscription.
-    /// - Throws: `NATSClientError` `.noResponders` at once when nobody listens on `subject`,
-    ///   `.timeout` after `timeout`, `.disconnected` when the connection is lost meanwhile;
-    ///   cancelling the calling task cancels the request.
-    public func request(
-        _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil,
-        timeout: Duration = .seconds(5)
-    ) async throws -> InboundMessage {
-        let promise = eventLoop.makePromise(of: InboundMessage.self)
-        let id = try await eventLoop.submit { () throws -> UInt64 in
-            guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
-            if self.inboxSID == nil {
-                let sid = self.nextSID
-                self.nextSID += 1
-                self.inboxSID = sid
-                self.subscriptions[sid] = SubscriptionState(
-                    subject: self.mux.subscription, queue: nil, continuation: AsyncStream.makeStream(of: InboundMessage.self).continuation,
-                    remaining: nil)
-                if self.isConnected { self.write(.sub(subject: self.mux.subscription, queue: nil, sid: sid)) }
-            }
-            let (id, replyTo) = self.mux.register()
-            var frame = ByteBufferAllocator().buffer(capacity: payload.readableBytes + 64)
-            do {
-                try ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload).write(to: &frame)
-            } catch {
-                self.mux.cancel(id)
-                throw NATSClientError(.invalidArgument, "\(error)")
-            }
-            let timer = self.eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
-                self.finishRequest(id, with: .failure(NATSClientError(.timeout, "no reply on \(subject) within \(timeout)")))
-            }
-            self.requests[id] = PendingRequest(promise: promise, timeout: timer)
-            self.send(frame)
-            return id
-        }.get()
-        return try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
-        } onCancel: {
-            self.eventLoop.execute {
-                self.finishRequest(id, with: .failure(NATSClientError(.cancelled, "the request was cancelled")))
-            }
-        }
-    }
-
-    private func finishRequest(_ id: UInt64, with result: Result<InboundMessage, any Error>) {
-        guard let request = requests.removeValue(forKey: id) else { return }
-        mux.cancel(id)
-        request.timeout.cancel()
-        request.promise.completeWith(result)
     }
 
     func unsubscribe(sid: UInt64, after max: Int?) {
@@ -324,7 +273,7 @@ public final class NATSConnection: @unchecked Sendable {
         }
     }
 
-    private func send(_ frame: ByteBuffer) {
+    func send(_ frame: ByteBuffer) {
         if isConnected, let channel {
             channel.writeAndFlush(frame, promise: nil)
         } else if !isClosed, reconnectBuffer.readableBytes + frame.readableBytes <= options.reconnectBufferSize {
@@ -333,7 +282,7 @@ public final class NATSConnection: @unchecked Sendable {
         }
     }
 
-    private func write(_ op: ClientOp) {
+    func write(_ op: ClientOp) {
         guard let channel else { return }
         var buffer = channel.allocator.buffer(capacity: 64)
         do { try op.write(to: &buffer) } catch { return }

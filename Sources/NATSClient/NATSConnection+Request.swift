@@ -1,0 +1,55 @@
+public import NATSWire
+public import NIOCore
+
+extension NATSConnection {
+    /// Sends a request and waits for its reply. All requests share one inbox subscription.
+    /// - Throws: `NATSClientError` `.noResponders` at once when nobody listens on `subject`,
+    ///   `.timeout` after `timeout`, `.disconnected` when the connection is lost meanwhile;
+    ///   cancelling the calling task cancels the request.
+    public func request(
+        _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil,
+        timeout: Duration = .seconds(5)
+    ) async throws -> InboundMessage {
+        let promise = eventLoop.makePromise(of: InboundMessage.self)
+        let id = try await eventLoop.submit { () throws -> UInt64 in
+            guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
+            if self.inboxSID == nil {
+                let sid = self.nextSID
+                self.nextSID += 1
+                self.inboxSID = sid
+                self.subscriptions[sid] = SubscriptionState(
+                    subject: self.mux.subscription, queue: nil, continuation: AsyncStream.makeStream(of: InboundMessage.self).continuation,
+                    remaining: nil)
+                if self.isConnected { self.write(.sub(subject: self.mux.subscription, queue: nil, sid: sid)) }
+            }
+            let (id, replyTo) = self.mux.register()
+            var frame = ByteBufferAllocator().buffer(capacity: payload.readableBytes + 64)
+            do {
+                try ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload).write(to: &frame)
+            } catch {
+                self.mux.cancel(id)
+                throw NATSClientError(.invalidArgument, "\(error)")
+            }
+            let timer = self.eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
+                self.finishRequest(id, with: .failure(NATSClientError(.timeout, "no reply on \(subject) within \(timeout)")))
+            }
+            self.requests[id] = PendingRequest(promise: promise, timeout: timer)
+            self.send(frame)
+            return id
+        }.get()
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            self.eventLoop.execute {
+                self.finishRequest(id, with: .failure(NATSClientError(.cancelled, "the request was cancelled")))
+            }
+        }
+    }
+
+    func finishRequest(_ id: UInt64, with result: Result<InboundMessage, any Error>) {
+        guard let request = requests.removeValue(forKey: id) else { return }
+        mux.cancel(id)
+        request.timeout.cancel()
+        request.promise.completeWith(result)
+    }
+}
