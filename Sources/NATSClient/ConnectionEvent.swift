@@ -7,6 +7,8 @@ public enum ConnectionEvent: Sendable, Hashable {
     case reconnected(ServerAddress)
     /// The server entered lame duck mode: the client moves to another server.
     case lameDuck(ServerAddress)
+    /// A subscriber is too slow: messages past its pending limit were dropped.
+    case slowConsumer(subject: String)
     /// A server error that does not end the connection (a permissions violation).
     case serverError(String)
     /// The connection is over: closed on request, or no server is left to try.

@@ -23,18 +23,19 @@ extension NATSConnection {
                 if self.isConnected { self.write(.sub(subject: self.mux.subscription, queue: nil, sid: sid)) }
             }
             let (id, replyTo) = self.mux.register()
-            var frame = ByteBufferAllocator().buffer(capacity: payload.readableBytes + 64)
             do {
-                try ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload).write(to: &frame)
+                let op = ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
+                if try self.outbound.append(op, countsAsMessage: payload.readableBytes) {
+                    self.eventLoop.execute { self.flushOutbound() }
+                }
             } catch {
                 self.mux.cancel(id)
-                throw NATSClientError(.invalidArgument, "\(error)")
+                throw error
             }
             let timer = self.eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
                 self.finishRequest(id, with: .failure(NATSClientError(.timeout, "no reply on \(subject) within \(timeout)")))
             }
             self.requests[id] = PendingRequest(promise: promise, timeout: timer)
-            self.send(frame)
             return id
         }.get()
         return try await withTaskCancellationHandler {

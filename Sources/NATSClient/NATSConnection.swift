@@ -17,8 +17,10 @@ public final class NATSConnection: @unchecked Sendable {
     private var connectPromise: EventLoopPromise<Void>?
     var isConnected = false
     var isClosed = false
-    /// Publishes made while disconnected, written after the next handshake.
-    private var reconnectBuffer: ByteBuffer
+    /// Publishes and protocol operations waiting to be written, in order.
+    let outbound: Outbound
+    /// Received messages and bytes, and reconnects (event loop only).
+    var received = (messages: 0, bytes: 0, reconnects: 0, dropped: 0)
     private let eventsContinuation: AsyncStream<ConnectionEvent>.Continuation
 
     /// What happens to the connection: connected, disconnected, reconnected, lame duck, errors, closed.
@@ -42,7 +44,7 @@ public final class NATSConnection: @unchecked Sendable {
         configuration.maxPingsOutstanding = options.maxPingsOutstanding
         configuration.connectTimeout = options.connectTimeout
         self.machine = ConnectionStateMachine(pool: pool, configuration: configuration, random: random)
-        self.reconnectBuffer = ByteBufferAllocator().buffer(capacity: 0)
+        self.outbound = Outbound(disconnectedLimit: options.reconnectBufferSize)
         (self.events, self.eventsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
     }
 
@@ -67,19 +69,27 @@ public final class NATSConnection: @unchecked Sendable {
 
     // MARK: Public API
 
-    /// Publishes `payload` on `subject`. While disconnected the bytes wait (up to the reconnect
-    /// buffer size) and go out after the next handshake.
+    /// Publishes `payload` on `subject`. Publishes are written in batches, once per event-loop
+    /// turn. While disconnected they wait (up to `reconnectBufferSize` bytes) for the next handshake.
+    /// - Throws: `NATSClientError` for an invalid subject or header, a closed connection, or a full
+    ///   reconnect buffer; nothing is sent then.
     public func publish(
         _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil, replyTo: String? = nil
-    ) throws {
-        var bytes = ByteBufferAllocator().buffer(capacity: payload.readableBytes + subject.utf8.count + 32)
-        do {
-            try ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload).write(to: &bytes)
-        } catch {
-            throw NATSClientError(.invalidArgument, error.message)
+    ) throws(NATSClientError) {
+        let op = ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
+        if try outbound.append(op, countsAsMessage: payload.readableBytes) {
+            eventLoop.execute { self.flushOutbound() }
         }
-        let frame = bytes
-        eventLoop.execute { self.send(frame) }
+    }
+
+    /// Message and byte counters, reconnects and messages dropped by slow subscribers.
+    public func statistics() async -> NATSStatistics {
+        let sent = outbound.state.withLock { ($0.messages, $0.bytes) }
+        let received = try? await eventLoop.submit { self.received }.get()
+        return NATSStatistics(
+            inMessages: received?.messages ?? 0, inBytes: received?.bytes ?? 0, outMessages: sent.0, outBytes: sent.1,
+            reconnects: received?.reconnects ?? 0, droppedMessages: received?.dropped ?? 0
+        )
     }
 
     /// Subscribes to `subject` (wildcards allowed), in queue group `queue` if given.
@@ -88,7 +98,8 @@ public final class NATSConnection: @unchecked Sendable {
         do { try ClientOp.sub(subject: subject, queue: queue, sid: 0).write(to: &probe) } catch {
             throw NATSClientError(.invalidArgument, error.message)
         }
-        let (stream, continuation) = AsyncStream<InboundMessage>.makeStream(bufferingPolicy: .unbounded)
+        let (stream, continuation) = AsyncStream<InboundMessage>.makeStream(
+            bufferingPolicy: .bufferingOldest(options.pendingMessagesLimit))
         let sid: UInt64 = try await eventLoop.submit {
             guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
             let sid = self.nextSID
@@ -169,14 +180,12 @@ public final class NATSConnection: @unchecked Sendable {
                 write(.connect(info))
                 write(.ping)
             case .replaySubscriptions:
-                isConnected = true
+                // Subscriptions first (straight to the socket), then what was published meanwhile.
                 for (sid, subscription) in subscriptions.sorted(by: { $0.key < $1.key }) {
                     write(.sub(subject: subscription.subject, queue: subscription.queue, sid: sid))
                 }
-                if reconnectBuffer.readableBytes > 0, let channel {
-                    channel.writeAndFlush(reconnectBuffer, promise: nil)
-                    reconnectBuffer.clear()
-                }
+                isConnected = true
+                if let waiting = outbound.connected() { channel?.writeAndFlush(waiting, promise: nil) }
             case .write(let op):
                 write(op)
             case .deliver(let message) where message.sid == inboxSID:
@@ -187,8 +196,13 @@ public final class NATSConnection: @unchecked Sendable {
                     finishRequest(id, with: .success(message))
                 }
             case .deliver(let message):
+                received.messages += 1
+                received.bytes += message.payload.readableBytes
                 guard var subscription = subscriptions[message.sid] else { break }
-                subscription.continuation.yield(message)
+                if case .dropped = subscription.continuation.yield(message) {
+                    received.dropped += 1
+                    emit(.slowConsumer(subject: subscription.subject))
+                }
                 if let remaining = subscription.remaining {
                     subscription.remaining = remaining - 1
                     if remaining <= 1 {
@@ -202,6 +216,7 @@ public final class NATSConnection: @unchecked Sendable {
                 if !pendingFlushes.isEmpty { pendingFlushes.removeFirst().succeed() }
             case .failRequests:
                 isConnected = false
+                outbound.disconnected()
                 let flushes = pendingFlushes
                 pendingFlushes = []
                 for promise in flushes { promise.fail(NATSClientError(.disconnected, "the connection was lost")) }
@@ -233,8 +248,11 @@ public final class NATSConnection: @unchecked Sendable {
         case .connected:
             connectPromise?.succeed()
             connectPromise = nil
+        case .reconnected:
+            received.reconnects += 1
         case .closed(let reason):
             isClosed = true
+            outbound.close()
             isConnected = false
             connectPromise?.fail(NATSClientError(.connectionClosed, reason ?? "closed"))
             connectPromise = nil
@@ -273,20 +291,27 @@ public final class NATSConnection: @unchecked Sendable {
         }
     }
 
-    func send(_ frame: ByteBuffer) {
-        if isConnected, let channel {
-            channel.writeAndFlush(frame, promise: nil)
-        } else if !isClosed, reconnectBuffer.readableBytes + frame.readableBytes <= options.reconnectBufferSize {
-            var frame = frame
-            reconnectBuffer.writeBuffer(&frame)
-        }
-    }
-
+    /// Writes an operation: in order behind what publishers queued once connected, directly to the
+    /// socket during the handshake (CONNECT must go before anything buffered).
     func write(_ op: ClientOp) {
+        if isConnected {
+            if (try? outbound.append(op)) == true { eventLoop.execute { self.flushOutbound() } }
+            return
+        }
         guard let channel else { return }
         var buffer = channel.allocator.buffer(capacity: 64)
         do { try op.write(to: &buffer) } catch { return }
         channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    /// Writes everything publishers queued since the last turn, in one write.
+    func flushOutbound() {
+        guard isConnected, let channel else {
+            // Disconnected meanwhile: the bytes stay for the next handshake.
+            outbound.state.withLock { $0.flushScheduled = false }
+            return
+        }
+        if let bytes = outbound.take() { channel.writeAndFlush(bytes, promise: nil) }
     }
 
     // MARK: Events from the channel (on the event loop)

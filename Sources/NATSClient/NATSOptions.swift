@@ -14,6 +14,9 @@ public struct NATSOptions: Sendable {
     public var maxReconnectAttempts: Int? = 60
     /// Try servers in random order (the default, to spread load) or in the given order.
     public var randomizeServers = true
+    /// Messages a subscription holds for a slow reader; past it, new ones are dropped and a
+    /// `slowConsumer` event is raised (as nats.go does).
+    public var pendingMessagesLimit = 512 * 1024
     /// Publishes made while disconnected are kept up to this many bytes, then refused.
     public var reconnectBufferSize = 8 * 1024 * 1024
 

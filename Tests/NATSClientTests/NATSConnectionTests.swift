@@ -89,10 +89,14 @@ import Testing
         let subscription = try await connection.subscribe("after.restart")
         try await connection.flush()
         server.stop()
+        var events: [ConnectionEvent] = []
+        for await event in connection.events {
+            events.append(event)
+            if case .disconnected = event { break }
+        }
         // Published while the server is down: buffered, sent after the reconnect.
         try connection.publish("after.restart", payload: ByteBuffer(string: "buffered"))
         try server.start()
-        var events: [ConnectionEvent] = []
         for await event in connection.events {
             events.append(event)
             if case .reconnected = event { break }
@@ -221,6 +225,73 @@ final class Collected: Sendable {
             #expect(error.code == .cancelled)
         }
         silent.unsubscribe()
+        await connection.close()
+    }
+}
+
+/// Batching, statistics, limits.
+@Suite(.serialized) struct NATSFlowTests {
+    func connect(_ server: NATSServer, _ configure: (inout NATSOptions) -> Void = { _ in }) async throws -> NATSConnection {
+        var options = NATSOptions(servers: [server.url])
+        options.randomizeServers = false
+        configure(&options)
+        return try await NATSConnection.connect(options)
+    }
+
+    @Test func tenThousandPublishesArriveInOrderAndAreCounted() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await connect(server)
+        let subscription = try await connection.subscribe("burst")
+        try await connection.flush()
+        for index in 0..<10_000 { try connection.publish("burst", payload: ByteBuffer(string: String(index))) }
+        try await connection.flush()
+        var expected = 0
+        for await message in subscription {
+            #expect(String(buffer: message.payload) == String(expected))
+            expected += 1
+            if expected == 10_000 { break }
+        }
+        #expect(expected == 10_000)
+        let statistics = await connection.statistics()
+        #expect(statistics.outMessages == 10_000 && statistics.inMessages == 10_000)
+        #expect(statistics.outBytes == statistics.inBytes && statistics.outBytes == (0..<10_000).reduce(0) { $0 + String($1).utf8.count })
+        await connection.close()
+    }
+
+    @Test func aFullReconnectBufferIsAClearError() async throws {
+        let server = try NATSServer()
+        let connection = try await connect(server) { $0.reconnectBufferSize = 1_000; $0.maxReconnectAttempts = nil }
+        server.stop()
+        for await event in connection.events {
+            if case .disconnected = event { break }
+        }
+        try connection.publish("x", payload: ByteBuffer(repeating: 1, count: 500))
+        #expect(throws: NATSClientError.self) { try connection.publish("x", payload: ByteBuffer(repeating: 1, count: 600)) }
+        #expect(throws: NATSClientError.self) { try connection.publish("bad subject", payload: ByteBuffer()) }
+        await connection.close()
+        #expect(throws: NATSClientError.self) { try connection.publish("x", payload: ByteBuffer()) }
+    }
+
+    @Test func slowConsumersDropAndSaySo() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await connect(server) { $0.pendingMessagesLimit = 10 }
+        let subscription = try await connection.subscribe("fast")
+        try await connection.flush()
+        for index in 0..<100 { try connection.publish("fast", payload: ByteBuffer(string: "\(index)")) }
+        try await connection.flush()
+        var sawEvent = false
+        for await event in connection.events {
+            if case .slowConsumer(subject: "fast") = event { sawEvent = true; break }
+        }
+        #expect(sawEvent)
+        let statistics = await connection.statistics()
+        #expect(statistics.droppedMessages == 90, "10 kept for the slow reader, the rest dropped")
+        var kept: [String] = []
+        subscription.unsubscribe()
+        for await message in subscription { kept.append(String(buffer: message.payload)) }
+        #expect(kept == (0..<10).map(String.init))
         await connection.close()
     }
 }
