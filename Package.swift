@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "SchemaCompiler", "SchemaCodeGen", "SchemaExport", "SchemaValidation",
+                "SchemaCompiler", "SchemaCodeGen", "SchemaExport", "SchemaValidation", "NATSClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,7 +58,9 @@ let package = Package(
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
 
         // MARK: Tests
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "NIOPosix", package: "swift-nio")], path: "Tests/TestSupport"
+        ),
         .testTarget(name: "MessagingRuntimeTests", dependencies: ["MessagingRuntime", "TestSupport"]),
         .testTarget(
             name: "SchemaCompilerTests",
@@ -73,7 +75,7 @@ let package = Package(
             name: "ValidationTests",
             dependencies: ["SchemaCompiler", "SchemaValidation", "SchemaExport", "GeneratedSchemas", "MessagingRuntime", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["switchboard"]),
+        .testTarget(name: "CLITests", dependencies: ["switchboard", "TestSupport"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "TestSupport"]),
         .testTarget(
             name: "NATSClientTests",

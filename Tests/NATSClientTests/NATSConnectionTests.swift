@@ -2,6 +2,7 @@ import NATSClient
 import NATSWire
 import NIOCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// The client against a real nats-server on loopback.

@@ -4,18 +4,18 @@ import NIOPosix
 
 /// A real nats-server (Debian's package) on a free loopback port, started by the test and ended
 /// by its PID.
-final class NATSServer: @unchecked Sendable {
-    let port: Int
+public final class NATSServer: @unchecked Sendable {
+    public let port: Int
     private var process: Process?
 
-    var url: String { "nats://127.0.0.1:\(port)" }
+    public var url: String { "nats://127.0.0.1:\(port)" }
 
-    init(port: Int? = nil) throws {
+    public init(port: Int? = nil) throws {
         self.port = try port ?? Self.freePort()
         try start()
     }
 
-    func start() throws {
+    public func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable())
         process.arguments = ["-a", "127.0.0.1", "-p", String(port)]
@@ -33,7 +33,7 @@ final class NATSServer: @unchecked Sendable {
         throw ServerError(message: "nats-server did not start on port \(port)")
     }
 
-    func stop() {
+    public func stop() {
         guard let process, process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
@@ -55,7 +55,7 @@ final class NATSServer: @unchecked Sendable {
         return "/usr/bin/nats-server"
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).wait()
         defer { try? channel.close().wait() }

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import NATSClient
+import NATSWire
+import NIOCore
+
+/// `switchboard nats bench`: the peers' workloads (shared/peers/README.md) on this client.
+struct NATSBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure publish throughput and request/reply latency.",
+        subcommands: [Pub.self, Req.self]
+    )
+
+    struct Pub: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Publish N messages of SIZE bytes, then flush.")
+        @OptionGroup var connection: NATSConnectionOptions
+        @Option(help: "Messages.") var count = 1_000_000
+        @Option(help: "Payload bytes.") var size = 128
+        @Option(help: "Subject.") var subject = "bench.req"
+        @Flag(help: "One JSON line instead of text.") var json = false
+
+        func run() async throws {
+            let client = try await connection.connect(name: "switchboard-bench-pub")
+            let payload = ByteBuffer(repeating: 0x61, count: size)
+            let start = ContinuousClock.now
+            for _ in 0..<count { try client.publish(subject, payload: payload) }
+            try await client.flush()
+            let seconds = Self.seconds(ContinuousClock.now - start)
+            await client.close()
+            report(["bench": "pub", "messages": count, "size": size, "seconds": seconds, "msgs_per_s": Double(count) / seconds], json: json)
+        }
+
+        static func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+    }
+
+    struct Req: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Requests one at a time or C in flight; p50/p99 latency.")
+        @OptionGroup var connection: NATSConnectionOptions
+        @Option(help: "Seconds to run.") var duration: Double = 10
+        @Option(help: "Requests in flight.") var concurrency = 1
+        @Option(help: "Payload bytes.") var size = 128
+        @Option(help: "Subject.") var subject = "bench.req"
+        @Option(help: "Responders to start in this process (0: they run elsewhere).") var responders = 1
+        @Option(help: "Queue group of the responders.") var queue: String?
+        @Flag(help: "One JSON line instead of text.") var json = false
+
+        func run() async throws {
+            var serving: [(NATSConnection, NATSSubscription)] = []
+            for _ in 0..<responders {
+                let responder = try await connection.connect(name: "switchboard-bench-responder")
+                let subscription = try await responder.subscribe(subject, queue: queue)
+                Task {
+                    for await message in subscription {
+                        if let replyTo = message.replyTo { try? responder.publish(replyTo, payload: message.payload) }
+                    }
+                }
+                try await responder.flush()
+                serving.append((responder, subscription))
+            }
+            let client = try await connection.connect(name: "switchboard-bench-requester")
+            let payload = ByteBuffer(repeating: 0x61, count: size)
+            for _ in 0..<200 { _ = try await client.request(subject, payload: payload, timeout: .seconds(2)) }
+            let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
+            let start = ContinuousClock.now
+            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for _ in 0..<max(concurrency, 1) {
+                    group.addTask {
+                        var samples: [Double] = []
+                        while ContinuousClock.now < deadline {
+                            let sent = ContinuousClock.now
+                            _ = try await client.request(subject, payload: payload, timeout: .seconds(2))
+                            samples.append(Pub.seconds(ContinuousClock.now - sent))
+                        }
+                        return samples
+                    }
+                }
+                var all: [Double] = []
+                for try await samples in group { all += samples }
+                return all.sorted()
+            }
+            let elapsed = Pub.seconds(ContinuousClock.now - start)
+            await client.close()
+            for (responder, subscription) in serving {
+                subscription.unsubscribe()
+                await responder.close()
+            }
+            func rank(_ p: Double) -> Double {
+                latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)]
+            }
+            report([
+                "bench": "req", "concurrency": concurrency, "requests": latencies.count, "seconds": elapsed,
+                "reqs_per_s": Double(latencies.count) / elapsed, "p50_us": rank(0.5) * 1e6, "p99_us": rank(0.99) * 1e6,
+            ], json: json)
+        }
+    }
+}
+
+/// Prints a result as `key=value` text or one JSON line.
+func report(_ values: KeyValuePairs<String, any Sendable>, json: Bool) {
+    func text(_ value: any Sendable) -> String {
+        if let double = value as? Double { return String(format: "%.3f", double) }
+        return "\(value)"
+    }
+    if json {
+        let body = values.map { key, value in
+            let rendered = value is String ? "\"\(value)\"" : text(value)
+            return "\"\(key)\": \(rendered)"
+        }
+        Console.print("{" + body.joined(separator: ", ") + "}")
+    } else {
+        Console.print(values.map { "\($0.key)=\(text($0.value))" }.joined(separator: " "))
+    }
+}

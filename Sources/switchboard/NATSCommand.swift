@@ -1,0 +1,145 @@
+import ArgumentParser
+import NATSClient
+import NATSWire
+import NIOCore
+
+/// `switchboard nats …`: a NATS command-line tool on the project's own client.
+struct NATSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nats",
+        abstract: "Publish, subscribe, request, reply and benchmark against NATS servers.",
+        discussion: "Exit status: 0 ok, 1 timeout or no responders, 2 usage or connection errors.",
+        subcommands: [NATSPub.self, NATSSub.self, NATSRequest.self, NATSReply.self, NATSBench.self]
+    )
+}
+
+/// Flags every `nats` command shares.
+struct NATSConnectionOptions: ParsableArguments {
+    @Option(name: .customLong("server"), help: "A server URL (repeatable).")
+    var servers: [String] = ["nats://127.0.0.1:4222"]
+
+    @Option(help: "User name.") var user: String?
+    @Option(help: "Password.") var password: String?
+    @Option(help: "Authentication token.") var token: String?
+
+    func connect(name: String) async throws -> NATSConnection {
+        var options = NATSOptions(servers: servers, name: name)
+        options.user = user
+        options.password = password
+        options.token = token
+        options.maxReconnectAttempts = 3
+        do {
+            return try await NATSConnection.connect(options)
+        } catch {
+            throw CLIError(message: "error: cannot connect to \(servers.joined(separator: ", ")): \(error)")
+        }
+    }
+}
+
+/// `K:V` header flags.
+func parseHeaders(_ values: [String]) throws -> NATSHeaders? {
+    guard !values.isEmpty else { return nil }
+    var headers = NATSHeaders(status: nil)
+    for value in values {
+        guard let colon = value.firstIndex(of: ":") else { throw CLIError(message: "error: header '\(value)' is not K:V") }
+        headers.add(String(value[..<colon]), String(value[value.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+    }
+    return headers
+}
+
+func describe(_ message: InboundMessage) -> String {
+    var text = "[\(message.subject)]"
+    if let replyTo = message.replyTo { text += " reply=\(replyTo)" }
+    if let headers = message.headers {
+        for field in headers.fields { text += " \(field.name)=\(field.value)" }
+    }
+    return text + " " + String(buffer: message.payload)
+}
+
+struct NATSPub: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pub", abstract: "Publish a message (or many).")
+    @OptionGroup var connection: NATSConnectionOptions
+    @Argument(help: "The subject.") var subject: String
+    @Argument(help: "The payload.") var data: String = ""
+    @Option(help: "How many messages.") var count = 1
+    @Option(help: "Payload of this many bytes instead of DATA.") var size: Int?
+    @Option(name: .customLong("header"), help: "A header K:V (repeatable).") var headers: [String] = []
+
+    func run() async throws {
+        let client = try await connection.connect(name: "switchboard-nats-pub")
+        let payload = size.map { ByteBuffer(repeating: UInt8(ascii: "x"), count: $0) } ?? ByteBuffer(string: data)
+        let parsed = try parseHeaders(headers)
+        do {
+            for _ in 0..<max(count, 0) { try client.publish(subject, payload: payload, headers: parsed) }
+            try await client.flush()
+        } catch {
+            await client.close()
+            throw CLIError(message: "error: \(error)")
+        }
+        await client.close()
+        Console.print("published \(count) message\(count == 1 ? "" : "s") on \(subject)")
+    }
+}
+
+struct NATSSub: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sub", abstract: "Print the messages of a subject.")
+    @OptionGroup var connection: NATSConnectionOptions
+    @Argument(help: "The subject (wildcards allowed).") var subject: String
+    @Option(help: "Queue group.") var queue: String?
+    @Option(help: "Stop after this many messages.") var count: Int?
+
+    func run() async throws {
+        let client = try await connection.connect(name: "switchboard-nats-sub")
+        let subscription = try await client.subscribe(subject, queue: queue)
+        if let count { subscription.unsubscribe(after: count) }
+        try await client.flush()
+        for await message in subscription { Console.print(describe(message)) }
+        await client.close()
+    }
+}
+
+struct NATSRequest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "request", abstract: "Send a request and print the reply.")
+    @OptionGroup var connection: NATSConnectionOptions
+    @Argument(help: "The subject.") var subject: String
+    @Argument(help: "The payload.") var data: String = ""
+    @Option(help: "How long to wait, in seconds.") var timeout: Double = 5
+    @Option(name: .customLong("header"), help: "A header K:V (repeatable).") var headers: [String] = []
+
+    func run() async throws {
+        let client = try await connection.connect(name: "switchboard-nats-request")
+        defer { Task { await client.close() } }
+        do {
+            let reply = try await client.request(
+                subject, payload: ByteBuffer(string: data), headers: try parseHeaders(headers),
+                timeout: .milliseconds(Int64(timeout * 1000)))
+            Console.print(describe(reply))
+        } catch let error as NATSClientError where error.code == .timeout || error.code == .noResponders {
+            Console.error("error: \(error.code == .timeout ? "no reply within \(timeout)s" : "no responders on \(subject)")")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct NATSReply: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reply", abstract: "Answer requests on a subject.")
+    @OptionGroup var connection: NATSConnectionOptions
+    @Argument(help: "The subject.") var subject: String
+    @Argument(help: "The reply payload.") var data: String = ""
+    @Option(help: "Queue group.") var queue: String?
+    @Flag(help: "Reply with the request's own payload.") var echo = false
+    @Option(help: "Stop after this many requests.") var count: Int?
+
+    func run() async throws {
+        let client = try await connection.connect(name: "switchboard-nats-reply")
+        let subscription = try await client.subscribe(subject, queue: queue)
+        if let count { subscription.unsubscribe(after: count) }
+        try await client.flush()
+        for await message in subscription {
+            guard let replyTo = message.replyTo else { continue }
+            try? client.publish(replyTo, payload: echo ? message.payload : ByteBuffer(string: data))
+        }
+        try? await client.flush()
+        await client.close()
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `switchboard nats …` against a real nats-server.
+@Suite(.serialized) struct NATSCLITests {
+    @Test func publishRequestReplyAndExitCodes() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let published = try cli.run("nats", "pub", "--server", server.url, "greet", "hello", "--count", "3")
+        #expect(published.status == 0 && published.stdout == "published 3 messages on greet\n", "\(published.stderr)")
+
+        // A replier in the background answers one request with its payload.
+        let replier = Process()
+        replier.executableURL = CLI.binary
+        replier.arguments = ["nats", "reply", "--server", server.url, "greet", "--echo", "--count", "1"]
+        try replier.run()
+        defer { if replier.isRunning { replier.terminate() } }
+        var reply = try cli.run("nats", "request", "--server", server.url, "greet", "hi there", "--timeout", "1")
+        for _ in 0..<20 where reply.status != 0 {
+            // The replier may not have subscribed yet: no responders until it has.
+            try await Task.sleep(for: .milliseconds(100))
+            reply = try cli.run("nats", "request", "--server", server.url, "greet", "hi there", "--timeout", "1")
+        }
+        #expect(reply.status == 0 && reply.stdout.hasSuffix("] hi there\n"), "\(reply.stdout) \(reply.stderr)")
+        replier.waitUntilExit()
+        #expect(replier.terminationStatus == 0)
+
+        let nobody = try cli.run("nats", "request", "--server", server.url, "nobody.home", "x")
+        #expect(nobody.status == 1 && nobody.stderr.contains("no responders on nobody.home"))
+        let unreachable = try cli.run("nats", "pub", "--server", "nats://127.0.0.1:\(try NATSServer.freePort())", "x")
+        #expect(unreachable.status == 2 && unreachable.stderr.contains("cannot connect"))
+        #expect(try cli.run("nats", "pub").status == 2)
+    }
+
+    @Test func benchPrintsJSONLines() throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let pub = try cli.run("nats", "bench", "pub", "--server", server.url, "--count", "5000", "--json")
+        #expect(pub.status == 0, "\(pub.stderr)")
+        let result = try JSONSerialization.jsonObject(with: Data(pub.stdout.utf8)) as? [String: Any]
+        #expect(result?["messages"] as? Int == 5000)
+        #expect((result?["msgs_per_s"] as? Double ?? 0) > 0)
+        let req = try cli.run("nats", "bench", "req", "--server", server.url, "--duration", "0.5", "--concurrency", "4", "--json")
+        #expect(req.status == 0, "\(req.stderr)")
+        let latency = try JSONSerialization.jsonObject(with: Data(req.stdout.utf8)) as? [String: Any]
+        #expect((latency?["requests"] as? Int ?? 0) > 0)
+        #expect((latency?["p99_us"] as? Double ?? 0) >= (latency?["p50_us"] as? Double ?? 1))
+    }
+}
