@@ -61,7 +61,7 @@ import Testing
             (ByteBuffer(string: "PING\r\n"), [.ping]),
             (ByteBuffer(string: "-ERR 'Stale Connection'\r\n"), [.err("Stale Connection")]),
         ]
-        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: inputs) { SingleStepAdapter() }
+        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: inputs) { NATSFrameDecoder() }
     }
 
     @Test func protocolViolationsThrow() {
@@ -100,21 +100,5 @@ import Testing
             }
         }
         #expect(decoded > 0 && failed > 0)
-    }
-}
-
-/// Runs the single-step decoder as a `ByteToMessageDecoder`, the shape NIO's verifier drives.
-struct SingleStepAdapter: ByteToMessageDecoder {
-    typealias InboundOut = ServerOp
-    var decoder = NATSDecoder()
-
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let op = try decoder.decode(buffer: &buffer) else { return .needMoreData }
-        context.fireChannelRead(wrapInboundOut(op))
-        return .continue
-    }
-
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        try decode(context: context, buffer: &buffer)
     }
 }
