@@ -125,6 +125,24 @@ public final class NATSConnection: @unchecked Sendable {
         try await promise.futureResult.get()
     }
 
+    /// Drains, then closes: every subscription is unsubscribed at the server, the messages it sent
+    /// before that are still delivered (each subscription's sequence ends after its last one),
+    /// everything published so far is flushed, and the connection closes.
+    public func drain() async throws {
+        let userSubscriptions: [UInt64] = try await eventLoop.submit {
+            guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
+            let sids = self.subscriptions.keys.filter { $0 != self.inboxSID }.sorted()
+            for sid in sids { self.write(.unsub(sid: sid, max: nil)) }
+            return sids
+        }.get()
+        // After this PONG the server has sent every message of the drained subscriptions.
+        try await flush()
+        try await eventLoop.submit {
+            for sid in userSubscriptions { self.subscriptions.removeValue(forKey: sid)?.continuation.finish() }
+        }.get()
+        await close()
+    }
+
     /// Closes the connection: subscriptions end, pending flushes fail.
     public func close() async {
         let promise = eventLoop.makePromise(of: Void.self)

@@ -296,3 +296,23 @@ final class Collected: Sendable {
         await connection.close()
     }
 }
+
+@Suite(.serialized) struct NATSDrainTests {
+    @Test func drainDeliversWhatTheServerSentThenCloses() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        var options = NATSOptions(servers: [server.url])
+        options.randomizeServers = false
+        let connection = try await NATSConnection.connect(options)
+        let subscription = try await connection.subscribe("drain.me")
+        try await connection.flush()
+        for index in 0..<1_000 { try connection.publish("drain.me", payload: ByteBuffer(string: "\(index)")) }
+        // Nothing read yet: draining must still hand over every message the server routed.
+        try await connection.drain()
+        var received = 0
+        for await _ in subscription { received += 1 }
+        #expect(received == 1_000)
+        await #expect(throws: NATSClientError.self) { try await connection.flush() }
+        #expect(throws: NATSClientError.self) { try connection.publish("drain.me", payload: ByteBuffer()) }
+    }
+}
