@@ -44,7 +44,7 @@ public final class NATSConnection: @unchecked Sendable {
         configuration.maxPingsOutstanding = options.maxPingsOutstanding
         configuration.connectTimeout = options.connectTimeout
         self.machine = ConnectionStateMachine(pool: pool, configuration: configuration, random: random)
-        self.outbound = Outbound(disconnectedLimit: options.reconnectBufferSize)
+        self.outbound = Outbound(disconnectedLimit: options.reconnectBufferSize, pendingLimit: options.maxPendingBytes)
         (self.events, self.eventsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
     }
 
@@ -77,18 +77,19 @@ public final class NATSConnection: @unchecked Sendable {
         _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil, replyTo: String? = nil
     ) throws(NATSClientError) {
         let op = ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
-        if try outbound.append(op, countsAsMessage: payload.readableBytes) {
+        if try outbound.append(op, countsAsMessage: payload.readableBytes, mayWait: !eventLoop.inEventLoop) {
             eventLoop.execute { self.flushOutbound() }
         }
     }
 
     /// Message and byte counters, reconnects and messages dropped by slow subscribers.
     public func statistics() async -> NATSStatistics {
-        let sent = outbound.state.withLock { ($0.messages, $0.bytes) }
+        let sent = outbound.withLock { ($0.messages, $0.bytes) }
         let received = try? await eventLoop.submit { self.received }.get()
         return NATSStatistics(
             inMessages: received?.messages ?? 0, inBytes: received?.bytes ?? 0, outMessages: sent.0, outBytes: sent.1,
-            reconnects: received?.reconnects ?? 0, droppedMessages: received?.dropped ?? 0
+            reconnects: received?.reconnects ?? 0, droppedMessages: received?.dropped ?? 0,
+            pendingOutBytes: outbound.pendingBytes
         )
     }
 
@@ -323,13 +324,23 @@ public final class NATSConnection: @unchecked Sendable {
     }
 
     /// Writes everything publishers queued since the last turn, in one write.
+    /// Writes what publishers queued, as long as the socket keeps up: when it stops being writable
+    /// the rest waits in `outbound` (where publishers feel it) until it is writable again.
     func flushOutbound() {
         guard isConnected, let channel else {
             // Disconnected meanwhile: the bytes stay for the next handshake.
-            outbound.state.withLock { $0.flushScheduled = false }
+            outbound.withLock { $0.flushScheduled = false }
             return
         }
-        if let bytes = outbound.take() { channel.writeAndFlush(bytes, promise: nil) }
+        while channel.isWritable, let bytes = outbound.take(upTo: 256 * 1024) {
+            channel.writeAndFlush(bytes, promise: nil)
+        }
+        if !channel.isWritable { outbound.withLock { $0.flushScheduled = false } }
+    }
+
+    func writabilityChanged(_ channel: any Channel) {
+        guard channel === self.channel, channel.isWritable else { return }
+        flushOutbound()
     }
 
     // MARK: Events from the channel (on the event loop)

@@ -17,6 +17,8 @@ public struct NATSOptions: Sendable {
     /// Messages a subscription holds for a slow reader; past it, new ones are dropped and a
     /// `slowConsumer` event is raised (as nats.go does).
     public var pendingMessagesLimit = 512 * 1024
+    /// Bytes queued for a socket that cannot keep up, past which `publish` waits (off the event loop).
+    public var maxPendingBytes = 32 * 1024 * 1024
     /// Publishes made while disconnected are kept up to this many bytes, then refused.
     public var reconnectBufferSize = 8 * 1024 * 1024
 

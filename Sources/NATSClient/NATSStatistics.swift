@@ -7,4 +7,6 @@ public struct NATSStatistics: Sendable, Hashable {
     public var reconnects: Int
     /// Messages dropped because a subscriber fell behind its pending limit.
     public var droppedMessages: Int
+    /// Bytes queued for the socket right now.
+    public var pendingOutBytes: Int = 0
 }

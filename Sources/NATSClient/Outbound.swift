@@ -1,12 +1,14 @@
+import Foundation
 import NATSWire
 import NIOCore
-import Synchronization
 
 /// The bytes waiting to be written, shared by publishers (any thread) and the event loop.
 /// Publishing appends under a lock and asks for one flush; the event loop writes everything that
 /// piled up in one go, so a burst of publishes costs one syscall, not one per message. While
-/// disconnected the bytes wait, up to a limit, for the next handshake.
-final class Outbound: Sendable {
+/// disconnected the bytes wait, up to a limit, for the next handshake. While connected, a
+/// publisher that outruns the socket waits once `pendingLimit` bytes are queued (as nats.go's
+/// publishers wait on a full buffer), so memory stays bounded.
+final class Outbound: @unchecked Sendable {
     struct State {
         var buffer = ByteBufferAllocator().buffer(capacity: 64 * 1024)
         var connected = false
@@ -16,57 +18,79 @@ final class Outbound: Sendable {
         var bytes = 0
     }
 
-    let state = Mutex(State())
+    // Guarded by `condition`.
+    private var state = State()
+    private let condition = NSCondition()
     let disconnectedLimit: Int
+    let pendingLimit: Int
 
-    init(disconnectedLimit: Int) { self.disconnectedLimit = disconnectedLimit }
+    init(disconnectedLimit: Int, pendingLimit: Int) {
+        self.disconnectedLimit = disconnectedLimit
+        self.pendingLimit = pendingLimit
+    }
+
+    func withLock<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return try body(&state)
+    }
 
     /// Appends `op`; returns true when the caller must schedule a flush on the event loop.
-    func append(_ op: ClientOp, countsAsMessage payloadBytes: Int? = nil) throws(NATSClientError) -> Bool {
-        try state.withLock { (state: inout State) throws(NATSClientError) -> Bool in
-            guard !state.closed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
-            let before = state.buffer.writerIndex
-            do { try op.write(to: &state.buffer) } catch { throw NATSClientError(.invalidArgument, "\(error)") }
-            if !state.connected, state.buffer.readableBytes > disconnectedLimit {
-                state.buffer.moveWriterIndex(to: before)
-                throw NATSClientError(.reconnectBufferFull, "more than \(disconnectedLimit) bytes wait for a reconnect")
-            }
-            if let payloadBytes {
-                state.messages += 1
-                state.bytes += payloadBytes
-            }
-            guard state.connected, !state.flushScheduled else { return false }
-            state.flushScheduled = true
-            return true
+    /// - Parameter mayWait: false on the event loop, which must never block.
+    func append(_ op: ClientOp, countsAsMessage payloadBytes: Int? = nil, mayWait: Bool = false) throws(NATSClientError) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while mayWait, state.connected, !state.closed, state.buffer.readableBytes >= pendingLimit {
+            condition.wait()
         }
+        guard !state.closed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
+        let before = state.buffer.writerIndex
+        do { try op.write(to: &state.buffer) } catch { throw NATSClientError(.invalidArgument, "\(error)") }
+        if !state.connected, state.buffer.readableBytes > disconnectedLimit {
+            state.buffer.moveWriterIndex(to: before)
+            throw NATSClientError(.reconnectBufferFull, "more than \(disconnectedLimit) bytes wait for a reconnect")
+        }
+        if let payloadBytes {
+            state.messages += 1
+            state.bytes += payloadBytes
+        }
+        guard state.connected, !state.flushScheduled else { return false }
+        state.flushScheduled = true
+        return true
     }
 
-    /// Everything waiting, taken out (on the event loop, to write it).
-    func take() -> ByteBuffer? {
-        state.withLock { state in
-            state.flushScheduled = false
-            guard state.buffer.readableBytes > 0 else { return nil }
-            let bytes = state.buffer
-            state.buffer.clear()
-            return bytes
-        }
+    /// Up to `limit` waiting bytes, taken out (on the event loop, to write them).
+    func take(upTo limit: Int = .max) -> ByteBuffer? {
+        condition.lock()
+        defer { condition.unlock() }
+        state.flushScheduled = false
+        guard state.buffer.readableBytes > 0 else { return nil }
+        let count = min(limit, state.buffer.readableBytes)
+        let bytes = state.buffer.readSlice(length: count)
+        if state.buffer.readableBytes == 0 { state.buffer.clear() } else { state.buffer.discardReadBytes() }
+        condition.broadcast()
+        return bytes
     }
+
+    var pendingBytes: Int { withLock { $0.buffer.readableBytes } }
 
     /// The handshake is done: what waited goes out now, and later appends flush themselves.
     func connected() -> ByteBuffer? {
-        state.withLock { $0.connected = true }
+        withLock { $0.connected = true }
         return take()
     }
 
-    func disconnected() { state.withLock { $0.connected = false } }
+    func disconnected() {
+        withLock { $0.connected = false }
+        condition.broadcast()
+    }
 
     func close() {
-        state.withLock { state in
+        withLock { state in
             state.closed = true
             state.connected = false
             state.buffer.clear()
         }
+        condition.broadcast()
     }
-
-    var isConnected: Bool { state.withLock { $0.connected } }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NATSClient
 import NATSWire
 import NIOCore
@@ -314,5 +315,34 @@ final class Collected: Sendable {
         #expect(received == 1_000)
         await #expect(throws: NATSClientError.self) { try await connection.flush() }
         #expect(throws: NATSClientError.self) { try connection.publish("drain.me", payload: ByteBuffer()) }
+    }
+}
+
+@Suite(.serialized) struct NATSBackpressureTests {
+    @Test func aPublisherThatOutrunsTheSocketWaitsInsteadOfGrowingMemory() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        var options = NATSOptions(servers: [server.url])
+        options.maxPendingBytes = 1 << 20
+        let connection = try await NATSConnection.connect(options)
+        server.pause()
+        let total = 50_000
+        let payload = ByteBuffer(repeating: 0x61, count: 1024)
+        let finished = DispatchSemaphore(value: 0)
+        // A plain thread: `publish` blocks its caller, as a publisher on a full socket should.
+        let publisher = Thread {
+            for _ in 0..<total { try? connection.publish("flood", payload: payload) }
+            finished.signal()
+        }
+        publisher.start()
+        try await Task.sleep(for: .seconds(1))
+        let stalled = await connection.statistics()
+        #expect(stalled.outMessages < total, "the publisher is held back while the server is frozen")
+        #expect(stalled.pendingOutBytes <= (1 << 20) + 2048, "queued bytes stay near the limit: \(stalled.pendingOutBytes)")
+        server.resume()
+        #expect(finished.wait(timeout: .now() + 30) == .success, "the publisher finishes once the server reads again")
+        try await connection.flush()
+        #expect(await connection.statistics().outMessages == total)
+        await connection.close()
     }
 }

@@ -35,12 +35,25 @@ public final class NATSServer: @unchecked Sendable {
 
     public func stop() {
         guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGCONT)
         process.terminate()
         process.waitUntilExit()
         self.process = nil
     }
 
-    deinit { stop() }
+    /// Freezes the server (SIGSTOP) as a hung or overloaded server would be; `resume` thaws it.
+    public func pause() {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    public func resume() {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGCONT) }
+    }
+
+    deinit {
+        resume()
+        stop()
+    }
 
     struct ServerError: Error, CustomStringConvertible {
         var message: String
