@@ -71,6 +71,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     /// The socket is open; the server speaks first with INFO.
     mutating func channelActive() -> [Action] {
+        if case .closing = state { return [.closeChannel] }  // closed while dialing
         guard case .dialing(let server) = state else { return [] }
         state = .handshaking(server, info: nil)
         return [.scheduleTimer(.handshake, configuration.connectTimeout)]
@@ -78,6 +79,10 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     /// Dialing failed (refused, unreachable, TLS handshake error).
     mutating func dialFailed() -> [Action] {
+        if case .closing = state {  // closed while dialing: nothing more will come
+            state = .closed
+            return [.failRequests, .emit(.closed(reason: nil))]
+        }
         guard case .dialing(let server) = state else { return [] }
         pool.failed(server)
         return scheduleReconnect()

@@ -13,7 +13,8 @@ public final class NATSConnection: @unchecked Sendable {
     private var timers: [ConnectionStateMachine<SystemRandomNumberGenerator>.TimerKind: Scheduled<Void>] = [:]
     var subscriptions: [UInt64: SubscriptionState] = [:]
     var nextSID: UInt64 = 1
-    private var pendingFlushes: [EventLoopPromise<Void>] = []
+    /// One entry per PING in flight, in order; nil for a flush that timed out (its PONG still comes).
+    private var pendingFlushes: [EventLoopPromise<Void>?] = []
     private var connectPromise: EventLoopPromise<Void>?
     var isConnected = false
     var isClosed = false
@@ -113,7 +114,8 @@ public final class NATSConnection: @unchecked Sendable {
     }
 
     /// Waits until the server has processed everything written so far (PING/PONG).
-    public func flush() async throws {
+    /// - Throws: `NATSClientError` `.timeout` when no PONG comes within `timeout`.
+    public func flush(timeout: Duration = .seconds(10)) async throws {
         let promise = eventLoop.makePromise(of: Void.self)
         eventLoop.execute {
             guard self.isConnected, !self.isClosed else {
@@ -122,6 +124,12 @@ public final class NATSConnection: @unchecked Sendable {
             }
             self.pendingFlushes.append(promise)
             self.write(.ping)
+            self.eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
+                // Still waiting: fail it and leave the PONG to the flushes behind it.
+                guard let index = self.pendingFlushes.firstIndex(where: { $0?.futureResult === promise.futureResult }) else { return }
+                self.pendingFlushes[index] = nil
+                promise.fail(NATSClientError(.timeout, "no PONG within \(timeout)"))
+            }
         }
         try await promise.futureResult.get()
     }
@@ -232,13 +240,13 @@ public final class NATSConnection: @unchecked Sendable {
                 }
                 subscriptions[message.sid] = subscription
             case .pongReceived:
-                if !pendingFlushes.isEmpty { pendingFlushes.removeFirst().succeed() }
+                if !pendingFlushes.isEmpty { pendingFlushes.removeFirst()?.succeed() }
             case .failRequests:
                 isConnected = false
                 outbound.disconnected()
                 let flushes = pendingFlushes
                 pendingFlushes = []
-                for promise in flushes { promise.fail(NATSClientError(.disconnected, "the connection was lost")) }
+                for promise in flushes { promise?.fail(NATSClientError(.disconnected, "the connection was lost")) }
                 for id in mux.removeAll() {
                     finishRequest(id, with: .failure(NATSClientError(.disconnected, "the connection was lost")))
                 }

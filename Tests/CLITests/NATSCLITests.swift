@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `switchboard nats …` against a real nats-server.
-@Suite(.serialized) struct NATSCLITests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSCLITests {
     @Test func publishRequestReplyAndExitCodes() async throws {
         let server = try NATSServer()
         defer { server.stop() }

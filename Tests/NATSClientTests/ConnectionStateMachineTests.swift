@@ -138,3 +138,18 @@ import Testing
         #expect(m.dialFailed() == [.failRequests, .emit(.closed(reason: "no server left to connect to"))])
     }
 }
+
+extension ConnectionStateMachineTests {
+    @Test func closeWhileDialingEndsWhicheverWayTheDialGoes() {
+        var failing = machine()
+        #expect(failing.start() == [.dial(a)])
+        _ = failing.closeRequested()
+        #expect(failing.dialFailed() == [.failRequests, .emit(.closed(reason: nil))])
+
+        var succeeding = machine()
+        _ = succeeding.start()
+        _ = succeeding.closeRequested()
+        #expect(succeeding.channelActive() == [.closeChannel])
+        #expect(succeeding.channelInactive().last == .emit(.closed(reason: nil)))
+    }
+}

@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 
 /// The client against a real nats-server on loopback.
-@Suite(.serialized) struct NATSConnectionTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSConnectionTests {
     func options(_ server: NATSServer) -> NATSOptions {
         var options = NATSOptions(servers: [server.url], name: "switchboard-tests")
         options.randomizeServers = false
@@ -139,7 +139,7 @@ final class Collected: Sendable {
 }
 
 /// Request/reply through the shared inbox, against a real nats-server.
-@Suite(.serialized) struct NATSRequestTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSRequestTests {
     func connect(_ server: NATSServer) async throws -> NATSConnection {
         var options = NATSOptions(servers: [server.url])
         options.randomizeServers = false
@@ -232,7 +232,7 @@ final class Collected: Sendable {
 }
 
 /// Batching, statistics, limits.
-@Suite(.serialized) struct NATSFlowTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSFlowTests {
     func connect(_ server: NATSServer, _ configure: (inout NATSOptions) -> Void = { _ in }) async throws -> NATSConnection {
         var options = NATSOptions(servers: [server.url])
         options.randomizeServers = false
@@ -298,7 +298,7 @@ final class Collected: Sendable {
     }
 }
 
-@Suite(.serialized) struct NATSDrainTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSDrainTests {
     @Test func drainDeliversWhatTheServerSentThenCloses() async throws {
         let server = try NATSServer()
         defer { server.stop() }
@@ -318,7 +318,24 @@ final class Collected: Sendable {
     }
 }
 
-@Suite(.serialized) struct NATSBackpressureTests {
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSBackpressureTests {
+    @Test func flushTimesOutOnAFrozenServerAndRecovers() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
+        server.pause()
+        do {
+            try await connection.flush(timeout: .milliseconds(300))
+            Issue.record("a frozen server answered")
+        } catch let error as NATSClientError {
+            #expect(error.code == .timeout)
+        }
+        server.resume()
+        // The late PONG of the timed-out flush must not complete this one early; it completes on its own.
+        try await connection.flush(timeout: .seconds(5))
+        await connection.close()
+    }
+
     @Test func aPublisherThatOutrunsTheSocketWaitsInsteadOfGrowingMemory() async throws {
         let server = try NATSServer()
         defer { server.stop() }
@@ -328,11 +345,11 @@ final class Collected: Sendable {
         server.pause()
         let total = 50_000
         let payload = ByteBuffer(repeating: 0x61, count: 1024)
-        let finished = DispatchSemaphore(value: 0)
+        let finished = Finished()
         // A plain thread: `publish` blocks its caller, as a publisher on a full socket should.
         let publisher = Thread {
             for _ in 0..<total { try? connection.publish("flood", payload: payload) }
-            finished.signal()
+            finished.flag.store(true, ordering: .releasing)
         }
         publisher.start()
         try await Task.sleep(for: .seconds(1))
@@ -340,9 +357,17 @@ final class Collected: Sendable {
         #expect(stalled.outMessages < total, "the publisher is held back while the server is frozen")
         #expect(stalled.pendingOutBytes <= (1 << 20) + 2048, "queued bytes stay near the limit: \(stalled.pendingOutBytes)")
         server.resume()
-        #expect(finished.wait(timeout: .now() + 30) == .success, "the publisher finishes once the server reads again")
+        // Wait without blocking a concurrency thread (bounded: 30 s).
+        for _ in 0..<300 where !finished.flag.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(100)) }
+        let done = finished.flag.load(ordering: .acquiring)
+        #expect(done, "the publisher finishes once the server reads again")
         try await connection.flush()
         #expect(await connection.statistics().outMessages == total)
         await connection.close()
     }
+}
+
+/// Set by a plain thread when it is done.
+final class Finished: Sendable {
+    let flag = Atomic(false)
 }
