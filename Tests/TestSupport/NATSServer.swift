@@ -43,7 +43,19 @@ public final class NATSServer: @unchecked Sendable {
 
     /// Freezes the server (SIGSTOP) as a hung or overloaded server would be; `resume` thaws it.
     public func pause() {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGSTOP) }
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGSTOP)
+        // The signal is asynchronous: wait (bounded) until the kernel reports the process stopped.
+        let deadline = Date().addingTimeInterval(2)
+        while Date() < deadline, Self.state(of: process.processIdentifier) != "T" { usleep(1_000) }
+    }
+
+    /// The state letter of /proc/PID/stat (`R`, `S`, `T` for stopped…).
+    static func state(of pid: Int32) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].first { $0 != " " }
     }
 
     public func resume() {
