@@ -210,6 +210,7 @@ public final class NATSConnection: @unchecked Sendable {
                 // Subscriptions first (straight to the socket), then what was published meanwhile.
                 for (sid, subscription) in subscriptions.sorted(by: { $0.key < $1.key }) {
                     write(.sub(subject: subscription.subject, queue: subscription.queue, sid: sid))
+                    if let remaining = subscription.remaining { write(.unsub(sid: sid, max: remaining)) }
                 }
                 isConnected = true
                 if let waiting = outbound.connected() { channel?.writeAndFlush(waiting, promise: nil) }
