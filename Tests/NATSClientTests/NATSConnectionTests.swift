@@ -111,6 +111,32 @@ import Testing
         server.stop()
     }
 
+    @Test func aLimitedSubscriptionKeepsItsLimitAcrossAReconnect() async throws {
+        let server = try NATSServer()
+        var options = options(server)
+        options.maxReconnectAttempts = nil
+        let connection = try await NATSConnection.connect(options)
+        let subscription = try await connection.subscribe("limited")
+        subscription.unsubscribe(after: 4)
+        try connection.publish("limited", payload: ByteBuffer(string: "1"))
+        try connection.publish("limited", payload: ByteBuffer(string: "2"))
+        try await connection.flush()
+        server.stop()
+        try server.start()
+        for await event in connection.events {
+            if case .reconnected = event { break }
+        }
+        for index in 3...6 { try connection.publish("limited", payload: ByteBuffer(string: "\(index)")) }
+        var received: [String] = []
+        for await message in subscription { received.append(String(buffer: message.payload)) }
+        #expect(received == ["1", "2", "3", "4"])
+        // The server itself stopped after 4: it sent nothing more for the client to throw away.
+        try await connection.flush()
+        #expect(await connection.statistics().inMessages == 4)
+        await connection.close()
+        server.stop()
+    }
+
     @Test func noServerMeansAClearError() async throws {
         let port = try NATSServer.freePort()
         var options = NATSOptions(servers: ["nats://127.0.0.1:\(port)"])
