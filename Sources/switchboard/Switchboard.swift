@@ -24,6 +24,9 @@ struct Switchboard: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            // Exit explicitly: returning from an async main can leave the process waiting on the
+            // event-loop threads of a NATS connection.
+            Foundation.exit(0)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch let failure as CLIError {
