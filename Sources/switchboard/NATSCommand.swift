@@ -47,6 +47,14 @@ func parseHeaders(_ values: [String]) throws -> NATSHeaders? {
     return headers
 }
 
+/// Subscribes, limits the subscription to `limit` messages if given, and waits until the server has it.
+func subscribeConfirmed(_ client: NATSConnection, _ subject: String, queue: String?, limit: Int?) async throws -> NATSSubscription {
+    let subscription = try await client.subscribe(subject, queue: queue)
+    if let limit { subscription.unsubscribe(after: limit) }
+    try await client.flush()
+    return subscription
+}
+
 func describe(_ message: InboundMessage) -> String {
     var text = "[\(message.subject)]"
     if let replyTo = message.replyTo { text += " reply=\(replyTo)" }
@@ -90,9 +98,7 @@ struct NATSSub: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await connection.connect(name: "switchboard-nats-sub")
-        let subscription = try await client.subscribe(subject, queue: queue)
-        if let count { subscription.unsubscribe(after: count) }
-        try await client.flush()
+        let subscription = try await subscribeConfirmed(client, subject, queue: queue, limit: count)
         for await message in subscription { Console.print(describe(message)) }
         await client.close()
     }
@@ -132,9 +138,7 @@ struct NATSReply: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await connection.connect(name: "switchboard-nats-reply")
-        let subscription = try await client.subscribe(subject, queue: queue)
-        if let count { subscription.unsubscribe(after: count) }
-        try await client.flush()
+        let subscription = try await subscribeConfirmed(client, subject, queue: queue, limit: count)
         for await message in subscription {
             guard let replyTo = message.replyTo else { continue }
             try? client.publish(replyTo, payload: echo ? message.payload : ByteBuffer(string: data))

@@ -8,12 +8,6 @@ import Testing
 
 /// The client against a real nats-server on loopback.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct NATSConnectionTests {
-    func options(_ server: NATSServer) -> NATSOptions {
-        var options = NATSOptions(servers: [server.url], name: "switchboard-tests")
-        options.randomizeServers = false
-        return options
-    }
-
     /// The first `count` messages of `subscription`, or those that came before `timeout` passed.
     func collect(_ subscription: NATSSubscription, count: Int, timeout: Duration = .seconds(5)) async -> [InboundMessage] {
         let collected = Collected()
@@ -38,7 +32,7 @@ import Testing
     @Test func publishAndSubscribeWithHeaders() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await NATSConnection.connect(options(server))
+        let connection = try await server.connect()
         let subscription = try await connection.subscribe("orders.*")
         try await connection.flush()
         var headers = NATSHeaders(status: nil)
@@ -56,7 +50,7 @@ import Testing
     @Test func queueGroupMembersShareTheMessages() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await NATSConnection.connect(options(server))
+        let connection = try await server.connect()
         let first = try await connection.subscribe("work", queue: "workers")
         let second = try await connection.subscribe("work", queue: "workers")
         try await connection.flush()
@@ -73,7 +67,7 @@ import Testing
     @Test func unsubscribeAfterEndsTheSequence() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await NATSConnection.connect(options(server))
+        let connection = try await server.connect()
         let subscription = try await connection.subscribe("count")
         subscription.unsubscribe(after: 3)
         for index in 0..<10 { try connection.publish("count", payload: ByteBuffer(string: "\(index)")) }
@@ -85,7 +79,7 @@ import Testing
 
     @Test func survivesAServerRestartAndResubscribes() async throws {
         let server = try NATSServer()
-        var options = options(server)
+        var options = server.options()
         options.maxReconnectAttempts = nil
         let connection = try await NATSConnection.connect(options)
         let subscription = try await connection.subscribe("after.restart")
@@ -113,7 +107,7 @@ import Testing
 
     @Test func aLimitedSubscriptionKeepsItsLimitAcrossAReconnect() async throws {
         let server = try NATSServer()
-        var options = options(server)
+        var options = server.options()
         options.maxReconnectAttempts = nil
         let connection = try await NATSConnection.connect(options)
         let subscription = try await connection.subscribe("limited")
@@ -148,7 +142,7 @@ import Testing
     @Test func closeEndsSubscriptionsAndFailsLaterCalls() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await NATSConnection.connect(options(server))
+        let connection = try await server.connect()
         let subscription = try await connection.subscribe("x")
         await connection.close()
         var count = 0
@@ -166,12 +160,6 @@ final class Collected: Sendable {
 
 /// Request/reply through the shared inbox, against a real nats-server.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct NATSRequestTests {
-    func connect(_ server: NATSServer) async throws -> NATSConnection {
-        var options = NATSOptions(servers: [server.url])
-        options.randomizeServers = false
-        return try await NATSConnection.connect(options)
-    }
-
     /// Answers every request on `subject` with the payload upper-cased, until the subscription ends.
     func respond(on connection: NATSConnection, to subject: String, queue: String? = nil) async throws -> NATSSubscription {
         let subscription = try await connection.subscribe(subject, queue: queue)
@@ -188,8 +176,8 @@ final class Collected: Sendable {
     @Test func requestsGetTheirOwnReplies() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let responder = try await connect(server)
-        let requester = try await connect(server)
+        let responder = try await server.connect()
+        let requester = try await server.connect()
         let subscription = try await respond(on: responder, to: "echo", queue: "q")
         let replies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for index in 0..<50 {
@@ -212,7 +200,7 @@ final class Collected: Sendable {
     @Test func noRespondersFailsAtOnce() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await connect(server)
+        let connection = try await server.connect()
         let start = ContinuousClock.now
         await #expect(throws: NATSClientError(.noResponders, "no responders")) {
             _ = try await connection.request("nobody.home", timeout: .seconds(10))
@@ -224,7 +212,7 @@ final class Collected: Sendable {
     @Test func silentRespondersTimeOut() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await connect(server)
+        let connection = try await server.connect()
         let silent = try await connection.subscribe("silent")
         try await connection.flush()
         do {
@@ -240,7 +228,7 @@ final class Collected: Sendable {
     @Test func cancellingTheTaskCancelsTheRequest() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await connect(server)
+        let connection = try await server.connect()
         let silent = try await connection.subscribe("silent")
         try await connection.flush()
         let task = Task { try await connection.request("silent", timeout: .seconds(30)) }
@@ -259,17 +247,10 @@ final class Collected: Sendable {
 
 /// Batching, statistics, limits.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct NATSFlowTests {
-    func connect(_ server: NATSServer, _ configure: (inout NATSOptions) -> Void = { _ in }) async throws -> NATSConnection {
-        var options = NATSOptions(servers: [server.url])
-        options.randomizeServers = false
-        configure(&options)
-        return try await NATSConnection.connect(options)
-    }
-
     @Test func tenThousandPublishesArriveInOrderAndAreCounted() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await connect(server)
+        let connection = try await server.connect()
         let subscription = try await connection.subscribe("burst")
         try await connection.flush()
         for index in 0..<10_000 { try connection.publish("burst", payload: ByteBuffer(string: String(index))) }
@@ -289,7 +270,7 @@ final class Collected: Sendable {
 
     @Test func aFullReconnectBufferIsAClearError() async throws {
         let server = try NATSServer()
-        let connection = try await connect(server) { $0.reconnectBufferSize = 1_000; $0.maxReconnectAttempts = nil }
+        let connection = try await server.connect { $0.reconnectBufferSize = 1_000; $0.maxReconnectAttempts = nil }
         server.stop()
         for await event in connection.events {
             if case .disconnected = event { break }
@@ -304,7 +285,7 @@ final class Collected: Sendable {
     @Test func slowConsumersDropAndSaySo() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await connect(server) { $0.pendingMessagesLimit = 10 }
+        let connection = try await server.connect { $0.pendingMessagesLimit = 10 }
         let subscription = try await connection.subscribe("fast")
         try await connection.flush()
         for index in 0..<100 { try connection.publish("fast", payload: ByteBuffer(string: "\(index)")) }
@@ -328,9 +309,7 @@ final class Collected: Sendable {
     @Test func drainDeliversWhatTheServerSentThenCloses() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        var options = NATSOptions(servers: [server.url])
-        options.randomizeServers = false
-        let connection = try await NATSConnection.connect(options)
+        let connection = try await server.connect()
         let subscription = try await connection.subscribe("drain.me")
         try await connection.flush()
         for index in 0..<1_000 { try connection.publish("drain.me", payload: ByteBuffer(string: "\(index)")) }
@@ -348,7 +327,7 @@ final class Collected: Sendable {
     @Test func flushTimesOutOnAFrozenServerAndRecovers() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
+        let connection = try await server.connect()
         server.pause()
         do {
             try await connection.flush(timeout: .milliseconds(300))
@@ -365,9 +344,7 @@ final class Collected: Sendable {
     @Test func aPublisherThatOutrunsTheSocketWaitsInsteadOfGrowingMemory() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        var options = NATSOptions(servers: [server.url])
-        options.maxPendingBytes = 1 << 20
-        let connection = try await NATSConnection.connect(options)
+        let connection = try await server.connect { $0.maxPendingBytes = 1 << 20 }
         server.pause()
         let total = 50_000
         let payload = ByteBuffer(repeating: 0x61, count: 1024)
@@ -396,4 +373,18 @@ final class Collected: Sendable {
 /// Set by a plain thread when it is done.
 final class Finished: Sendable {
     let flag = Atomic(false)
+}
+
+extension NATSServer {
+    /// Options for this server, in order, with what the test changes.
+    func options(_ configure: (inout NATSOptions) -> Void = { _ in }) -> NATSOptions {
+        var options = NATSOptions(servers: [url], name: "switchboard-tests")
+        options.randomizeServers = false
+        configure(&options)
+        return options
+    }
+
+    func connect(_ configure: (inout NATSOptions) -> Void = { _ in }) async throws -> NATSConnection {
+        try await NATSConnection.connect(options(configure))
+    }
 }
