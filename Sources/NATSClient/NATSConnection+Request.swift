@@ -18,8 +18,7 @@ extension NATSConnection {
                 self.nextSID += 1
                 self.inboxSID = sid
                 self.subscriptions[sid] = SubscriptionState(
-                    subject: self.mux.subscription, queue: nil, continuation: AsyncStream.makeStream(of: InboundMessage.self).continuation,
-                    remaining: nil)
+                    subject: self.mux.subscription, queue: nil, continuation: AsyncStream.makeStream(of: InboundMessage.self).continuation)
                 if self.isConnected { self.write(.sub(subject: self.mux.subscription, queue: nil, sid: sid)) }
             }
             let (id, replyTo) = self.mux.register()

@@ -31,8 +31,12 @@ public final class NATSConnection: @unchecked Sendable {
         let subject: String
         let queue: String?
         let continuation: AsyncStream<InboundMessage>.Continuation
-        /// Messages left before the server ends the subscription (`unsubscribe(after:)`).
-        var remaining: Int?
+        /// Messages delivered so far, and the total after which the subscription ends
+        /// (`unsubscribe(after:)`; the server counts the same way, from the SUB on).
+        var delivered = 0
+        var max: Int?
+        /// Messages the server of a new connection may still send.
+        var remaining: Int? { max.map { Swift.max($0 - delivered, 0) } }
     }
 
     private init(options: NATSOptions, servers: [ServerAddress], eventLoop: any EventLoop) {
@@ -106,7 +110,7 @@ public final class NATSConnection: @unchecked Sendable {
             guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
             let sid = self.nextSID
             self.nextSID += 1
-            self.subscriptions[sid] = SubscriptionState(subject: subject, queue: queue, continuation: continuation, remaining: nil)
+            self.subscriptions[sid] = SubscriptionState(subject: subject, queue: queue, continuation: continuation)
             if self.isConnected { self.write(.sub(subject: subject, queue: queue, sid: sid)) }
             return sid
         }.get()
@@ -181,8 +185,10 @@ public final class NATSConnection: @unchecked Sendable {
         eventLoop.execute {
             guard self.subscriptions[sid] != nil else { return }
             if let max {
-                self.subscriptions[sid]?.remaining = max
-                if max <= 0 { self.subscriptions.removeValue(forKey: sid)?.continuation.finish() }
+                self.subscriptions[sid]?.max = max
+                if let delivered = self.subscriptions[sid]?.delivered, delivered >= max {
+                    self.subscriptions.removeValue(forKey: sid)?.continuation.finish()
+                }
                 if self.isConnected { self.write(.unsub(sid: sid, max: max)) }
             } else {
                 self.subscriptions.removeValue(forKey: sid)?.continuation.finish()
@@ -231,13 +237,11 @@ public final class NATSConnection: @unchecked Sendable {
                     received.dropped += 1
                     emit(.slowConsumer(subject: subscription.subject))
                 }
-                if let remaining = subscription.remaining {
-                    subscription.remaining = remaining - 1
-                    if remaining <= 1 {
-                        subscriptions.removeValue(forKey: message.sid)
-                        subscription.continuation.finish()
-                        break
-                    }
+                subscription.delivered += 1
+                if let max = subscription.max, subscription.delivered >= max {
+                    subscriptions.removeValue(forKey: message.sid)
+                    subscription.continuation.finish()
+                    break
                 }
                 subscriptions[message.sid] = subscription
             case .pongReceived:

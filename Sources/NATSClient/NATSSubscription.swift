@@ -15,6 +15,7 @@ public struct NATSSubscription: AsyncSequence, Sendable {
     /// Stops the subscription now.
     public func unsubscribe() { connection.unsubscribe(sid: sid, after: nil) }
 
-    /// Lets the server end the subscription after `count` more messages.
+    /// Ends the subscription once it has delivered `count` messages in all (counted from the
+    /// start, as the server and nats.go's `AutoUnsubscribe` count): at once if it already has.
     public func unsubscribe(after count: Int) { connection.unsubscribe(sid: sid, after: count) }
 }

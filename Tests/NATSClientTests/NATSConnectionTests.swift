@@ -77,6 +77,32 @@ import Testing
         await connection.close()
     }
 
+    @Test func aLimitCountsTheMessagesAlreadyDelivered() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let subscription = try await connection.subscribe("late.limit")
+        for index in 0..<2 { try connection.publish("late.limit", payload: ByteBuffer(string: "\(index)")) }
+        var iterator = subscription.makeAsyncIterator()
+        #expect(await iterator.next().map { String(buffer: $0.payload) } == "0")
+        #expect(await iterator.next().map { String(buffer: $0.payload) } == "1")
+        // Two delivered already: a limit of 3 lets exactly one more through, as the server counts.
+        subscription.unsubscribe(after: 3)
+        for index in 2..<6 { try connection.publish("late.limit", payload: ByteBuffer(string: "\(index)")) }
+        var rest: [String] = []
+        while let message = await iterator.next() { rest.append(String(buffer: message.payload)) }
+        #expect(rest == ["2"])
+
+        // A limit already reached ends the sequence at once.
+        let reached = try await connection.subscribe("reached.limit")
+        try connection.publish("reached.limit", payload: ByteBuffer(string: "only"))
+        var second = reached.makeAsyncIterator()
+        #expect(await second.next() != nil)
+        reached.unsubscribe(after: 1)
+        #expect(await second.next() == nil)
+        await connection.close()
+    }
+
     @Test func survivesAServerRestartAndResubscribes() async throws {
         let server = try NATSServer()
         var options = server.options()
