@@ -6,19 +6,38 @@ import NIOPosix
 /// by its PID.
 public final class NATSServer: @unchecked Sendable {
     public let port: Int
+    /// A configuration file (auth, TLS, cluster…) when the server was given one, in a folder of its own.
+    public let configurationFile: URL?
+    private let arguments: [String]
     private var process: Process?
 
     public var url: String { "nats://127.0.0.1:\(port)" }
+    /// The PID of the running server (for signals such as lame-duck mode), nil when stopped.
+    public var processIdentifier: Int32? { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
 
-    public init(port: Int? = nil) throws {
+    /// - Parameters:
+    ///   - configuration: the text of a nats-server configuration file; the listen address and port
+    ///     always come from the command line (127.0.0.1 and `port`).
+    ///   - arguments: more command-line flags.
+    public init(port: Int? = nil, configuration: String? = nil, arguments: [String] = []) throws {
         self.port = try port ?? Self.freePort()
+        self.arguments = arguments
+        if let configuration {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nats-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("server.conf")
+            try configuration.write(to: file, atomically: true, encoding: .utf8)
+            self.configurationFile = file
+        } else {
+            self.configurationFile = nil
+        }
         try start()
     }
 
     public func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable())
-        process.arguments = ["-a", "127.0.0.1", "-p", String(port)]
+        process.arguments = (configurationFile.map { ["-c", $0.path] } ?? []) + ["-a", "127.0.0.1", "-p", String(port)] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -65,6 +84,7 @@ public final class NATSServer: @unchecked Sendable {
     deinit {
         resume()
         stop()
+        if let folder = configurationFile?.deletingLastPathComponent() { try? FileManager.default.removeItem(at: folder) }
     }
 
     struct ServerError: Error, CustomStringConvertible {
