@@ -7,17 +7,24 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 APT_PACKAGES := libyaml-dev pkg-config nats-server
+# make bench also runs the peers' nats.go and nats-py programs and reads peak RSS with GNU time.
+BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time
+BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
 
-.PHONY: help deps build generate check-generated run test bench clean
+.PHONY: help deps bench-deps build generate check-generated run test bench clean
 
 help:
 	@echo "make run     install missing packages, build, generate, check the example schemas"
 	@echo "make test    install missing packages, build, check Generated/ is fresh, run all tests"
-	@echo "make bench   validator and generator benchmarks beside pydantic (release build)"
+	@echo "make bench   validators, generator and NATS client beside pydantic, nats.go, nats-py (release build;"
+	@echo "             ONLY=\"validation generator nats\" picks parts, RUNS=3, DUR=10)"
 
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES)
+
+bench-deps: deps
+	@scripts/install-deps.sh $(BENCH_APT_PACKAGES) $(addprefix --pip=,$(BENCH_PIP_PACKAGES))
 
 build: deps
 	$(SWIFT) build --product switchboard
@@ -37,7 +44,7 @@ test: check-generated
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
-bench: deps
+bench: bench-deps
 	scripts/bench.sh
 
 clean:
