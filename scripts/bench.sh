@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make bench: Switchboard's validators beside pydantic v2, and the generator's speed.
+# make bench: Switchboard's validators beside pydantic v2, the generator's speed, and the NATS client
+# beside nats.go and nats-py. ONLY picks parts (default "validation generator nats"; e.g. ONLY=nats).
 #
 #   1. builds, in release mode, the switchboard CLI (--scratch-path .build-release) and the
 #      nested Benchmarks/ package (Benchmarks/.build), which holds `validation-bench`;
@@ -11,25 +12,29 @@
 #      default 500 / 100) to a temporary folder and times `switchboard check`, `switchboard generate`
 #      into an empty folder and `switchboard generate` again with nothing to change (hyperfine
 #      when installed, else a loop on `date +%s%N`), never touching Generated/;
-#   4. prints the medians: ops/s of both sides and the ratio Swift / pydantic per case, and the
-#      generation times; everything (raw JSON lines, summary.md, summary.json, logs) is kept in
+#   4. scripts/bench-nats.sh: the peers' NATS workloads (publish, request/reply 1 and 64 in flight)
+#      with `switchboard nats`, the peers' nats.go natsbench (built into a temporary folder) and
+#      nats_bench.py, RUNS times interleaved on a private nats-server, with peak RSS;
+#   5. prints the medians: ops/s of both sides and the ratio Swift / pydantic per case, the
+#      generation times, and the NATS table (Switchboard, nats.go, nats-py and the two ratios); everything (raw JSON lines, summary.md, summary.json, logs) is kept in
 #      bench-results/<UTC timestamp>/.
 #
 # Environment: PEERS (default ../shared/peers, relative to the repository root), RUNS (3), N (200000),
 # N_MESSAGES (500), N_SUBJECTS (100), GEN_RUNS (5 timed runs per generator command), PYTHON (python3),
-# SWIFT (swift), INSTALL_HYPERFINE=1 to let the script apt-get hyperfine when it is missing (off by
+# SWIFT (swift), ONLY, DUR (10 s per request/reply run), PUBN (1000000), NATS_RESPONDERS (own|go; see
+# scripts/bench-nats.sh), INSTALL_HYPERFINE=1 to let the script apt-get hyperfine when it is missing (off by
 # default: the benchmark itself needs no network), USE_HYPERFINE=0 to time with the date loop anyway,
-# BENCH_TIMEOUT (840 s: the whole run is killed after it).
+# BENCH_TIMEOUT (1200 s: the whole run is killed after it).
 # Bounded: every build and every program runs under `timeout`, and the whole run under BENCH_TIMEOUT.
 # On 2 cores a full run took 1m15s with warm build folders and 2m05s from clean ones (both release
-# builds included). Nothing is left running.
+# builds included) without the NATS part, which adds about RUNS × (6 × DUR + 25) s. Nothing is left running.
 set -euo pipefail
 
-# One deadline for the whole run (BENCH_TIMEOUT seconds, default 14 minutes): the script re-runs
+# One deadline for the whole run (BENCH_TIMEOUT seconds, default 20 minutes): the script re-runs
 # itself under `timeout`, which kills its whole process group when the time is up.
 if [[ -z ${SWITCHBOARD_BENCH_CHILD:-} ]]; then
     export SWITCHBOARD_BENCH_CHILD=1
-    exec timeout -k 10 "${BENCH_TIMEOUT:-840}" "$0" "$@"
+    exec timeout -k 10 "${BENCH_TIMEOUT:-1200}" "$0" "$@"
 fi
 
 cd "$(dirname "$0")/.."
@@ -44,6 +49,11 @@ N_SUBJECTS=${N_SUBJECTS:-100}
 GEN_RUNS=${GEN_RUNS:-5}
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-600}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
+ONLY=${ONLY:-validation generator nats}
+on() { [[ " $ONLY " == *" $1 "* ]]; }
+for part in $ONLY; do
+    [[ $part == validation || $part == generator || $part == nats ]] || { echo "bench: unknown part '$part' in ONLY" >&2; exit 2; }
+done
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/bench-results/$STAMP
@@ -57,10 +67,12 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 # MARK: Prerequisites
 case "$PEERS" in /*) ;; *) PEERS=$ROOT/$PEERS ;; esac
 PEERS=$(cd "$PEERS" 2>/dev/null && pwd || echo "$PEERS")
-[[ -f $PEERS/py/pydantic_bench.py && -f $PEERS/py/models.py ]] \
-    || die "the peers' pydantic benchmark is missing: $PEERS/py/pydantic_bench.py (set PEERS=<shared/peers>)"
-"$PYTHON" -c 'import pydantic, pydantic_core; assert pydantic.VERSION.startswith("2")' 2>/dev/null \
-    || die "$PYTHON has no pydantic v2 (apt-get install python3-pydantic, or pip install 'pydantic>=2')"
+if on validation; then
+    [[ -f $PEERS/py/pydantic_bench.py && -f $PEERS/py/models.py ]] \
+        || die "the peers' pydantic benchmark is missing: $PEERS/py/pydantic_bench.py (set PEERS=<shared/peers>)"
+    "$PYTHON" -c 'import pydantic, pydantic_core; assert pydantic.VERSION.startswith("2")' 2>/dev/null \
+        || die "$PYTHON has no pydantic v2 (apt-get install python3-pydantic, or pip install 'pydantic>=2')"
+fi
 if ! command -v hyperfine >/dev/null && [[ ${INSTALL_HYPERFINE:-0} == 1 ]] && command -v apt-get >/dev/null; then
     log "installing hyperfine"
     sudo=""
@@ -83,18 +95,22 @@ build() {
     return 1
 }
 
-log "release build: switchboard (.build-release)"
-build "$OUT/build-switchboard.log" --product switchboard --scratch-path .build-release \
-    || die "release build of switchboard failed"
-SWITCHBOARD=$("$SWIFT" build -c release --scratch-path .build-release --show-bin-path)/switchboard
+if on generator || on nats; then
+    log "release build: switchboard (.build-release)"
+    build "$OUT/build-switchboard.log" --product switchboard --scratch-path .build-release \
+        || die "release build of switchboard failed"
+    SWITCHBOARD=$("$SWIFT" build -c release --scratch-path .build-release --show-bin-path)/switchboard
+fi
 
-log "release build: Benchmarks/ (validation-bench)"
-# The nested package resolves the root's dependencies too; start from the root's pins so that a
-# machine that built the root needs no network.
-[[ -f Benchmarks/Package.resolved || ! -f Package.resolved ]] || cp Package.resolved Benchmarks/Package.resolved
-build "$OUT/build-benchmarks.log" --package-path Benchmarks --product validation-bench \
-    || die "release build of Benchmarks/ failed"
-VALIDATION_BENCH=$("$SWIFT" build -c release --package-path Benchmarks --show-bin-path)/validation-bench
+if on validation; then
+    log "release build: Benchmarks/ (validation-bench)"
+    # The nested package resolves the root's dependencies too; start from the root's pins so that a
+    # machine that built the root needs no network.
+    [[ -f Benchmarks/Package.resolved || ! -f Package.resolved ]] || cp Package.resolved Benchmarks/Package.resolved
+    build "$OUT/build-benchmarks.log" --package-path Benchmarks --product validation-bench \
+        || die "release build of Benchmarks/ failed"
+    VALIDATION_BENCH=$("$SWIFT" build -c release --package-path Benchmarks --show-bin-path)/validation-bench
+fi
 
 # MARK: Environment
 {
@@ -105,47 +121,50 @@ VALIDATION_BENCH=$("$SWIFT" build -c release --package-path Benchmarks --show-bi
     echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
     echo "hyperfine: $(command -v hyperfine >/dev/null && hyperfine --version || echo 'not installed (date loop)')${USE_HYPERFINE:+ USE_HYPERFINE=$USE_HYPERFINE}"
-    echo "RUNS=$RUNS N=$N N_MESSAGES=$N_MESSAGES N_SUBJECTS=$N_SUBJECTS GEN_RUNS=$GEN_RUNS PEERS=$PEERS"
+    echo "ONLY='$ONLY' RUNS=$RUNS N=$N N_MESSAGES=$N_MESSAGES N_SUBJECTS=$N_SUBJECTS GEN_RUNS=$GEN_RUNS PEERS=$PEERS"
 } >"$OUT/environment.txt"
 cat "$OUT/environment.txt" >&2
 
 # MARK: Validation, Swift and pydantic interleaved
-# The checks of each program run first, before anything is timed; any failure stops the benchmark.
-timeout 60 "$VALIDATION_BENCH" --check-only || die "validation-bench: checks failed"
-for run in $(seq 1 "$RUNS"); do
-    log "validation run $run/$RUNS (n=$N)"
-    timeout "$RUN_TIMEOUT" "$VALIDATION_BENCH" -n "$N" | tee -a "$OUT/validation-swift.jsonl" \
-        | sed "s/^/  swift    /" >&2
-    (cd "$PEERS/py" && timeout "$RUN_TIMEOUT" "$PYTHON" pydantic_bench.py -n "$N") \
-        | tee -a "$OUT/validation-pydantic.jsonl" | sed "s/^/  pydantic /" >&2
-    timeout "$RUN_TIMEOUT" "$PYTHON" Benchmarks/peers/pydantic_booking.py -n "$N" \
-        | tee -a "$OUT/validation-pydantic.jsonl" | sed "s/^/  pydantic /" >&2
-done
+if on validation; then
+    # The checks of each program run first, before anything is timed; any failure stops the benchmark.
+    timeout 60 "$VALIDATION_BENCH" --check-only || die "validation-bench: checks failed"
+    for run in $(seq 1 "$RUNS"); do
+        log "validation run $run/$RUNS (n=$N)"
+        timeout "$RUN_TIMEOUT" "$VALIDATION_BENCH" -n "$N" | tee -a "$OUT/validation-swift.jsonl" \
+            | sed "s/^/  swift    /" >&2
+        (cd "$PEERS/py" && timeout "$RUN_TIMEOUT" "$PYTHON" pydantic_bench.py -n "$N") \
+            | tee -a "$OUT/validation-pydantic.jsonl" | sed "s/^/  pydantic /" >&2
+        timeout "$RUN_TIMEOUT" "$PYTHON" Benchmarks/peers/pydantic_booking.py -n "$N" \
+            | tee -a "$OUT/validation-pydantic.jsonl" | sed "s/^/  pydantic /" >&2
+    done
+fi
 
 # MARK: Generator
-log "schema set: $N_MESSAGES messages, $N_SUBJECTS subjects"
-SCHEMAS=$WORK/schemas
-GENOUT=$WORK/generated
-"$PYTHON" scripts/make-large-schema.py "$N_MESSAGES" "$N_SUBJECTS" "$SCHEMAS"
-timeout 60 "$SWITCHBOARD" check --schemas "$SCHEMAS" >&2 || die "switchboard check rejects the generated schema set"
-timeout 120 "$SWITCHBOARD" generate --schemas "$SCHEMAS" --output "$GENOUT" >&2 || die "switchboard generate failed"
-du -sk "$GENOUT" | awk '{printf "  output: %d KiB, ", $1}' >&2
-find "$GENOUT" -name '*.swift' | wc -l | awk '{printf "%d files, ", $1}' >&2
-cat "$GENOUT"/*.swift | wc -l | awk '{printf "%d lines\n", $1}' >&2
+if on generator; then
+    log "schema set: $N_MESSAGES messages, $N_SUBJECTS subjects"
+    SCHEMAS=$WORK/schemas
+    GENOUT=$WORK/generated
+    "$PYTHON" scripts/make-large-schema.py "$N_MESSAGES" "$N_SUBJECTS" "$SCHEMAS"
+    timeout 60 "$SWITCHBOARD" check --schemas "$SCHEMAS" >&2 || die "switchboard check rejects the generated schema set"
+    timeout 120 "$SWITCHBOARD" generate --schemas "$SCHEMAS" --output "$GENOUT" >&2 || die "switchboard generate failed"
+    du -sk "$GENOUT" | awk '{printf "  output: %d KiB, ", $1}' >&2
+    find "$GENOUT" -name '*.swift' | wc -l | awk '{printf "%d files, ", $1}' >&2
+    cat "$GENOUT"/*.swift | wc -l | awk '{printf "%d lines\n", $1}' >&2
 
-CHECK_CMD="$SWITCHBOARD check --schemas $SCHEMAS"
-GEN_CMD="$SWITCHBOARD generate --schemas $SCHEMAS --output $GENOUT"
-if [[ ${USE_HYPERFINE:-auto} != 0 ]] && command -v hyperfine >/dev/null; then
-    log "generator timings (hyperfine, $GEN_RUNS runs each)"
-    timeout "$RUN_TIMEOUT" hyperfine -N --style basic --warmup 1 --runs "$GEN_RUNS" \
-        --export-json "$OUT/generator-hyperfine.json" \
-        -n check "$CHECK_CMD" \
-        -n "generate (empty output)" --prepare "rm -rf $GENOUT" "$GEN_CMD" >&2
-    # `--prepare` applies to every command of one call; the up-to-date case gets its own.
-    timeout "$RUN_TIMEOUT" hyperfine -N --style basic --warmup 1 --runs "$GEN_RUNS" \
-        --export-json "$OUT/generator-hyperfine-unchanged.json" \
-        -n "generate (up to date)" "$GEN_CMD" >&2
-    "$PYTHON" - "$OUT" <<'EOF'
+    CHECK_CMD="$SWITCHBOARD check --schemas $SCHEMAS"
+    GEN_CMD="$SWITCHBOARD generate --schemas $SCHEMAS --output $GENOUT"
+    if [[ ${USE_HYPERFINE:-auto} != 0 ]] && command -v hyperfine >/dev/null; then
+        log "generator timings (hyperfine, $GEN_RUNS runs each)"
+        timeout "$RUN_TIMEOUT" hyperfine -N --style basic --warmup 1 --runs "$GEN_RUNS" \
+            --export-json "$OUT/generator-hyperfine.json" \
+            -n check "$CHECK_CMD" \
+            -n "generate (empty output)" --prepare "rm -rf $GENOUT" "$GEN_CMD" >&2
+        # `--prepare` applies to every command of one call; the up-to-date case gets its own.
+        timeout "$RUN_TIMEOUT" hyperfine -N --style basic --warmup 1 --runs "$GEN_RUNS" \
+            --export-json "$OUT/generator-hyperfine-unchanged.json" \
+            -n "generate (up to date)" "$GEN_CMD" >&2
+        "$PYTHON" - "$OUT" <<'EOF'
 import json, sys
 out = sys.argv[1]
 rows = []
@@ -155,26 +174,26 @@ for name in ("generator-hyperfine.json", "generator-hyperfine-unchanged.json"):
                      "runs": len(r["times"]), "tool": "hyperfine"})
 json.dump(rows, open(f"{out}/generator.json", "w"), indent=2)
 EOF
-else
-    log "generator timings (date loop, $GEN_RUNS runs each; install hyperfine for more)"
-    time_it() {  # name, prepare (may be empty), command...
-        local name=$1 prepare=$2; shift 2
-        local times=()
-        for i in $(seq 0 "$GEN_RUNS"); do  # run 0 is the warm-up
-            [[ -n $prepare ]] && eval "$prepare"
-            local t0 t1
-            t0=$(date +%s%N)
-            timeout "$RUN_TIMEOUT" "$@" >/dev/null
-            t1=$(date +%s%N)
-            ((i > 0)) && times+=($((t1 - t0)))
-        done
-        printf '%s\t%s\n' "$name" "${times[*]}" >>"$OUT/generator-loop.tsv"
-        printf '  %-24s %s ns\n' "$name" "${times[*]}" >&2
-    }
-    time_it check "" $CHECK_CMD
-    time_it "generate (empty output)" "rm -rf '$GENOUT'" $GEN_CMD
-    time_it "generate (up to date)" "" $GEN_CMD
-    "$PYTHON" - "$OUT" <<'EOF'
+    else
+        log "generator timings (date loop, $GEN_RUNS runs each; install hyperfine for more)"
+        time_it() {  # name, prepare (may be empty), command...
+            local name=$1 prepare=$2; shift 2
+            local times=()
+            for i in $(seq 0 "$GEN_RUNS"); do  # run 0 is the warm-up
+                [[ -n $prepare ]] && eval "$prepare"
+                local t0 t1
+                t0=$(date +%s%N)
+                timeout "$RUN_TIMEOUT" "$@" >/dev/null
+                t1=$(date +%s%N)
+                ((i > 0)) && times+=($((t1 - t0)))
+            done
+            printf '%s\t%s\n' "$name" "${times[*]}" >>"$OUT/generator-loop.tsv"
+            printf '  %-24s %s ns\n' "$name" "${times[*]}" >&2
+        }
+        time_it check "" $CHECK_CMD
+        time_it "generate (empty output)" "rm -rf '$GENOUT'" $GEN_CMD
+        time_it "generate (up to date)" "" $GEN_CMD
+        "$PYTHON" - "$OUT" <<'EOF'
 import json, statistics, sys
 out = sys.argv[1]
 rows = []
@@ -185,14 +204,22 @@ for line in open(f"{out}/generator-loop.tsv"):
                  "runs": len(t), "tool": "date loop"})
 json.dump(rows, open(f"{out}/generator.json", "w"), indent=2)
 EOF
+    fi
+fi
+
+# MARK: NATS client beside nats.go and nats-py
+if on nats; then
+    SWITCHBOARD=$SWITCHBOARD PEERS=$PEERS RUNS=$RUNS PYTHON=$PYTHON scripts/bench-nats.sh "$OUT" \
+        || die "the NATS benchmark failed (logs in ${OUT#$ROOT/}/nats-logs)"
 fi
 
 # MARK: Summary
 "$PYTHON" - "$OUT" "$N_MESSAGES" "$N_SUBJECTS" <<'EOF' | tee "$OUT/summary.md"
-import json, statistics, sys
+import json, os, statistics, sys
 from collections import defaultdict
 
 out, n_messages, n_subjects = sys.argv[1], sys.argv[2], sys.argv[3]
+summary = {"validation": [], "generator": []}
 
 def load(name):
     runs = defaultdict(list)
@@ -205,48 +232,56 @@ def load(name):
             impls.add(row["impl"])
     return runs, ", ".join(sorted(impls))
 
-swift, swift_impl = load("validation-swift.jsonl")
-pydantic, pydantic_impl = load("validation-pydantic.jsonl")
-cases = [
-    ("validate_json_valid", "RegisterRequest valid"),
-    ("validate_json_invalid", "RegisterRequest invalid (3 issues)"),
-    ("validate_json_valid+dump_json", "RegisterRequest valid + encode"),
-    ("booking_validate_json_valid", "CreateBookingRequest valid"),
-    ("booking_validate_json_invalid", "CreateBookingRequest invalid (6 issues)"),
-    ("booking_validate_json_valid+dump_json", "CreateBookingRequest valid + encode"),
-]
-summary = {"swift_impl": swift_impl, "pydantic_impl": pydantic_impl, "validation": [], "generator": []}
-print(f"\nValidation from JSON bytes, median of {max(len(v) for v in swift.values())} runs "
-      f"({swift_impl} vs {pydantic_impl})\n")
-print("| case | Swift ops/s | pydantic ops/s | Swift / pydantic | Swift runs | pydantic runs |")
-print("|---|---:|---:|---:|---|---|")
-for bench, label in cases:
-    s, p = swift.get(bench), pydantic.get(bench)
-    if not s or not p:
-        print(f"| {label} | {'—' if not s else f'{statistics.median(s):,.0f}'} | "
-              f"{'—' if not p else f'{statistics.median(p):,.0f}'} | — | | |")
-        continue
-    sm, pm = statistics.median(s), statistics.median(p)
-    ratio = sm / pm
-    print(f"| {label} | {sm:,.0f} | {pm:,.0f} | {ratio:.2f}× {'✓' if ratio >= 2 else '✗'} | "
-          f"{', '.join(f'{x / 1000:,.0f}k' for x in s)} | {', '.join(f'{x / 1000:,.0f}k' for x in p)} |")
-    summary["validation"].append({"bench": bench, "swift_ops_per_s": sm, "pydantic_ops_per_s": pm,
-                                  "ratio": ratio, "swift_runs": s, "pydantic_runs": p})
-print("\n(goal: Swift / pydantic ≥ 2×; ✓ met, ✗ not met)")
+def validation():
+    swift, swift_impl = load("validation-swift.jsonl")
+    pydantic, pydantic_impl = load("validation-pydantic.jsonl")
+    cases = [
+        ("validate_json_valid", "RegisterRequest valid"),
+        ("validate_json_invalid", "RegisterRequest invalid (3 issues)"),
+        ("validate_json_valid+dump_json", "RegisterRequest valid + encode"),
+        ("booking_validate_json_valid", "CreateBookingRequest valid"),
+        ("booking_validate_json_invalid", "CreateBookingRequest invalid (6 issues)"),
+        ("booking_validate_json_valid+dump_json", "CreateBookingRequest valid + encode"),
+    ]
+    summary.update(swift_impl=swift_impl, pydantic_impl=pydantic_impl)
+    print(f"\nValidation from JSON bytes, median of {max(len(v) for v in swift.values())} runs "
+          f"({swift_impl} vs {pydantic_impl})\n")
+    print("| case | Swift ops/s | pydantic ops/s | Swift / pydantic | Swift runs | pydantic runs |")
+    print("|---|---:|---:|---:|---|---|")
+    for bench, label in cases:
+        s, p = swift.get(bench), pydantic.get(bench)
+        if not s or not p:
+            print(f"| {label} | {'—' if not s else f'{statistics.median(s):,.0f}'} | "
+                  f"{'—' if not p else f'{statistics.median(p):,.0f}'} | — | | |")
+            continue
+        sm, pm = statistics.median(s), statistics.median(p)
+        ratio = sm / pm
+        print(f"| {label} | {sm:,.0f} | {pm:,.0f} | {ratio:.2f}× {'✓' if ratio >= 2 else '✗'} | "
+              f"{', '.join(f'{x / 1000:,.0f}k' for x in s)} | {', '.join(f'{x / 1000:,.0f}k' for x in p)} |")
+        summary["validation"].append({"bench": bench, "swift_ops_per_s": sm, "pydantic_ops_per_s": pm,
+                                      "ratio": ratio, "swift_runs": s, "pydantic_runs": p})
+    print("\n(goal: Swift / pydantic ≥ 2×; ✓ met, ✗ not met)")
 
-gen = json.load(open(f"{out}/generator.json"))
-print(f"\nGenerator, {n_messages} messages / {n_subjects} subjects, release build, "
-      f"median of {gen[0]['runs']} runs ({gen[0]['tool']})\n")
-print("| command | median | min | max |")
-print("|---|---:|---:|---:|")
-for row in gen:
-    mark = ""
-    if row["command"].startswith("generate"):
-        mark = " ✓" if row["median_s"] < 1 else " ✗"
-    print(f"| switchboard {row['command']} | {row['median_s'] * 1000:,.0f} ms{mark} | "
-          f"{row['min_s'] * 1000:,.0f} ms | {row['max_s'] * 1000:,.0f} ms |")
-    summary["generator"].append(row)
-print("\n(goal: generate in < 1 s; ✓ met, ✗ not met)")
+def generator():
+    gen = json.load(open(f"{out}/generator.json"))
+    print(f"\nGenerator, {n_messages} messages / {n_subjects} subjects, release build, "
+          f"median of {gen[0]['runs']} runs ({gen[0]['tool']})\n")
+    print("| command | median | min | max |")
+    print("|---|---:|---:|---:|")
+    for row in gen:
+        mark = ""
+        if row["command"].startswith("generate"):
+            mark = " ✓" if row["median_s"] < 1 else " ✗"
+        print(f"| switchboard {row['command']} | {row['median_s'] * 1000:,.0f} ms{mark} | "
+              f"{row['min_s'] * 1000:,.0f} ms | {row['max_s'] * 1000:,.0f} ms |")
+        summary["generator"].append(row)
+    print("\n(goal: generate in < 1 s; ✓ met, ✗ not met)")
+
+if os.path.exists(f"{out}/validation-swift.jsonl"): validation()
+if os.path.exists(f"{out}/generator.json"): generator()
+if os.path.exists(f"{out}/nats-summary.md"):
+    print(open(f"{out}/nats-summary.md").read().rstrip())
+    summary["nats"] = json.load(open(f"{out}/nats-summary.json"))
 json.dump(summary, open(f"{out}/summary.json", "w"), indent=2)
 EOF
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" >>"$OUT/environment.txt"
