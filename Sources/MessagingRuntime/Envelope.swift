@@ -18,11 +18,13 @@ public struct Envelope<Payload: Message>: Sendable, Hashable, Codable {
     /// `Payload.messageType`.
     public var type: String
     public var schemaVersion: Int
+    /// Who made the request, when it came through the gateway with a token.
+    public var caller: Caller?
     public var payload: Payload
 
     public init(
         _ payload: Payload, messageId: String = Envelope.newID(), correlationId: String? = nil,
-        causationId: String? = nil, timestamp: DateTime = .now
+        causationId: String? = nil, timestamp: DateTime = .now, caller: Caller? = nil
     ) {
         self.messageId = messageId
         self.correlationId = correlationId ?? messageId
@@ -30,6 +32,7 @@ public struct Envelope<Payload: Message>: Sendable, Hashable, Codable {
         self.timestamp = timestamp
         self.type = Payload.messageType
         self.schemaVersion = Payload.schemaVersion
+        self.caller = caller
         self.payload = payload
     }
 
@@ -79,11 +82,23 @@ extension Envelope: Validatable {
         } else {
             Validation.missing(nil, expected: "object", mayBeAbsent: false, nullable: false, at: path() + "payload", &issues)
         }
+        var caller: Caller?
+        if let value = object["caller"], value != .null, let fields = Validation.object(value, at: path() + "caller", &issues) {
+            if let id = fields["id"], let text = Validation.string(id, StringRules(minLength: 1), at: path() + "caller" + "id", &issues) {
+                caller = Caller(id: text)
+                if let role = fields["role"], role != .null {
+                    caller?.role = Validation.string(role, StringRules(), at: path() + "caller" + "role", &issues)
+                }
+            } else if fields["id"] == nil {
+                Validation.missing(nil, expected: "string", mayBeAbsent: false, nullable: false, at: path() + "caller" + "id", &issues)
+            }
+        }
         guard let messageId, let correlationId, let timestamp, let type, let version, let payload,
             type == Payload.messageType
         else { return nil }
         var envelope = Envelope(
-            payload, messageId: messageId, correlationId: correlationId, causationId: causationId, timestamp: timestamp
+            payload, messageId: messageId, correlationId: correlationId, causationId: causationId, timestamp: timestamp,
+            caller: caller
         )
         envelope.schemaVersion = Int(version)
         return envelope

@@ -5,7 +5,7 @@ public import SchemaIR
 /// schema and templates always give the same bytes.
 public struct CodeGenerator: Sendable {
     /// The templates the generator needs, by name (file name without `.mustache`).
-    public static let templateNames = ["namespace.swift", "messages.swift", "validation.swift", "subjects.swift"]
+    public static let templateNames = ["namespace.swift", "messages.swift", "validation.swift", "subjects.swift", "service.swift"]
     /// More messages than this in one namespace are split over several files.
     public static let messagesPerFile = 40
 
@@ -44,6 +44,9 @@ public struct CodeGenerator: Sendable {
         }
         if let subjects = views.subjectsView() {
             files.append(render(subjects, "subjects.swift", to: "\(base)+Subjects.swift"))
+        }
+        if let service = views.serviceView() {
+            files.append(render(service, "service.swift", to: "\(base)+Service.swift"))
         }
         return files
     }

@@ -6,7 +6,7 @@ extension Compilation {
     static let topLevelKeys = ["namespace", "description", "version", "enums", "messages", "errors", "subjects"]
     static let reservedNames: Set<String> = [
         "String", "Int", "Double", "Bool", "UUID", "Array", "Dictionary", "Optional", "Set", "Error", "Result",
-        "Never", "Any", "Type", "Self", "Protocol", "ErrorCode", "Subjects", "Data", "Date", "DateTime",
+        "Never", "Any", "Type", "Self", "Protocol", "ErrorCode", "Subjects", "Handler", "Data", "Date", "DateTime",
         "CalendarDate", "JSONValue", "Swift", "Foundation", "MessagingRuntime",
     ]
     static let reservedNamespaces: Set<String> = [

@@ -23,7 +23,9 @@ import Testing
         let views = NamespaceViews(namespace: schema.namespaces[0], schema: schema, access: .public)
         let chunk = try #require(views.messageChunks(size: 40).first)
         let subjects = try #require(views.subjectsView())
-        var values: [Any] = [views.namespaceView(), chunk, subjects]
+        let service = try #require(views.serviceView())
+        var values: [Any] = [views.namespaceView(), chunk, subjects, service]
+        values += service.handlers as [Any]
         values += views.namespaceView().errors as [Any]
         values += chunk.enums as [Any] + chunk.enums.flatMap(\.cases) as [Any]
         values += chunk.records as [Any] + chunk.records.flatMap(\.fields) as [Any]

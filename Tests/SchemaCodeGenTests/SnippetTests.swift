@@ -109,6 +109,32 @@ import Testing
         #expect(subjects.contains(#"HTTPMapping(method: "POST", path: "/orders/{orderId}/ship", pathParameters: ["orderId"], status: 201, auth: .roles(["clerk"]))"#))
     }
 
+    @Test func handlerProtocolsAndRegistrations() async throws {
+        let files = try await Support.generate([("shop.yaml", """
+            namespace: shop
+            messages:
+              Ship: { fields: { orderId: uuid } }
+            errors: { Gone: { status: 410, message: Gone. } }
+            subjects:
+              ship: { subject: shop.ship, kind: request, request: Ship, reply: Ship, errors: [Gone], http: { method: POST, path: /ship } }
+              quiet: { subject: shop.quiet, kind: request, request: Ship, reply: Ship }
+              shipped: { subject: shop.shipped, kind: event, message: Ship }
+            """), ("news.yaml", """
+            namespace: news
+            messages: { Item: { fields: {} } }
+            subjects: { posted: { subject: news.posted, kind: event, message: Item } }
+            """)])
+        let service = try #require(files["Shop+Service.swift"])
+        #expect(service.contains("public protocol Handler: Sendable {"))
+        #expect(service.contains("func ship(_ request: Shop.Ship, context: MessagingRuntime.HandlerContext) async throws -> Shop.Ship"))
+        #expect(service.contains("/// - Throws: `Shop.ErrorCode.gone`"))
+        #expect(service.contains("registrar.handle(Subjects.quiet) { request, context in try await handler.quiet(request, context: context) }"))
+        #expect(service.contains("registrar.route(Subjects.ship)"))
+        #expect(!service.contains("registrar.route(Subjects.quiet)"), "no http: no route")
+        #expect(!service.contains("shipped"), "events are published, not answered")
+        #expect(files["News+Service.swift"] == nil, "a namespace that answers nothing has no handler protocol")
+    }
+
     @Test func descriptionsBecomeDocCommentsWithSchemaPointers() async throws {
         let files = try await Support.generate([("shop.yaml", """
             namespace: shop

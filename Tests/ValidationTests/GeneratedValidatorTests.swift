@@ -126,6 +126,26 @@ import Testing
         #expect(issues.map(\.path.description) == ["timestamp", "type", "payload.password"])
     }
 
+    @Test func envelopeCarriesTheCallerAndErrorRepliesRoundTrip() throws {
+        let envelope = Envelope(Auth.MeRequest(), caller: Caller(id: "u-1", role: "admin"))
+        let decoded = try Envelope<Auth.MeRequest>(validatingJSON: Array(try JSONEncoder().encode(envelope)))
+        #expect(decoded.caller == Caller(id: "u-1", role: "admin"))
+        let badCaller: JSONValue = [
+            "messageId": "m", "correlationId": "c", "timestamp": "2026-11-29T10:00:00Z", "type": "auth.MeRequest", "schemaVersion": 1,
+            "caller": ["role": 7], "payload": [:],
+        ]
+        let issues = try #require(Envelope<Auth.MeRequest>.validate(badCaller).failure).issues
+        #expect(issues.map(\.path.description) == ["caller.id"])
+
+        let schemaError = ErrorReply(Auth.ErrorCode.emailTaken)
+        #expect(ErrorReply(json: schemaError.jsonValue()) == schemaError)
+        #expect(schemaError.status == 409 && schemaError.code == "EmailTaken")
+        let invalid = ErrorReply(try #require(Auth.RegisterRequest.validate(json: Array(#"{"email":"x"}"#.utf8)).failure))
+        #expect(invalid.status == 400 && invalid.code == "validation_failed" && invalid.issues?.count == 2)
+        #expect(ErrorReply(json: invalid.jsonValue(extra: [.init(key: "correlationId", value: "c-1")])) == invalid)
+        #expect(ErrorReply(json: ["error": ["code": "x"]]) == nil)
+    }
+
     @Test func subjectCatalogueBuildsSubjectsAndLockKeys() {
         let update = Events.Subjects.update
         let request = Events.UpdateEventRequest(eventId: UUID(uuidString: "3F2B8C1E-9A4D-4E6F-8B2A-1C3D5E7F9A0B")!)
