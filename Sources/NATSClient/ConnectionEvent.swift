@@ -7,9 +7,13 @@ public enum ConnectionEvent: Sendable, Hashable {
     case reconnected(ServerAddress)
     /// The server entered lame duck mode: the client moves to another server.
     case lameDuck(ServerAddress)
-    /// A subscriber is too slow: messages past its pending limit were dropped.
-    case slowConsumer(subject: String)
-    /// A server error that does not end the connection (a permissions violation).
+    /// A subscriber is too slow: messages past its pending limits are being dropped. Raised once
+    /// per episode (at the first drop after a message that fitted), as nats.go does.
+    case slowConsumer(sid: UInt64, subject: String)
+    /// The server refused a publish or subscription. A refused subscription's sequence ends
+    /// (its `error` says why); a request whose publish was refused fails with the same error.
+    case permissionViolation(PermissionViolation)
+    /// An error the server reported, or a stale connection.
     case serverError(String)
     /// The connection is over: closed on request, or no server is left to try.
     case closed(reason: String?)

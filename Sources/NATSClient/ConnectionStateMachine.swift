@@ -27,6 +27,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case write(ClientOp)
         /// Hand a message to its subscription.
         case deliver(InboundMessage)
+        /// The server refused a publish or subscription: end the subscriptions or fail the
+        /// requests it concerns, and tell the user.
+        case failDenied(PermissionViolation)
         /// A PONG arrived: complete the oldest pending flush.
         case pongReceived
         /// Fail the requests in flight: their replies cannot arrive on this connection any more.
@@ -120,6 +123,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             state = .waitingToReconnect
             return [.emit(.lameDuck(server)), .closeChannel]
         case (.connected, .err(let message)):
+            if let violation = PermissionViolation(serverMessage: message) { return [.failDenied(violation)] }
             if Self.isPermissionViolation(message) { return [.emit(.serverError(message))] }
             state = .waitingToReconnect
             return [.emit(.serverError(message)), .closeChannel]

@@ -11,14 +11,14 @@ extension NATSConnection {
         timeout: Duration = .seconds(5)
     ) async throws -> InboundMessage {
         let promise = eventLoop.makePromise(of: InboundMessage.self)
-        let id = try await eventLoop.submit { () throws -> UInt64 in
+        let submitted = eventLoop.submit { () throws -> UInt64 in
             guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
             if self.inboxSID == nil {
                 let sid = self.nextSID
                 self.nextSID += 1
                 self.inboxSID = sid
                 self.subscriptions[sid] = SubscriptionState(
-                    subject: self.mux.subscription, queue: nil, continuation: AsyncStream.makeStream(of: InboundMessage.self).continuation)
+                    subject: self.mux.subscription, queue: nil, buffer: SubscriptionBuffer(limits: .unlimited))
                 if self.isConnected { self.write(.sub(subject: self.mux.subscription, queue: nil, sid: sid)) }
             }
             let (id, replyTo) = self.mux.register()
@@ -34,15 +34,28 @@ extension NATSConnection {
             let timer = self.eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
                 self.finishRequest(id, with: .failure(NATSClientError(.timeout, "no reply on \(subject) within \(timeout)")))
             }
-            self.requests[id] = PendingRequest(promise: promise, timeout: timer)
+            self.requests[id] = PendingRequest(subject: subject, promise: promise, timeout: timer)
             return id
-        }.get()
+        }
+        // A request refused before sending (closed, invalid, too large) never completes its promise.
+        submitted.whenFailure { promise.fail($0) }
+        let id = try await submitted.get()
         return try await withTaskCancellationHandler {
             try await promise.futureResult.get()
         } onCancel: {
             self.eventLoop.execute {
                 self.finishRequest(id, with: .failure(NATSClientError(.cancelled, "the request was cancelled")))
             }
+        }
+    }
+
+    /// A message on the inbox: the reply to one request, or its no-responders status.
+    func resolveReply(_ message: InboundMessage) {
+        guard let id = mux.resolve(message.subject) else { return }
+        if message.headers?.status == 503, message.payload.readableBytes == 0 {
+            finishRequest(id, with: .failure(NATSClientError(.noResponders, "no responders")))
+        } else {
+            finishRequest(id, with: .success(message))
         }
     }
 

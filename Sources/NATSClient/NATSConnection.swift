@@ -7,8 +7,8 @@ import NIOPosix
 public final class NATSConnection: @unchecked Sendable {
     // Confined to `eventLoop`: every access below happens on it (checked in debug builds).
     let eventLoop: any EventLoop
-    private let options: NATSOptions
-    private var machine: ConnectionStateMachine<SystemRandomNumberGenerator>
+    let options: NATSOptions
+    var machine: ConnectionStateMachine<SystemRandomNumberGenerator>
     private var channel: (any Channel)?
     private var timers: [ConnectionStateMachine<SystemRandomNumberGenerator>.TimerKind: Scheduled<Void>] = [:]
     var subscriptions: [UInt64: SubscriptionState] = [:]
@@ -30,7 +30,8 @@ public final class NATSConnection: @unchecked Sendable {
     struct SubscriptionState {
         let subject: String
         let queue: String?
-        let continuation: AsyncStream<InboundMessage>.Continuation
+        /// What the reader has not taken yet; unused for the request inbox.
+        let buffer: SubscriptionBuffer
         /// Messages delivered so far, and the total after which the subscription ends
         /// (`unsubscribe(after:)`; the server counts the same way, from the SUB on).
         var delivered = 0
@@ -87,36 +88,6 @@ public final class NATSConnection: @unchecked Sendable {
         }
     }
 
-    /// Message and byte counters, reconnects and messages dropped by slow subscribers.
-    public func statistics() async -> NATSStatistics {
-        let sent = outbound.withLock { ($0.messages, $0.bytes) }
-        let received = try? await eventLoop.submit { self.received }.get()
-        return NATSStatistics(
-            inMessages: received?.messages ?? 0, inBytes: received?.bytes ?? 0, outMessages: sent.0, outBytes: sent.1,
-            reconnects: received?.reconnects ?? 0, droppedMessages: received?.dropped ?? 0,
-            pendingOutBytes: outbound.pendingBytes
-        )
-    }
-
-    /// Subscribes to `subject` (wildcards allowed), in queue group `queue` if given.
-    public func subscribe(_ subject: String, queue: String? = nil) async throws -> NATSSubscription {
-        var probe = ByteBuffer()
-        do { try ClientOp.sub(subject: subject, queue: queue, sid: 0).write(to: &probe) } catch {
-            throw NATSClientError(.invalidArgument, error.message)
-        }
-        let (stream, continuation) = AsyncStream<InboundMessage>.makeStream(
-            bufferingPolicy: .bufferingOldest(options.pendingMessagesLimit))
-        let sid: UInt64 = try await eventLoop.submit {
-            guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
-            let sid = self.nextSID
-            self.nextSID += 1
-            self.subscriptions[sid] = SubscriptionState(subject: subject, queue: queue, continuation: continuation)
-            if self.isConnected { self.write(.sub(subject: subject, queue: queue, sid: sid)) }
-            return sid
-        }.get()
-        return NATSSubscription(sid: sid, subject: subject, messages: stream, connection: self)
-    }
-
     /// Waits until the server has processed everything written so far (PING/PONG).
     /// - Throws: `NATSClientError` `.timeout` when no PONG comes within `timeout`.
     public func flush(timeout: Duration = .seconds(10)) async throws {
@@ -151,7 +122,7 @@ public final class NATSConnection: @unchecked Sendable {
         // After this PONG the server has sent every message of the drained subscriptions.
         try await flush()
         try await eventLoop.submit {
-            for sid in userSubscriptions { self.subscriptions.removeValue(forKey: sid)?.continuation.finish() }
+            for sid in userSubscriptions { self.subscriptions.removeValue(forKey: sid)?.buffer.finish() }
         }.get()
         await close()
     }
@@ -177,24 +148,9 @@ public final class NATSConnection: @unchecked Sendable {
     var requests: [UInt64: PendingRequest] = [:]
 
     struct PendingRequest {
+        let subject: String
         let promise: EventLoopPromise<InboundMessage>
         let timeout: Scheduled<Void>
-    }
-
-    func unsubscribe(sid: UInt64, after max: Int?) {
-        eventLoop.execute {
-            guard self.subscriptions[sid] != nil else { return }
-            if let max {
-                self.subscriptions[sid]?.max = max
-                if let delivered = self.subscriptions[sid]?.delivered, delivered >= max {
-                    self.subscriptions.removeValue(forKey: sid)?.continuation.finish()
-                }
-                if self.isConnected { self.write(.unsub(sid: sid, max: max)) }
-            } else {
-                self.subscriptions.removeValue(forKey: sid)?.continuation.finish()
-                if self.isConnected { self.write(.unsub(sid: sid, max: nil)) }
-            }
-        }
     }
 
     // MARK: The executor
@@ -223,27 +179,11 @@ public final class NATSConnection: @unchecked Sendable {
             case .write(let op):
                 write(op)
             case .deliver(let message) where message.sid == inboxSID:
-                guard let id = mux.resolve(message.subject) else { break }
-                if message.headers?.status == 503, message.payload.readableBytes == 0 {
-                    finishRequest(id, with: .failure(NATSClientError(.noResponders, "no responders")))
-                } else {
-                    finishRequest(id, with: .success(message))
-                }
+                resolveReply(message)
             case .deliver(let message):
-                received.messages += 1
-                received.bytes += message.payload.readableBytes
-                guard var subscription = subscriptions[message.sid] else { break }
-                if case .dropped = subscription.continuation.yield(message) {
-                    received.dropped += 1
-                    emit(.slowConsumer(subject: subscription.subject))
-                }
-                subscription.delivered += 1
-                if let max = subscription.max, subscription.delivered >= max {
-                    subscriptions.removeValue(forKey: message.sid)
-                    subscription.continuation.finish()
-                    break
-                }
-                subscriptions[message.sid] = subscription
+                deliver(message)
+            case .failDenied(let violation):
+                failDenied(violation)
             case .pongReceived:
                 if !pendingFlushes.isEmpty { pendingFlushes.removeFirst()?.succeed() }
             case .failRequests:
@@ -274,7 +214,7 @@ public final class NATSConnection: @unchecked Sendable {
         }
     }
 
-    private func emit(_ event: ConnectionEvent) {
+    func emit(_ event: ConnectionEvent) {
         eventsContinuation.yield(event)
         switch event {
         case .connected:
@@ -288,7 +228,7 @@ public final class NATSConnection: @unchecked Sendable {
             isConnected = false
             connectPromise?.fail(NATSClientError(.connectionClosed, reason ?? "closed"))
             connectPromise = nil
-            for (_, subscription) in subscriptions { subscription.continuation.finish() }
+            for (_, subscription) in subscriptions { subscription.buffer.finish() }
             subscriptions = [:]
             for promise in closePromises { promise.succeed() }
             closePromises = []
@@ -360,6 +300,7 @@ public final class NATSConnection: @unchecked Sendable {
 
     func channelReceived(_ op: ServerOp, from channel: any Channel) {
         guard channel === self.channel else { return }
+        if case .info(let info) = op { outbound.withLock { $0.maxPayload = info.maxPayload } }
         run(machine.received(op))
     }
 

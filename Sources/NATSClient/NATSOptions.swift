@@ -14,9 +14,12 @@ public struct NATSOptions: Sendable {
     public var maxReconnectAttempts: Int? = 60
     /// Try servers in random order (the default, to spread load) or in the given order.
     public var randomizeServers = true
-    /// Messages a subscription holds for a slow reader; past it, new ones are dropped and a
-    /// `slowConsumer` event is raised (as nats.go does).
+    /// Messages a subscription holds for a slow reader by default; past it (or past
+    /// `pendingBytesLimit`), new ones are dropped and a `slowConsumer` event is raised, as nats.go
+    /// does. `subscribe(_:queue:pendingLimits:)` sets them per subscription; 0 means no limit.
     public var pendingMessagesLimit = 512 * 1024
+    /// Payload bytes a subscription holds for a slow reader by default (nats.go's 64 MiB).
+    public var pendingBytesLimit = 64 * 1024 * 1024
     /// Bytes queued for a socket that cannot keep up, past which `publish` waits (off the event loop).
     public var maxPendingBytes = 32 * 1024 * 1024
     /// Publishes made while disconnected are kept up to this many bytes, then refused.

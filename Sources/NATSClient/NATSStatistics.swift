@@ -5,8 +5,25 @@ public struct NATSStatistics: Sendable, Hashable {
     public var outMessages: Int
     public var outBytes: Int
     public var reconnects: Int
-    /// Messages dropped because a subscriber fell behind its pending limit.
+    /// Messages dropped because a subscriber fell behind its pending limits (all subscriptions,
+    /// ended ones included).
     public var droppedMessages: Int
     /// Bytes queued for the socket right now.
     public var pendingOutBytes: Int = 0
+    /// The live subscriptions, by sid (the request inbox is not one of them).
+    public var subscriptions: [Subscription] = []
+
+    /// What one subscription has received and holds for its reader.
+    public struct Subscription: Sendable, Hashable {
+        public var sid: UInt64
+        public var subject: String
+        public var queue: String?
+        /// Messages the server delivered, dropped ones included (as `unsubscribe(after:)` counts).
+        public var deliveredMessages: Int
+        /// Received and not yet read.
+        public var pendingMessages: Int
+        public var pendingBytes: Int
+        public var droppedMessages: Int
+        public var pendingLimits: NATSSubscription.PendingLimits
+    }
 }

@@ -1,16 +1,39 @@
 import NATSWire
 
 /// The messages of one subscription, as an async sequence that ends when the subscription or the
-/// connection does.
+/// connection does, or when the server refuses it (`error` then says why). One task reads it at a time.
 public struct NATSSubscription: AsyncSequence, Sendable {
     public typealias Element = InboundMessage
 
+    /// How much a subscription holds for a reader that falls behind. Past either limit new
+    /// messages are dropped, counted, and a `slowConsumer` event is raised once per episode (as
+    /// nats.go's `SetPendingLimits`). A limit of 0 or less means no limit.
+    public struct PendingLimits: Sendable, Hashable {
+        public var messages: Int
+        /// Payload bytes.
+        public var bytes: Int
+
+        public init(messages: Int, bytes: Int) {
+            self.messages = messages
+            self.bytes = bytes
+        }
+
+        public static let unlimited = PendingLimits(messages: 0, bytes: 0)
+    }
+
     public let sid: UInt64
     public let subject: String
-    let messages: AsyncStream<InboundMessage>
+    public let queue: String?
+    let buffer: SubscriptionBuffer
     let connection: NATSConnection
 
-    public func makeAsyncIterator() -> AsyncStream<InboundMessage>.Iterator { messages.makeAsyncIterator() }
+    public func makeAsyncIterator() -> Iterator { Iterator(buffer: buffer) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let buffer: SubscriptionBuffer
+
+        public mutating func next() async -> InboundMessage? { await buffer.next() }
+    }
 
     /// Stops the subscription now.
     public func unsubscribe() { connection.unsubscribe(sid: sid, after: nil) }
@@ -18,4 +41,23 @@ public struct NATSSubscription: AsyncSequence, Sendable {
     /// Ends the subscription once it has delivered `count` messages in all (counted from the
     /// start, as the server and nats.go's `AutoUnsubscribe` count): at once if it already has.
     public func unsubscribe(after count: Int) { connection.unsubscribe(sid: sid, after: count) }
+
+    /// The limits in force; changing them applies to the next message that arrives.
+    public var pendingLimits: PendingLimits {
+        get { buffer.limits }
+        nonmutating set { buffer.limits = newValue }
+    }
+
+    /// Messages received and not yet read, and their payload bytes.
+    public var pending: (messages: Int, bytes: Int) {
+        let counts = buffer.counts
+        return (counts.messages, counts.bytes)
+    }
+
+    /// Messages dropped because the reader fell behind the pending limits.
+    public var droppedMessages: Int { buffer.counts.dropped }
+
+    /// Why the sequence ended, when the server ended it (`.permissionViolation`); nil while it runs
+    /// and after an unsubscribe or close.
+    public var error: NATSClientError? { buffer.error }
 }

@@ -16,6 +16,8 @@ final class Outbound: @unchecked Sendable {
         var flushScheduled = false
         var messages = 0
         var bytes = 0
+        /// The server's `max_payload` (from INFO): larger messages are refused before sending.
+        var maxPayload = Int.max
     }
 
     // Guarded by `condition`.
@@ -45,7 +47,9 @@ final class Outbound: @unchecked Sendable {
         }
         guard !state.closed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
         let before = state.buffer.writerIndex
-        do { try op.write(to: &state.buffer) } catch { throw NATSClientError(.invalidArgument, "\(error)") }
+        do { try op.write(to: &state.buffer, maxPayload: state.maxPayload) } catch {
+            throw NATSClientError(error.code == .payloadTooLarge ? .maxPayloadExceeded : .invalidArgument, error.message)
+        }
         if !state.connected, state.buffer.readableBytes > disconnectedLimit {
             state.buffer.moveWriterIndex(to: before)
             throw NATSClientError(.reconnectBufferFull, "more than \(disconnectedLimit) bytes wait for a reconnect")

@@ -44,9 +44,11 @@ public struct ConnectInfo: Sendable, Hashable, Encodable {
 
 extension ClientOp {
     /// Appends the operation's bytes to `buffer`.
-    /// - Throws: `NATSProtocolError` for a subject, queue or header that cannot be written;
-    ///   nothing is written then.
-    public func write(to buffer: inout ByteBuffer) throws(NATSProtocolError) {
+    /// - Parameter maxPayload: the server's `max_payload`: a message whose headers and payload
+    ///   together are larger is refused (as nats.go's `ErrMaxPayload`).
+    /// - Throws: `NATSProtocolError` for a subject, queue or header that cannot be written, or a
+    ///   message past `maxPayload`; nothing is written then.
+    public func write(to buffer: inout ByteBuffer, maxPayload: Int = .max) throws(NATSProtocolError) {
         switch self {
         case .connect(let info):
             let encoder = JSONEncoder()
@@ -66,12 +68,14 @@ extension ClientOp {
                 }
                 var block = ByteBuffer()
                 let headerLength = headers.write(to: &block)
+                try Self.check(size: headerLength + payload.readableBytes, maxPayload: maxPayload)
                 buffer.writeStaticString("HPUB ")
                 buffer.writeString(subject)
                 if let replyTo { buffer.writeString(" \(replyTo)") }
                 buffer.writeString(" \(headerLength) \(headerLength + payload.readableBytes)\r\n")
                 buffer.writeImmutableBuffer(block)
             } else {
+                try Self.check(size: payload.readableBytes, maxPayload: maxPayload)
                 buffer.writeStaticString("PUB ")
                 buffer.writeString(subject)
                 if let replyTo { buffer.writeString(" \(replyTo)") }
@@ -92,6 +96,12 @@ extension ClientOp {
             buffer.writeStaticString("PING\r\n")
         case .pong:
             buffer.writeStaticString("PONG\r\n")
+        }
+    }
+
+    static func check(size: Int, maxPayload: Int) throws(NATSProtocolError) {
+        guard size <= maxPayload else {
+            throw NATSProtocolError(.payloadTooLarge, "a message of \(size) bytes exceeds the server's max_payload of \(maxPayload) bytes")
         }
     }
 

@@ -17,6 +17,8 @@ public struct NATSProtocolError: Error, Sendable, Hashable, CustomStringConverti
         public static let invalidInfo = Code("invalid INFO")
         /// A subject, queue or header that cannot be written (spaces, CR, LF, empty).
         public static let invalidArgument = Code("invalid argument")
+        /// A message larger than the server's `max_payload`.
+        public static let payloadTooLarge = Code("payload too large")
     }
 
     public let code: Code

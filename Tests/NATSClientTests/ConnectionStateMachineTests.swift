@@ -106,8 +106,12 @@ import Testing
         var m = machine()
         _ = m.start()
         connected(&m, to: a, info: try info())
-        let violation = "Permissions Violation for Publish to \"secret\""
-        #expect(m.received(.err(violation)) == [.emit(.serverError(violation))])
+        #expect(m.received(.err("Permissions Violation for Publish to \"secret\"")) == [.failDenied(.init(.publish, subject: "secret"))])
+        #expect(m.received(.err("Permissions Violation for Subscription to \"s.*\" using queue \"q\"")) == [
+            .failDenied(.init(.subscribe, subject: "s.*", queue: "q"))
+        ])
+        let unknown = "Permissions Violation for Something New"
+        #expect(m.received(.err(unknown)) == [.emit(.serverError(unknown))], "an unknown kind is still reported")
         #expect(m.received(.err("Stale Connection")) == [.emit(.serverError("Stale Connection")), .closeChannel])
     }
 

@@ -307,28 +307,6 @@ final class Collected: Sendable {
         await connection.close()
         #expect(throws: NATSClientError.self) { try connection.publish("x", payload: ByteBuffer()) }
     }
-
-    @Test func slowConsumersDropAndSaySo() async throws {
-        let server = try NATSServer()
-        defer { server.stop() }
-        let connection = try await server.connect { $0.pendingMessagesLimit = 10 }
-        let subscription = try await connection.subscribe("fast")
-        try await connection.flush()
-        for index in 0..<100 { try connection.publish("fast", payload: ByteBuffer(string: "\(index)")) }
-        try await connection.flush()
-        var sawEvent = false
-        for await event in connection.events {
-            if case .slowConsumer(subject: "fast") = event { sawEvent = true; break }
-        }
-        #expect(sawEvent)
-        let statistics = await connection.statistics()
-        #expect(statistics.droppedMessages == 90, "10 kept for the slow reader, the rest dropped")
-        var kept: [String] = []
-        subscription.unsubscribe()
-        for await message in subscription { kept.append(String(buffer: message.payload)) }
-        #expect(kept == (0..<10).map(String.init))
-        await connection.close()
-    }
 }
 
 @Suite(.serialized, .timeLimit(.minutes(1))) struct NATSDrainTests {

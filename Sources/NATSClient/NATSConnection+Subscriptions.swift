@@ -1,0 +1,87 @@
+import NATSWire
+import NIOCore
+
+extension NATSConnection {
+    /// Subscribes to `subject` (wildcards allowed), in queue group `queue` if given.
+    /// - Parameter pendingLimits: how much the subscription holds for a reader that falls behind;
+    ///   nil: the options' `pendingMessagesLimit` and `pendingBytesLimit`.
+    public func subscribe(
+        _ subject: String, queue: String? = nil, pendingLimits: NATSSubscription.PendingLimits? = nil
+    ) async throws -> NATSSubscription {
+        var probe = ByteBuffer()
+        do { try ClientOp.sub(subject: subject, queue: queue, sid: 0).write(to: &probe) } catch {
+            throw NATSClientError(.invalidArgument, error.message)
+        }
+        let limits = pendingLimits ?? .init(messages: options.pendingMessagesLimit, bytes: options.pendingBytesLimit)
+        let buffer = SubscriptionBuffer(limits: limits)
+        let sid: UInt64 = try await eventLoop.submit {
+            guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
+            let sid = self.nextSID
+            self.nextSID += 1
+            self.subscriptions[sid] = SubscriptionState(subject: subject, queue: queue, buffer: buffer)
+            if self.isConnected { self.write(.sub(subject: subject, queue: queue, sid: sid)) }
+            return sid
+        }.get()
+        return NATSSubscription(sid: sid, subject: subject, queue: queue, buffer: buffer, connection: self)
+    }
+
+    func unsubscribe(sid: UInt64, after max: Int?) {
+        eventLoop.execute {
+            guard self.subscriptions[sid] != nil else { return }
+            if let max {
+                self.subscriptions[sid]?.max = max
+                if let delivered = self.subscriptions[sid]?.delivered, delivered >= max {
+                    self.subscriptions.removeValue(forKey: sid)?.buffer.finish()
+                }
+                if self.isConnected { self.write(.unsub(sid: sid, max: max)) }
+            } else {
+                self.subscriptions.removeValue(forKey: sid)?.buffer.finish()
+                if self.isConnected { self.write(.unsub(sid: sid, max: nil)) }
+            }
+        }
+    }
+
+    /// Hands a message to its subscription: dropped past the pending limits, with one
+    /// `slowConsumer` event per episode (event loop).
+    func deliver(_ message: InboundMessage) {
+        received.messages += 1
+        received.bytes += message.payload.readableBytes
+        guard var subscription = subscriptions[message.sid] else { return }
+        if case .dropped(let startsEpisode) = subscription.buffer.yield(message) {
+            received.dropped += 1
+            if startsEpisode { emit(.slowConsumer(sid: message.sid, subject: subscription.subject)) }
+        }
+        subscription.delivered += 1
+        if let max = subscription.max, subscription.delivered >= max {
+            subscriptions.removeValue(forKey: message.sid)
+            subscription.buffer.finish()
+            return
+        }
+        subscriptions[message.sid] = subscription
+    }
+
+    /// Message and byte counters, reconnects, messages dropped by slow subscribers, and what each
+    /// subscription holds for its reader.
+    public func statistics() async -> NATSStatistics {
+        let sent = outbound.withLock { ($0.messages, $0.bytes) }
+        let snapshot = try? await eventLoop.submit { (self.received, self.subscriptionStatistics()) }.get()
+        let received = snapshot?.0 ?? (messages: 0, bytes: 0, reconnects: 0, dropped: 0)
+        let subscriptions = snapshot?.1 ?? []
+        return NATSStatistics(
+            inMessages: received.messages, inBytes: received.bytes, outMessages: sent.0, outBytes: sent.1,
+            reconnects: received.reconnects, droppedMessages: received.dropped,
+            pendingOutBytes: outbound.pendingBytes, subscriptions: subscriptions
+        )
+    }
+
+    private func subscriptionStatistics() -> [NATSStatistics.Subscription] {
+        subscriptions.lazy.filter { $0.key != self.inboxSID }.sorted { $0.key < $1.key }.map { sid, subscription in
+            let counts = subscription.buffer.counts
+            return NATSStatistics.Subscription(
+                sid: sid, subject: subscription.subject, queue: subscription.queue, deliveredMessages: subscription.delivered,
+                pendingMessages: counts.messages, pendingBytes: counts.bytes, droppedMessages: counts.dropped,
+                pendingLimits: subscription.buffer.limits
+            )
+        }
+    }
+}

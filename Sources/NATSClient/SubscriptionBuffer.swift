@@ -1,0 +1,124 @@
+import NATSWire
+import NIOCore
+import Synchronization
+
+/// The messages a subscription holds for its reader, shared by the event loop (which appends)
+/// and the reader's task (which takes out), behind one lock. It keeps the counts a pending
+/// limit needs — messages and payload bytes not yet taken — and drops past either limit, as
+/// nats.go's `SetPendingLimits` does: a slow-consumer episode starts with the first drop and ends
+/// with the next message that fits, so the caller raises one event per episode, not per message.
+final class SubscriptionBuffer: Sendable {
+    struct State {
+        var queue = CircularBuffer<InboundMessage>(initialCapacity: 16)
+        var pendingBytes = 0
+        var limits: NATSSubscription.PendingLimits
+        var dropped = 0
+        /// Between a drop and the next message that fits.
+        var isSlow = false
+        /// The reader waiting for a message, if any.
+        var waiter: UnsafeContinuation<InboundMessage?, Never>?
+        var finished = false
+        /// Why the subscription ended, when not by unsubscribing or closing.
+        var error: NATSClientError?
+    }
+
+    enum YieldResult: Equatable {
+        case accepted
+        /// Past a limit: the message was dropped; `startsEpisode` for the first drop in a row.
+        case dropped(startsEpisode: Bool)
+        case finished
+    }
+
+    private let state: Mutex<State>
+
+    init(limits: NATSSubscription.PendingLimits) {
+        state = Mutex(State(limits: limits))
+    }
+
+    /// Hands `message` to a waiting reader, or queues it if it fits the limits (event loop).
+    func yield(_ message: InboundMessage) -> YieldResult {
+        let size = message.payload.readableBytes
+        let (waiter, result): (UnsafeContinuation<InboundMessage?, Never>?, YieldResult) = state.withLock { state in
+            guard !state.finished else { return (nil, .finished) }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                state.isSlow = false
+                return (waiter, .accepted)
+            }
+            let limits = state.limits
+            if (limits.messages > 0 && state.queue.count + 1 > limits.messages)
+                || (limits.bytes > 0 && state.pendingBytes + size > limits.bytes)
+            {
+                state.dropped += 1
+                let startsEpisode = !state.isSlow
+                state.isSlow = true
+                return (nil, .dropped(startsEpisode: startsEpisode))
+            }
+            state.queue.append(message)
+            state.pendingBytes += size
+            state.isSlow = false
+            return (nil, .accepted)
+        }
+        waiter?.resume(returning: message)
+        return result
+    }
+
+    /// Ends the sequence after the messages already queued; `error` tells the reader why.
+    func finish(error: NATSClientError? = nil) {
+        let waiter: UnsafeContinuation<InboundMessage?, Never>? = state.withLock { state in
+            guard !state.finished else { return nil }
+            state.finished = true
+            state.error = error
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// The next message; nil once finished and empty, or when the reading task is cancelled.
+    func next() async -> InboundMessage? {
+        if let ready = state.withLock({ Self.take(from: &$0) }) { return ready }
+        return await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<InboundMessage?, Never>) in
+                let ready: InboundMessage?? = state.withLock { state in
+                    if let ready = Self.take(from: &state) { return ready }
+                    if Task.isCancelled { return .some(nil) }
+                    precondition(state.waiter == nil, "a NATSSubscription is read by one task at a time")
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// A queued message (`.some(message)`), the end (`.some(nil)`), or nil: wait.
+    private static func take(from state: inout State) -> InboundMessage?? {
+        if let message = state.queue.popFirst() {
+            state.pendingBytes -= message.payload.readableBytes
+            return .some(message)
+        }
+        return state.finished ? .some(nil) : nil
+    }
+
+    var limits: NATSSubscription.PendingLimits {
+        get { state.withLock { $0.limits } }
+        set { state.withLock { $0.limits = newValue } }
+    }
+
+    /// Messages and bytes queued for the reader, and messages dropped so far.
+    var counts: (messages: Int, bytes: Int, dropped: Int) {
+        state.withLock { ($0.queue.count, $0.pendingBytes, $0.dropped) }
+    }
+
+    var error: NATSClientError? { state.withLock { $0.error } }
+
+    /// A reader waits for the next message.
+    var hasReader: Bool { state.withLock { $0.waiter != nil } }
+}

@@ -1,0 +1,81 @@
+@testable import NATSClient
+import NATSWire
+import NIOCore
+import Testing
+
+/// The pending limits of one subscription, without sockets.
+@Suite struct SubscriptionBufferTests {
+    func message(_ text: String) -> InboundMessage {
+        InboundMessage(subject: "s", sid: 1, payload: ByteBuffer(string: text))
+    }
+
+    @Test func dropsPastTheMessageLimitOneEpisodeAtATime() async {
+        let buffer = SubscriptionBuffer(limits: .init(messages: 2, bytes: 0))
+        #expect(buffer.yield(message("a")) == .accepted)
+        #expect(buffer.yield(message("b")) == .accepted)
+        #expect(buffer.yield(message("c")) == .dropped(startsEpisode: true))
+        #expect(buffer.yield(message("d")) == .dropped(startsEpisode: false), "one event per episode")
+        #expect(buffer.counts == (2, 2, 2))
+        #expect(await buffer.next()?.payload == ByteBuffer(string: "a"))
+        #expect(buffer.yield(message("e")) == .accepted, "room again: the episode ends")
+        #expect(buffer.yield(message("f")) == .dropped(startsEpisode: true), "a new episode")
+        #expect(buffer.counts == (2, 2, 3))
+    }
+
+    @Test func dropsPastTheByteLimitAndCountsWhatTheReaderTookOut() async {
+        let buffer = SubscriptionBuffer(limits: .init(messages: 0, bytes: 10))
+        #expect(buffer.yield(message("12345")) == .accepted)
+        #expect(buffer.yield(message("123456")) == .dropped(startsEpisode: true), "5 + 6 bytes > 10")
+        #expect(buffer.yield(message("12345")) == .accepted, "exactly 10 fits")
+        #expect(buffer.counts == (2, 10, 1))
+        _ = await buffer.next()
+        #expect(buffer.counts == (1, 5, 1), "the reader's take frees its bytes")
+        buffer.limits = .init(messages: 0, bytes: 100)
+        #expect(buffer.yield(message(String(repeating: "x", count: 95))) == .accepted, "new limits apply at once")
+    }
+
+    @Test func aWaitingReaderGetsEvenAMessageTheQueueCouldNotHold() async {
+        let buffer = SubscriptionBuffer(limits: .init(messages: 1, bytes: 1))
+        let reader = Task { await buffer.next() }
+        for _ in 0..<5_000 where !buffer.hasReader { try? await Task.sleep(for: .milliseconds(1)) }
+        #expect(buffer.yield(message("too big to queue")) == .accepted)
+        #expect(await reader.value?.payload == ByteBuffer(string: "too big to queue"))
+        #expect(buffer.counts == (0, 0, 0))
+    }
+
+    @Test func finishingEndsTheSequenceAfterWhatIsQueuedAndKeepsTheError() async {
+        let buffer = SubscriptionBuffer(limits: .unlimited)
+        _ = buffer.yield(message("last"))
+        buffer.finish(error: NATSClientError(.permissionViolation, "denied"))
+        #expect(buffer.yield(message("late")) == .finished)
+        #expect(await buffer.next()?.payload == ByteBuffer(string: "last"))
+        #expect(await buffer.next() == nil)
+        #expect(await buffer.next() == nil)
+        #expect(buffer.error?.code == .permissionViolation)
+    }
+
+    @Test func cancellingTheReaderEndsItsWaitButNotTheSubscription() async {
+        let buffer = SubscriptionBuffer(limits: .unlimited)
+        let reader = Task { await buffer.next() }
+        reader.cancel()
+        #expect(await reader.value == nil)
+        _ = buffer.yield(message("still here"))
+        #expect(await buffer.next()?.payload == ByteBuffer(string: "still here"))
+    }
+}
+
+@Suite struct PermissionViolationTests {
+    @Test func readsTheServersMessages() {
+        #expect(PermissionViolation(serverMessage: "Permissions Violation for Publish to \"a.b\"") == .init(.publish, subject: "a.b"))
+        #expect(PermissionViolation(serverMessage: "Permissions Violation for Subscription to \"a.>\"") == .init(.subscribe, subject: "a.>"))
+        #expect(
+            PermissionViolation(serverMessage: "Permissions Violation for Subscription to \"a\" using queue \"q\"")
+                == .init(.subscribe, subject: "a", queue: "q"))
+        for other in ["Authorization Violation", "Permissions Violation for Publish to", "Permissions Violation for Nothing to \"x\"",
+            "Permissions Violation for Publish to \"a\" using queue \"q\"", "Permissions Violation for Publish to \"\""]
+        {
+            #expect(PermissionViolation(serverMessage: other) == nil, "\(other)")
+        }
+        #expect(PermissionViolation(.subscribe, subject: "a", queue: "q").description == "permission denied to subscribe to 'a' in queue group 'q'")
+    }
+}
