@@ -39,6 +39,7 @@ public struct ServerPool: Sendable {
         guard !entries.isEmpty else { return nil }
         let entry = entries.removeFirst()
         entries.append(entry)
+        lastHandedOut = entry.address.endpoint
         return entry.address
     }
 
@@ -71,9 +72,17 @@ public struct ServerPool: Sendable {
             added.append(Entry(address: address, failures: 0, isDiscovered: true))
         }
         if randomize { added.shuffle(using: &random) }
-        entries += added
+        // The server in use stays at the back: when it goes, the newcomers are tried first.
+        if let current = entries.last, current.address.endpoint == lastHandedOut {
+            entries.insert(contentsOf: added, at: entries.count - 1)
+        } else {
+            entries += added
+        }
         return added.count
     }
+
+    /// The endpoint `next()` returned last: the server in use or being tried.
+    private var lastHandedOut: String?
 
     private func index(of address: ServerAddress) -> Int? {
         entries.firstIndex { $0.address.endpoint == address.endpoint }

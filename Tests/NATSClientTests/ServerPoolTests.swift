@@ -59,4 +59,15 @@ import Testing
         #expect(pool.addresses[1].user == "u" && pool.addresses[1].password == "p")
         #expect(pool.discovered(["10.0.0.2:4222"], like: nil, using: &random) == 0)
     }
+
+    @Test func theServerInUseStaysBehindTheServersItAnnounces() {
+        var random = SeededGenerator(seed: 1)
+        var pool = ServerPool([ServerAddress("a:4222")!], randomize: false, using: &random)
+        let current = pool.next()!
+        pool.discovered(["a:4222", "b:4222", "c:4222"], like: current, using: &random)
+        #expect(pool.addresses.map(\.host) == ["b", "c", "a"])
+        #expect(pool.next()?.host == "b", "when a goes, a server it announced is tried first")
+        pool.discovered(["d:4222"], like: ServerAddress("b:4222"), using: &random)
+        #expect(pool.addresses.map(\.host) == ["c", "a", "d", "b"])
+    }
 }
