@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: Compiler side
@@ -54,6 +56,17 @@ let package = Package(
             ]
         ),
 
+        // The composition root of a service: generated handlers served over NATS with envelopes,
+        // validation, idempotency, locks, a breaker, discovery ($SRV) and graceful shutdown.
+        .target(
+            name: "ServiceHost",
+            dependencies: [
+                "MessagingRuntime", "NATSClient", "NATSWire", "Resilience", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // MARK: Generated code (the output of `switchboard generate`, committed)
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
 
@@ -77,6 +90,13 @@ let package = Package(
         ),
         .testTarget(name: "CLITests", dependencies: ["switchboard", "TestSupport"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "TestSupport"]),
+        .testTarget(
+            name: "ServiceHostTests",
+            dependencies: [
+                "ServiceHost", "GeneratedSchemas", "NATSClient", "TestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "NATSClientTests",
             dependencies: ["NATSClient", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")]

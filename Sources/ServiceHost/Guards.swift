@@ -1,0 +1,44 @@
+import MessagingRuntime
+import Resilience
+
+/// Runs a handler at most once per message id: a duplicate delivery gets the stored reply.
+/// The Redis store implements it; tests may use an in-memory one.
+public protocol IdempotencyGuard: Sendable {
+    /// Runs `work` for the first delivery of `messageId` and keeps what it returned for `ttl`;
+    /// later deliveries get the kept bytes without running it.
+    func once(messageId: String, ttl: Duration, _ work: @Sendable () async throws -> [UInt8]) async throws -> [UInt8]
+}
+
+/// Holds a distributed lock while a handler runs; the lease's fencing token goes to the handler.
+public protocol LockGuard: Sendable {
+    func withLock<T: Sendable>(
+        key: String, ttl: Duration, deadline: ContinuousClock.Instant, _ work: @Sendable (_ fencingToken: Int64) async throws -> T
+    ) async throws -> T
+}
+
+/// What a scaffolded stub throws until the method is written: the service answers 501.
+public struct NotImplemented: Error, Sendable, CustomStringConvertible {
+    public let method: String
+    public init(_ method: String = #function) { self.method = method }
+    public var description: String { "\(method) is not implemented yet" }
+}
+
+/// The lock of a `lock:` subject could not be had before the request's deadline: 503, try again.
+public struct LockUnavailable: Error, Sendable, CustomStringConvertible {
+    public let key: String
+    public init(key: String) { self.key = key }
+    public var description: String { "the lock '\(key)' is held by another request" }
+}
+
+extension ErrorReply: DependencyErrorClassifying {
+    /// An answer of the service (a schema error, an invalid payload) is not a failure of what it depends on.
+    public var isDependencyFailure: Bool { status >= 500 }
+}
+
+extension ServiceError: DependencyErrorClassifying {
+    public var isDependencyFailure: Bool { status >= 500 }
+}
+
+extension ValidationError: DependencyErrorClassifying {
+    public var isDependencyFailure: Bool { false }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import MessagingRuntime
+import NATSClient
+import NATSWire
+import NIOCore
+import Resilience
+import ServiceLifecycle
+import Synchronization
+
+/// How a service host runs its handlers.
+public struct ServiceHostOptions: Sendable {
+    /// Messages one endpoint handles at once; more wait in the subscription (backpressure).
+    public var maxInFlightPerEndpoint = 64
+    /// How long shutdown waits for handlers in flight before giving up on them.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Duplicate deliveries of a message id get the stored reply (`idempotent` subjects).
+    public var idempotency: (any IdempotencyGuard)?
+    public var idempotencyTTL: Duration = .seconds(24 * 3600)
+    /// The distributed lock for `lock:` subjects.
+    public var locks: (any LockGuard)?
+    public var lockTTL: Duration = .seconds(30)
+    /// Wraps every handler call: while open, requests fail at once with 503.
+    public var breaker: CircuitBreaker?
+    /// Check each reply against its schema before sending it (a broken reply becomes a 500).
+    public var validateReplies = true
+
+    public init() {}
+}
+
+/// Serves generated handler protocols over NATS: every request subject in its queue group (so
+/// replicas share the load), envelopes in and out, validation, idempotency, locks, a breaker,
+/// bounded concurrency, the NATS micro discovery protocol (`$SRV.PING|INFO|STATS`), and a
+/// graceful shutdown that loses no request it took. A swift-service-lifecycle `Service`.
+public final class ServiceHost: ServiceRegistrar, Service, Sendable {
+    public let name: String
+    public let id: String
+    public let version: String
+    public let description: String
+    public let nats: NATSConnection
+    let options: ServiceHostOptions
+    let logger: Logger
+    private let endpoints = Mutex<[Endpoint]>([])
+    let started = Mutex<Date?>(nil)
+
+    /// - Parameters:
+    ///   - name: the service's name in discovery (`[A-Za-z0-9_-]+`), shared by its replicas.
+    ///   - version: a semantic version, as the micro protocol wants.
+    public init(
+        name: String, version: String = "1.0.0", description: String = "", nats: NATSConnection,
+        options: ServiceHostOptions = ServiceHostOptions(), logger: Logger? = nil
+    ) {
+        self.name = name
+        self.id = Self.newID()
+        self.version = version
+        self.description = description
+        self.nats = nats
+        self.options = options
+        self.logger = logger ?? Logger(label: "switchboard.\(name)")
+    }
+
+    // MARK: Registration (generated `serve(_:with:)` calls this)
+
+    public func handle<Request, Reply>(
+        _ subject: RequestSubject<Request, Reply>, with handler: @escaping @Sendable (Request, HandlerContext) async throws -> Reply
+    ) {
+        let pipeline = RequestPipeline(subject: subject, handler: handler, options: options, logger: logger)
+        let endpoint = Endpoint(name: subject.name, subscription: subject.subscription, queue: subject.queue) { message in
+            await pipeline.run(message)
+        }
+        endpoints.withLock { $0.append(endpoint) }
+    }
+
+    /// Statistics of every endpoint (what `$SRV.STATS` answers).
+    public func statistics() -> [EndpointStatistics] { endpoints.withLock { $0.map(\.statistics) } }
+
+    // MARK: Publishing events
+
+    /// Publishes `event` on its subject in an envelope; with `context`, as caused by the message
+    /// being handled (same correlation id, causation = that message).
+    public func publish<Event>(_ subject: EventSubject<Event>, _ event: Event, causedBy context: HandlerContext? = nil) throws {
+        let envelope = Envelope(event, correlationId: context?.correlationId, causationId: context?.messageId)
+        try nats.publish(subject.subject(event), payload: ByteBuffer(bytes: try JSONEncoder().encode(envelope)))
+    }
+
+    // MARK: Running
+
+    /// Subscribes every endpoint and the discovery subjects, serves until the task is cancelled
+    /// or a graceful shutdown is triggered (SIGTERM in a `ServiceGroup`), then drains: no new
+    /// messages, the ones taken are answered (within `shutdownGracePeriod`), replies flushed.
+    public func run() async throws {
+        let served = endpoints.withLock { $0 }
+        started.withLock { $0 = Date() }
+        var subscribed: [(Endpoint, NATSSubscription)] = []
+        for endpoint in served {
+            subscribed.append((endpoint, try await nats.subscribe(endpoint.subscription, queue: endpoint.queue)))
+        }
+        let subscriptions = subscribed
+        let discovery = try await subscribeDiscovery()
+        try await nats.flush()
+        logger.info("serving", metadata: ["service": "\(name)", "id": "\(id)", "endpoints": "\(served.count)"])
+
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for (endpoint, subscription) in subscriptions {
+                    group.addTask { await self.serve(endpoint, from: subscription) }
+                }
+                group.addTask { await self.answerDiscovery(discovery) }
+                await group.waitForAll()
+            }
+        } onGracefulShutdown: {
+            // Stop taking messages; the loops end once what the server already sent is handled.
+            for (_, subscription) in subscriptions { subscription.unsubscribe() }
+            for subscription in discovery { subscription.unsubscribe() }
+        }
+        try? await nats.flush()
+        logger.info("stopped", metadata: ["service": "\(name)"])
+    }
+
+    /// Handles the messages of one endpoint, at most `maxInFlightPerEndpoint` at once.
+    private func serve(_ endpoint: Endpoint, from subscription: NATSSubscription) async {
+        await withDiscardingTaskGroup { group in
+            let inFlight = Counter()
+            // A handler that finishes makes room; waiting for it is how backpressure reaches NATS.
+            let room = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+            var roomMade = room.stream.makeAsyncIterator()
+            for await message in subscription {
+                while inFlight.value.withLock({ $0 }) >= options.maxInFlightPerEndpoint {
+                    _ = await roomMade.next()
+                }
+                inFlight.value.withLock { $0 += 1 }
+                group.addTask {
+                    await self.answer(message, with: endpoint)
+                    inFlight.value.withLock { $0 -= 1 }
+                    room.continuation.yield()
+                }
+            }
+        }
+    }
+
+    private func answer(_ message: InboundMessage, with endpoint: Endpoint) async {
+        let start = ContinuousClock.now
+        let outcome = await endpoint.process(message)
+        endpoint.count(outcome, took: ContinuousClock.now - start)
+        guard let replyTo = message.replyTo else { return }
+        do {
+            try nats.publish(replyTo, payload: ByteBuffer(bytes: outcome.payload), headers: outcome.headers)
+        } catch {
+            logger.warning("could not send a reply", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
+        }
+    }
+
+    static func newID() -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        return String((0..<22).map { _ in alphabet.randomElement()! })
+    }
+}
+
+/// A count shared by a loop and the tasks it starts.
+final class Counter: Sendable {
+    let value = Mutex(0)
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GeneratedSchemas
+import MessagingRuntime
+import NATSClient
+import NIOCore
+import Resilience
+import ServiceHost
+import Synchronization
+import TestSupport
+import Testing
+
+/// Discovery, breaker and graceful shutdown of a service host against a real nats-server.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ServiceHostLifecycleTests {
+    @Test func answersTheMicroDiscoveryProtocol() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let host = ServiceHost(name: "auth", version: "2.1.0", description: "Accounts", nats: try await connect(server))
+        Auth.serve(MemoryAuth(replica: "a"), with: host)
+        let running = RunningHosts([host])
+        let client = try await connect(server)
+        try await ServiceHostTests.waitUntilServing(client)
+        _ = try await ServiceHostTests.send(
+            Auth.RegisterRequest(email: "a@example.com", password: "correct horse", role: .user), on: "auth.register", via: client)
+
+        func ask(_ subject: String) async throws -> JSONObject {
+            let reply = try await client.request(subject, payload: ByteBuffer(), timeout: .seconds(2))
+            guard case .object(let object) = try JSONValue(parsing: reply.payload.readableBytesView) else { throw CocoaError(.coderInvalidValue) }
+            return object
+        }
+        let ping = try await ask("$SRV.PING")
+        #expect(ping["type"] == "io.nats.micro.v1.ping_response" && ping["name"] == "auth" && ping["version"] == "2.1.0")
+        #expect(ping["id"] == .string(host.id))
+        let info = try await ask("$SRV.INFO.auth")
+        #expect(info["type"] == "io.nats.micro.v1.info_response" && info["description"] == "Accounts")
+        guard case .array(let endpoints)? = info["endpoints"] else { return #expect(Bool(false), "no endpoints") }
+        #expect(endpoints.count == 4)
+        #expect(endpoints.first == .object(JSONObject([
+            .init(key: "name", value: "auth.register"), .init(key: "subject", value: "auth.register"),
+            .init(key: "queue_group", value: "auth"), .init(key: "metadata", value: .null),
+        ])))
+        let stats = try await ask("$SRV.STATS.auth.\(host.id)")
+        #expect(stats["type"] == "io.nats.micro.v1.stats_response")
+        guard case .string(let started)? = stats["started"] else { return #expect(Bool(false)) }
+        #expect(DateTime(rfc3339: started) != nil)
+        guard case .array(let counted)? = stats["endpoints"], case .object(let register)? = counted.first else { return #expect(Bool(false)) }
+        #expect(register["num_requests"] == 1 && register["num_errors"] == 0 && register["last_error"] == "")
+        guard case .int(let nanoseconds)? = register["processing_time"] else { return #expect(Bool(false)) }
+        #expect(nanoseconds > 0 && register["average_processing_time"] == .int(nanoseconds))
+        await #expect(throws: NATSClientError.self) { _ = try await client.request("$SRV.PING.other", payload: ByteBuffer(), timeout: .seconds(1)) }
+
+        try await running.stop()
+        await client.close()
+        await host.nats.close()
+    }
+
+    @Test func anOpenBreakerFailsFastWithoutCallingTheHandler() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        var policy = CircuitBreakerPolicy()
+        policy.minimumCalls = 2
+        policy.openDuration = .seconds(60)
+        var options = ServiceHostOptions()
+        options.breaker = CircuitBreaker(name: "auth-store", policy: policy)
+        let handler = MemoryAuth(replica: "a")
+        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
+        Auth.serve(handler, with: host)
+        let running = RunningHosts([host])
+        let client = try await connect(server)
+        try await ServiceHostTests.waitUntilServing(client)
+
+        let crash = Auth.RegisterRequest(email: "crash@example.com", password: "correct horse", role: .user)
+        for _ in 0..<2 {
+            let (_, reply) = try await ServiceHostTests.send(crash, on: "auth.register", via: client)
+            #expect(ErrorReply(json: try JSONValue(parsing: reply.payload.readableBytesView))?.status == 500)
+        }
+        let (_, rejected) = try await ServiceHostTests.send(
+            Auth.RegisterRequest(email: "fine@example.com", password: "correct horse", role: .user), on: "auth.register", via: client)
+        let error = try #require(ErrorReply(json: try JSONValue(parsing: rejected.payload.readableBytesView)))
+        #expect(error.status == 503 && error.code == "unavailable")
+        #expect(handler.served.withLock { $0.count } == 2, "the open breaker kept the request from the handler")
+        #expect(options.breaker?.currentState == .open)
+
+        try await running.stop()
+        await client.close()
+        await host.nats.close()
+    }
+
+    @Test func gracefulShutdownAnswersEveryRequestItTook() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let handler = MemoryAuth(replica: "a", delay: .milliseconds(300))
+        let host = ServiceHost(name: "auth", nats: try await connect(server))
+        Auth.serve(handler, with: host)
+        let running = RunningHosts([host])
+        let client = try await connect(server)
+        try await ServiceHostTests.waitUntilServing(client)
+
+        let replies = Task {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        let (_, reply) = try await ServiceHostTests.send(
+                            Auth.RegisterRequest(email: "u\(index)@example.com", password: "correct horse", role: .user), on: "auth.register",
+                            via: client)
+                        return (try? Envelope<Auth.UserProfile>(validatingJSON: reply.payload.readableBytesView)) != nil
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+        }
+        // Every request is in a handler: now stop.
+        for _ in 0..<200 where handler.served.withLock({ $0.count }) < 20 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(handler.served.withLock { $0.count } == 20)
+        try await running.stop()
+        #expect(try await replies.value == 20, "no request taken was dropped")
+        await #expect(throws: NATSClientError.self, "no longer serving") {
+            _ = try await client.request("auth.register", payload: ByteBuffer(), timeout: .seconds(1))
+        }
+        await client.close()
+        await host.nats.close()
+    }
+}
