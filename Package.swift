@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
@@ -45,14 +47,16 @@ let package = Package(
         .target(name: "MessagingRuntime"),
         // The NATS wire protocol: a pure, incremental decoder and an encoder (no sockets).
         .target(name: "NATSWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
-        // Pure resilience logic (backoff with jitter; breakers and retries come with issue 4).
+        // Pure resilience logic: backoff with jitter, circuit breaker, retry policy and budget.
         .target(name: "Resilience"),
-        // The NATS client (issue 3, in progress): connect, publish, subscribe, flush, reconnect.
+        // The NATS client: connect, publish, subscribe, request, flush, drain, reconnect, auth, TLS.
         .target(
             name: "NATSClient",
             dependencies: [
                 "NATSWire", "Resilience", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 

@@ -11,6 +11,10 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         var maxPingsOutstanding = 2
         var connectTimeout: Duration = .seconds(5)
         var backoff = Backoff(base: .milliseconds(100), multiplier: 2, cap: .seconds(2))
+        /// Before the first connection succeeds, retry failing servers as reconnects do; false
+        /// (the default, as in nats.go) tries each server once, so a wrong URL or credential
+        /// fails `connect` at once.
+        var retryOnFailedConnect = false
     }
 
     enum TimerKind: Sendable, Hashable {
@@ -20,8 +24,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     enum Action: Sendable, Hashable {
         /// Open a TCP (and TLS) connection to the server.
         case dial(ServerAddress)
-        /// Write CONNECT (with the credentials the driver holds, signing INFO's nonce) and PING.
-        case sendConnect(ServerInfo)
+        /// Upgrade to TLS if either side wants it, then write CONNECT (with the credentials the
+        /// driver holds, signing INFO's nonce) and PING.
+        case sendConnect(ServerInfo, ServerAddress)
         /// Write SUB for every live subscription and the publishes buffered while disconnected.
         case replaySubscriptions
         case write(ClientOp)
@@ -87,7 +92,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             return [.failRequests, .emit(.closed(reason: nil))]
         }
         guard case .dialing(let server) = state else { return [] }
-        pool.failed(server)
+        serverFailed(server)
         return scheduleReconnect()
     }
 
@@ -96,7 +101,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case (.handshaking(let server, nil), .info(let info)):
             pool.discovered(info.connectURLs, like: server, using: &random)
             state = .handshaking(server, info: info)
-            return [.sendConnect(info)]
+            return [.sendConnect(info, server)]
         case (.handshaking(let server, let info?), .pong):
             state = .connected(server, info: info, pingsOutstanding: 0)
             pool.connected(to: server)
@@ -106,7 +111,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             return [.cancelTimer(.handshake), .replaySubscriptions, .scheduleTimer(.ping, configuration.pingInterval), .emit(event)]
         case (.handshaking(let server, _), .err(let message)):
             // Authorization and other handshake errors: this server will not have us now.
-            pool.failed(server)
+            serverFailed(server)
             state = .waitingToReconnect
             return [.cancelTimer(.handshake), .emit(.serverError(message)), .closeChannel]
         case (.handshaking, .ping), (.connected, .ping):
@@ -147,7 +152,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case .connected(let server, _, _):
             return [.cancelTimer(.ping), .failRequests, .emit(.disconnected(server))] + scheduleReconnect()
         case .handshaking(let server, _):
-            pool.failed(server)
+            serverFailed(server)
             return [.cancelTimer(.handshake)] + scheduleReconnect()
         case .waitingToReconnect:
             // Closed by us after an error or lame duck: the reconnect is scheduled here.
@@ -166,7 +171,8 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             }
             state = .connected(server, info: info, pingsOutstanding: outstanding + 1)
             return [.write(.ping), .scheduleTimer(.ping, configuration.pingInterval)]
-        case (.handshake, .handshaking):
+        case (.handshake, .handshaking(let server, _)):
+            serverFailed(server)
             state = .waitingToReconnect
             return [.closeChannel]
         case (.reconnect, .waitingToReconnect):
@@ -191,6 +197,10 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     }
 
     // MARK: Helpers
+
+    private mutating func serverFailed(_ server: ServerAddress) {
+        pool.failed(server, giveUp: !hasConnected && !configuration.retryOnFailedConnect)
+    }
 
     private mutating func dialNext() -> [Action] {
         guard let server = pool.next() else {

@@ -9,7 +9,13 @@ public final class NATSConnection: @unchecked Sendable {
     let eventLoop: any EventLoop
     let options: NATSOptions
     var machine: ConnectionStateMachine<SystemRandomNumberGenerator>
-    private var channel: (any Channel)?
+    var channel: (any Channel)?
+    /// Credentials and TLS for each handshake.
+    let security: ConnectionSecurity
+    /// INFO and server of a handshake waiting for TLS before CONNECT.
+    var pendingTLSHandshake: (ServerInfo, ServerAddress)?
+    /// Why the last attempt failed (TLS, authorization), for the error `connect` throws.
+    var lastFailure: String?
     private var timers: [ConnectionStateMachine<SystemRandomNumberGenerator>.TimerKind: Scheduled<Void>] = [:]
     var subscriptions: [UInt64: SubscriptionState] = [:]
     var nextSID: UInt64 = 1
@@ -40,15 +46,17 @@ public final class NATSConnection: @unchecked Sendable {
         var remaining: Int? { max.map { Swift.max($0 - delivered, 0) } }
     }
 
-    private init(options: NATSOptions, servers: [ServerAddress], eventLoop: any EventLoop) {
+    private init(options: NATSOptions, servers: [ServerAddress], security: ConnectionSecurity, eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
         self.options = options
+        self.security = security
         var random = SystemRandomNumberGenerator()
         let pool = ServerPool(servers, randomize: options.randomizeServers, maxReconnectAttempts: options.maxReconnectAttempts, using: &random)
         var configuration = ConnectionStateMachine<SystemRandomNumberGenerator>.Configuration()
         configuration.pingInterval = options.pingInterval
         configuration.maxPingsOutstanding = options.maxPingsOutstanding
         configuration.connectTimeout = options.connectTimeout
+        configuration.retryOnFailedConnect = options.retryOnFailedConnect
         self.machine = ConnectionStateMachine(pool: pool, configuration: configuration, random: random)
         self.outbound = Outbound(disconnectedLimit: options.reconnectBufferSize, pendingLimit: options.maxPendingBytes)
         (self.events, self.eventsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
@@ -63,7 +71,8 @@ public final class NATSConnection: @unchecked Sendable {
             guard let address = ServerAddress(text) else { throw NATSClientError(.invalidServer, "'\(text)' is not a NATS URL") }
             return address
         }
-        let connection = NATSConnection(options: options, servers: servers, eventLoop: eventLoopGroup.next())
+        let connection = NATSConnection(
+            options: options, servers: servers, security: try ConnectionSecurity(options), eventLoop: eventLoopGroup.next())
         let promise = connection.eventLoop.makePromise(of: Void.self)
         connection.eventLoop.execute {
             connection.connectPromise = promise
@@ -161,13 +170,8 @@ public final class NATSConnection: @unchecked Sendable {
             switch action {
             case .dial(let server):
                 dial(server)
-            case .sendConnect:
-                var info = ConnectInfo(name: options.name)
-                info.user = options.user
-                info.pass = options.password
-                info.authToken = options.token
-                write(.connect(info))
-                write(.ping)
+            case .sendConnect(let info, let server):
+                startHandshake(info, server)
             case .replaySubscriptions:
                 // Subscriptions first (straight to the socket), then what was published meanwhile.
                 for (sid, subscription) in subscriptions.sorted(by: { $0.key < $1.key }) {
@@ -222,11 +226,14 @@ public final class NATSConnection: @unchecked Sendable {
             connectPromise = nil
         case .reconnected:
             received.reconnects += 1
+        case .serverError(let message) where !isConnected:
+            lastFailure = message  // refused at the handshake: authorization and the like
         case .closed(let reason):
             isClosed = true
             outbound.close()
             isConnected = false
-            connectPromise?.fail(NATSClientError(.connectionClosed, reason ?? "closed"))
+            let why = [reason, lastFailure.map { "last error: \($0)" }].compactMap { $0 }.joined(separator: "; ")
+            connectPromise?.fail(NATSClientError(.connectionClosed, why.isEmpty ? "closed" : why))
             connectPromise = nil
             for (_, subscription) in subscriptions { subscription.buffer.finish() }
             subscriptions = [:]
@@ -239,6 +246,7 @@ public final class NATSConnection: @unchecked Sendable {
     }
 
     private func dial(_ server: ServerAddress) {
+        pendingTLSHandshake = nil
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(Self.nanoseconds(options.connectTimeout)))
             .channelOption(.socketOption(.so_reuseaddr), value: 1)

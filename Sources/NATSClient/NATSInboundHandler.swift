@@ -1,5 +1,7 @@
 import NATSWire
 import NIOCore
+import NIOSSL
+import NIOTLS
 
 /// Hands decoded operations and the channel's end to the connection; a protocol error closes
 /// the channel, which the connection answers by reconnecting.
@@ -24,7 +26,13 @@ final class NATSInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent { connection.tlsHandshakeCompleted(on: context.channel) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        connection.channelFailed(context.channel, error)
         context.close(promise: nil)
     }
 }

@@ -7,11 +7,21 @@ public struct NATSOptions: Sendable {
     public var user: String?
     public var password: String?
     public var token: String?
+    /// An NKey seed (`SU…`): CONNECT carries its public key and the server's nonce signed with it.
+    public var nkeySeed: String?
+    /// A `.creds` file (a user JWT and its NKey seed), read again at every connect, so that a
+    /// rotated file applies at the next reconnect.
+    public var credentialsFile: String?
+    /// TLS settings; nil: TLS only when a server requires it (or for `tls://` URLs).
+    public var tls: NATSTLSOptions?
     public var pingInterval: Duration = .seconds(120)
     public var maxPingsOutstanding = 2
     public var connectTimeout: Duration = .seconds(5)
     /// Failed attempts in a row after which a server leaves the pool; nil: forever.
     public var maxReconnectAttempts: Int? = 60
+    /// Retry unreachable servers at the first connect too (as reconnects do) instead of failing
+    /// `connect` once each server was tried: for services that may start before their broker.
+    public var retryOnFailedConnect = false
     /// Try servers in random order (the default, to spread load) or in the given order.
     public var randomizeServers = true
     /// Messages a subscription holds for a slow reader by default; past it (or past
@@ -48,6 +58,10 @@ public struct NATSClientError: Error, Sendable, Hashable, CustomStringConvertibl
         /// Nobody subscribes to the request's subject (status 503).
         public static let noResponders = Code("no responders")
         public static let cancelled = Code("cancelled")
+        /// An NKey seed or `.creds` file that cannot be used.
+        public static let invalidCredentials = Code("invalid credentials")
+        /// TLS files that cannot be used, or TLS wanted where the server offers none.
+        public static let invalidTLS = Code("TLS")
     }
 
     public let code: Code
@@ -59,4 +73,23 @@ public struct NATSClientError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     public var description: String { "\(code): \(message)" }
+}
+
+extension NATSOptions: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The settings without their secrets: passwords, tokens and seeds show as `<redacted>`, so
+    /// options can be logged.
+    public var description: String {
+        let shownServers = servers.map { ServerAddress($0)?.description ?? "<invalid URL>" }
+        var parts = ["servers: \(shownServers)"]
+        if let name { parts.append("name: \(name)") }
+        if let user { parts.append("user: \(user)") }
+        if password != nil { parts.append("password: <redacted>") }
+        if token != nil { parts.append("token: <redacted>") }
+        if nkeySeed != nil { parts.append("nkeySeed: <redacted>") }
+        if let credentialsFile { parts.append("credentialsFile: \(credentialsFile)") }
+        if let tls { parts.append("tls: ca \(tls.caFile ?? "system"), client certificate \(tls.certificateFile ?? "none")") }
+        return "NATSOptions(\(parts.joined(separator: ", ")))"
+    }
+
+    public var debugDescription: String { description }
 }

@@ -48,10 +48,15 @@ public struct ServerPool: Sendable {
         if let index = index(of: address) { entries[index].failures = 0 }
     }
 
-    /// A connection attempt to `address` failed; past the limit the server leaves the pool.
-    public mutating func failed(_ address: ServerAddress) {
+    /// A connection attempt to `address` failed; past the limit (or at once with `giveUp`) the
+    /// server leaves the pool.
+    public mutating func failed(_ address: ServerAddress, giveUp: Bool = false) {
         guard let index = index(of: address) else { return }
         entries[index].failures += 1
+        if giveUp {
+            entries.remove(at: index)
+            return
+        }
         if let limit = maxReconnectAttempts, entries[index].failures > limit { entries.remove(at: index) }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import NATSClient
 import NATSWire
@@ -21,12 +22,28 @@ struct NATSConnectionOptions: ParsableArguments {
     @Option(help: "User name.") var user: String?
     @Option(help: "Password.") var password: String?
     @Option(help: "Authentication token.") var token: String?
+    @Option(help: ArgumentHelp("A file holding an NKey seed (SU…).", valueName: "file")) var nkey: String?
+    @Option(help: ArgumentHelp("A .creds file (user JWT and NKey seed).", valueName: "file")) var creds: String?
+    @Option(name: .customLong("tls-ca"), help: ArgumentHelp("CA certificates (PEM) to verify the server with.", valueName: "file"))
+    var tlsCA: String?
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Client certificate (PEM).", valueName: "file")) var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("Client private key (PEM).", valueName: "file")) var tlsKey: String?
 
     func connect(name: String) async throws -> NATSConnection {
         var options = NATSOptions(servers: servers, name: name)
         options.user = user
         options.password = password
         options.token = token
+        options.credentialsFile = creds
+        if let nkey {
+            guard let seed = try? String(contentsOfFile: nkey, encoding: .utf8) else {
+                throw CLIError(message: "error: cannot read the NKey seed file \(nkey)")
+            }
+            options.nkeySeed = seed
+        }
+        if tlsCA != nil || tlsCert != nil || tlsKey != nil {
+            options.tls = NATSTLSOptions(caFile: tlsCA, certificateFile: tlsCert, keyFile: tlsKey)
+        }
         options.maxReconnectAttempts = 3
         do {
             return try await NATSConnection.connect(options)

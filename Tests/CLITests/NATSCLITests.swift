@@ -37,6 +37,32 @@ import Testing
         #expect(try cli.run("nats", "pub").status == 2)
     }
 
+    @Test func nkeyAndTLSFlags() throws {
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        // A seed and its public key from the Python nkeys package.
+        try cli.write("user.nk", "SUAMLK2ZNL35WSMW37E7UD4VZ7ELPKW7DHC3BWBSD2GCZ7IUQQXZIORRBU\n")
+        let nkeyServer = try NATSServer(configuration: "authorization { users = [ { nkey: UCK5N7N66OBOINFXAYC2ACJQYFSOD4VYNU6APEJTAVFZB2SVHLKGEW7L } ] }")
+        defer { nkeyServer.stop() }
+        let signed = try cli.run("nats", "pub", "--server", nkeyServer.url, "--nkey", cli.folder.appendingPathComponent("user.nk").path, "x", "hi")
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let unsigned = try cli.run("nats", "pub", "--server", nkeyServer.url, "x", "hi")
+        #expect(unsigned.status == 2 && unsigned.stderr.contains("Authorization Violation"), "\(unsigned.stderr)")
+        let missing = try cli.run("nats", "pub", "--server", nkeyServer.url, "--nkey", "/nonexistent.nk", "x")
+        #expect(missing.status == 2 && missing.stderr.contains("cannot read the NKey seed file /nonexistent.nk"))
+
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let tlsServer = try NATSServer(configuration: certificates.serverConfiguration(verifyClients: true))
+        defer { tlsServer.stop() }
+        let secure = try cli.run(
+            "nats", "pub", "--server", tlsServer.url, "--tls-ca", certificates.caFile, "--tls-cert", certificates.clientCertificate,
+            "--tls-key", certificates.clientKey, "x", "hi")
+        #expect(secure.status == 0, "\(secure.stderr)")
+        let untrusted = try cli.run("nats", "pub", "--server", tlsServer.url, "x", "hi")
+        #expect(untrusted.status == 2 && untrusted.stderr.contains("TLS"), "\(untrusted.stderr)")
+    }
+
     @Test func benchPrintsJSONLines() throws {
         let server = try NATSServer()
         defer { server.stop() }

@@ -13,11 +13,12 @@ import Testing
 
     func info(_ json: String = "{}") throws -> ServerInfo { try ServerInfo(json: Array(json.utf8)) }
 
-    func machine(_ servers: [ServerAddress]? = nil, maxAttempts: Int? = 60) -> Machine {
+    func machine(_ servers: [ServerAddress]? = nil, maxAttempts: Int? = 60, retryOnFailedConnect: Bool = true) -> Machine {
         var random = SeededGenerator(seed: 1)
         let pool = ServerPool(servers ?? [a, b], randomize: false, maxReconnectAttempts: maxAttempts, using: &random)
         var configuration = Machine.Configuration()
         configuration.pingInterval = .seconds(10)
+        configuration.retryOnFailedConnect = retryOnFailedConnect
         return Machine(pool: pool, configuration: configuration, random: random)
     }
 
@@ -33,7 +34,7 @@ import Testing
         let serverInfo = try info(#"{"server_id":"S","connect_urls":["c:4222"]}"#)
         #expect(m.start() == [.dial(a)])
         #expect(m.channelActive() == [.scheduleTimer(.handshake, .seconds(5))])
-        #expect(m.received(.info(serverInfo)) == [.sendConnect(serverInfo)])
+        #expect(m.received(.info(serverInfo)) == [.sendConnect(serverInfo, a)])
         #expect(m.pool.addresses.map(\.host) == ["b", "c", "a"], "connect_urls join the pool, ahead of the server in use")
         #expect(m.received(.pong) == [.cancelTimer(.handshake), .replaySubscriptions, .scheduleTimer(.ping, .seconds(10)), .emit(.connected(a))])
         #expect(m.received(.ping) == [.write(.pong)])
@@ -132,6 +133,26 @@ import Testing
         #expect(m.channelInactive() == [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: nil))])
         #expect(m.timerFired(.reconnect) == [])
         #expect(m.start() == [])
+    }
+
+    @Test func aFirstConnectTriesEachServerOnceByDefault() throws {
+        var m = machine(retryOnFailedConnect: false)
+        #expect(m.start() == [.dial(a)])
+        _ = m.dialFailed()
+        #expect(m.timerFired(.reconnect) == [.dial(b)])
+        _ = m.channelActive()
+        _ = m.received(.info(try info()))
+        _ = m.received(.err("Authorization Violation"))
+        #expect(m.channelInactive().last == .emit(.closed(reason: "no server left to connect to")))
+
+        // Once connected, the same failures are retried: a broker restart must not end a service.
+        var connected = machine(retryOnFailedConnect: false)
+        _ = connected.start()
+        self.connected(&connected, to: a, info: try info())
+        _ = connected.channelInactive()
+        _ = connected.timerFired(.reconnect)
+        _ = connected.dialFailed()
+        #expect(connected.pool.addresses.count == 2, "a failed reconnect keeps the server in the pool")
     }
 
     @Test func givesUpWhenNoServerIsLeft() {

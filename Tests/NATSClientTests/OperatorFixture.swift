@@ -1,0 +1,65 @@
+import Foundation
+import NATSClient
+
+/// A NATS operator, one account and its users, as `nsc` would make them: JWTs signed with NKeys
+/// (nats-jwt v2: header `ed25519-nkey`, signature over `header.payload`, base64url), and the
+/// server configuration that trusts them (`resolver: MEMORY`). Made here so that the `.creds`
+/// tests need no tool beyond nats-server.
+struct OperatorFixture {
+    let operatorKey = NKeyPair(random: .operator)
+    let accountKey = NKeyPair(random: .account)
+
+    var operatorJWT: String {
+        Self.jwt(issuer: operatorKey, subject: operatorKey.publicKey, name: "switchboard-test", nats: ["type": "operator", "version": 2])
+    }
+
+    var accountJWT: String {
+        let limits: [String: Any] = [
+            "subs": -1, "data": -1, "payload": -1, "imports": -1, "exports": -1, "wildcards": true, "conn": -1, "leaf": -1,
+        ]
+        return Self.jwt(issuer: operatorKey, subject: accountKey.publicKey, name: "app", nats: ["type": "account", "version": 2, "limits": limits])
+    }
+
+    /// The server configuration (without listen address and port, which the test server sets).
+    var serverConfiguration: String {
+        """
+        operator: \(operatorJWT)
+        resolver: MEMORY
+        resolver_preload: {
+          \(accountKey.publicKey): \(accountJWT)
+        }
+        """
+    }
+
+    /// A `.creds` file for a new user of the account (signed by `signer`, the account by default).
+    func credentials(for user: NKeyPair = NKeyPair(random: .user), signedBy signer: NKeyPair? = nil) -> String {
+        let claims: [String: Any] = ["type": "user", "version": 2, "pub": [:] as [String: Any], "sub": [:] as [String: Any], "subs": -1, "data": -1, "payload": -1]
+        let userJWT = Self.jwt(issuer: signer ?? accountKey, subject: user.publicKey, name: "service", nats: claims)
+        return """
+            -----BEGIN NATS USER JWT-----
+            \(userJWT)
+            ------END NATS USER JWT------
+
+            ************************* IMPORTANT *************************
+            NKEY Seed printed below can be used to sign and prove identity.
+            NKEYs are sensitive and should be treated as secrets.
+
+            -----BEGIN USER NKEY SEED-----
+            \(user.seed)
+            ------END USER NKEY SEED------
+
+            *************************************************************
+            """
+    }
+
+    static func jwt(issuer: NKeyPair, subject: String, name: String, nats: [String: Any]) -> String {
+        let header = #"{"typ":"JWT","alg":"ed25519-nkey"}"#
+        let claims: [String: Any] = [
+            "jti": UUID().uuidString, "iat": Int(Date().timeIntervalSince1970), "iss": issuer.publicKey, "sub": subject,
+            "name": name, "nats": nats,
+        ]
+        let body = (try? JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])) ?? Data()
+        let signed = Base64URL.encode(Data(header.utf8)) + "." + Base64URL.encode(body)
+        return signed + "." + Base64URL.encode(issuer.sign(Data(signed.utf8)))
+    }
+}

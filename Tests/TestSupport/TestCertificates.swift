@@ -1,0 +1,70 @@
+import Foundation
+
+/// A throw-away certificate authority with a server certificate (for 127.0.0.1 and localhost)
+/// and a client certificate, made with Debian's openssl in a folder of their own.
+public struct TestCertificates: Sendable {
+    public let folder: URL
+    public var caFile: String { path("ca.pem") }
+    public var serverCertificate: String { path("server.pem") }
+    public var serverKey: String { path("server.key") }
+    public var clientCertificate: String { path("client.pem") }
+    public var clientKey: String { path("client.key") }
+    /// A second authority that signed nothing here: trusting it alone must fail verification.
+    public var otherCAFile: String { path("other-ca.pem") }
+
+    public init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try openssl(["req", "-x509"] + curve + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=switchboard test CA"])
+        try openssl(["req", "-x509"] + curve + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=other CA"])
+        for (name, usage) in [("server", "serverAuth"), ("client", "clientAuth")] {
+            try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=\(usage)\n"
+                .write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
+            try openssl(["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
+            try openssl([
+                "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
+            ])
+        }
+    }
+
+    /// The `tls { }` block of a nats-server configuration; `verifyClients` asks for client certificates.
+    public func serverConfiguration(verifyClients: Bool = false) -> String {
+        """
+        tls {
+          cert_file: "\(serverCertificate)"
+          key_file: "\(serverKey)"
+          ca_file: "\(caFile)"
+          verify: \(verifyClients)
+          timeout: 2
+        }
+        """
+    }
+
+    public func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    /// Runs openssl in the folder, bounded (without Process.waitUntilExit, which spins on Linux).
+    private func openssl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { usleep(5_000) }
+        if process.isRunning { process.terminate() }
+        guard !process.isRunning, process.terminationStatus == 0 else {
+            throw CertificateError(message: "openssl \(arguments.first ?? "") failed")
+        }
+    }
+
+    struct CertificateError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+}
