@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // No default traits: they pull swift-configuration and cause random full rebuilds.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // MARK: Compiler side
@@ -71,6 +75,17 @@ let package = Package(
             ]
         ),
 
+        // Access tokens (JWT, HS256 via jwt-kit): issued by the auth service, verified by the gateway.
+        .target(name: "AccessTokens", dependencies: ["MessagingRuntime", .product(name: "JWTKit", package: "jwt-kit")]),
+        // The HTTP gateway: generated routes on Hummingbird, each a NATS request to a service.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "MessagingRuntime", "NATSClient", "NATSWire", "AccessTokens", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Generated code (the output of `switchboard generate`, committed)
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
 
@@ -94,6 +109,13 @@ let package = Package(
         ),
         .testTarget(name: "CLITests", dependencies: ["switchboard", "TestSupport"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "TestSupport"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "ServiceHost", "AccessTokens", "GeneratedSchemas", "NATSClient", "TestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "ServiceHostTests",
             dependencies: [

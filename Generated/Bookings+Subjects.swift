@@ -59,7 +59,7 @@ extension Bookings {
             queue: "bookings",
             idempotent: false,
             errors: [],
-            http: MessagingRuntime.HTTPMapping(method: "GET", path: "/bookings/mine", pathParameters: [], status: 200, auth: .authenticated)
+            http: MessagingRuntime.HTTPMapping(method: "GET", path: "/bookings/mine", pathParameters: [], status: 200, auth: .authenticated, parameterKinds: ["limit": .integer])
         )
 
         /// - Remark: Generated from `bookings.yaml#/subjects/bookingCreated`.

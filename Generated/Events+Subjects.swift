@@ -57,7 +57,7 @@ extension Events {
             queue: "events",
             idempotent: false,
             errors: [],
-            http: MessagingRuntime.HTTPMapping(method: "GET", path: "/events", pathParameters: [], status: 200, auth: .public)
+            http: MessagingRuntime.HTTPMapping(method: "GET", path: "/events", pathParameters: [], status: 200, auth: .public, parameterKinds: ["limit": .integer])
         )
 
         /// - Remark: Generated from `events.yaml#/subjects/publish`.

@@ -72,6 +72,11 @@ public struct HTTPMapping: Sendable, Hashable {
         case roles([String])
     }
 
+    /// What a path or query parameter's text becomes in the request's JSON.
+    public enum ParameterKind: Sendable, Hashable {
+        case string, integer, number, boolean
+    }
+
     public let method: String
     /// The path template, with `{field}` parameters bound to request fields: `/events/{eventId}`.
     public let path: String
@@ -79,13 +84,19 @@ public struct HTTPMapping: Sendable, Hashable {
     /// The status of a successful reply.
     public let status: Int
     public let auth: Auth
+    /// The request's scalar fields that are not strings in JSON (`limit: .integer`); parameters
+    /// of other fields stay strings.
+    public let parameterKinds: [String: ParameterKind]
 
-    public init(method: String, path: String, pathParameters: [String], status: Int, auth: Auth) {
+    public init(
+        method: String, path: String, pathParameters: [String], status: Int, auth: Auth, parameterKinds: [String: ParameterKind] = [:]
+    ) {
         self.method = method
         self.path = path
         self.pathParameters = pathParameters
         self.status = status
         self.auth = auth
+        self.parameterKinds = parameterKinds
     }
 }
 

@@ -41,7 +41,7 @@ extension NamespaceViews {
             view.timeout = request.timeoutMilliseconds
             view.queue = literal(request.queue)
             view.idempotent = request.idempotent
-            view.http = request.http.map(httpExpression) ?? "nil"
+            view.http = request.http.map { httpExpression($0, request: schema.message(request.request)) } ?? "nil"
             view.errors = request.errors.map {
                 "\(RuntimeSymbols.serviceError)(\(SwiftNames.namespace($0.namespace)).ErrorCode.\(SwiftNames.lowerCamel($0.name)))"
             }.joined(separator: ", ")
@@ -69,7 +69,7 @@ extension NamespaceViews {
         return "{ \"\(body)\" }"
     }
 
-    private func httpExpression(_ http: HTTPRoute) -> String {
+    private func httpExpression(_ http: HTTPRoute, request: MessageType?) -> String {
         let literal = SwiftNames.stringLiteral
         let auth: String
         switch http.auth {
@@ -78,7 +78,19 @@ extension NamespaceViews {
         case .roles(let roles): auth = ".roles([\(roles.map(literal).joined(separator: ", "))])"
         }
         let parameters = http.path.fields.map(literal).joined(separator: ", ")
+        // Parameters arrive as text: the fields that are numbers or booleans in JSON say so.
+        // Only what can arrive as a parameter: path fields, and every field of a GET or DELETE (the query).
+        let takesQuery = ["GET", "DELETE", "HEAD"].contains(http.method)
+        let kinds = (request?.fields ?? []).filter { takesQuery || http.path.fields.contains($0.name) }.compactMap { field -> String? in
+            switch field.type {
+            case .int: "\(literal(field.name)): .integer"
+            case .double: "\(literal(field.name)): .number"
+            case .bool: "\(literal(field.name)): .boolean"
+            default: nil
+            }
+        }
+        let kindList = kinds.isEmpty ? "" : ", parameterKinds: [\(kinds.joined(separator: ", "))]"
         return "\(RuntimeSymbols.httpMapping)(method: \(literal(http.method)), path: \(literal(http.path.description)), "
-            + "pathParameters: [\(parameters)], status: \(http.status), auth: \(auth))"
+            + "pathParameters: [\(parameters)], status: \(http.status), auth: \(auth)\(kindList))"
     }
 }

@@ -1,0 +1,77 @@
+import AccessTokens
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MessagingRuntime
+import NATSClient
+import NIOCore
+import Synchronization
+
+/// How the gateway listens and what it accepts.
+public struct GatewayOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Bodies above this many bytes get 413.
+    public var maxBodyBytes = 1024 * 1024
+    /// Verifies bearer tokens; without it, routes that need a caller answer 401.
+    public var tokens: AccessTokens?
+    /// `/openapi.json`, when the deployment has the exported document.
+    public var openAPIDocument: [UInt8]?
+
+    public init() {}
+}
+
+/// The HTTP face of the services: every generated route becomes an endpoint that checks the
+/// caller, validates the request with the generated validator, sends it as a NATS request in an
+/// envelope, and answers with the reply's payload or its error, with the subject's status.
+/// Also `/healthz` (the process is up) and `/readyz` (NATS is connected).
+public final class Gateway: RouteRegistrar, Sendable {
+    public let nats: NATSConnection
+    public let options: GatewayOptions
+    let logger: Logger
+    private let routes = Mutex<[@Sendable (Router<GatewayContext>) -> Void]>([])
+
+    public init(nats: NATSConnection, options: GatewayOptions = GatewayOptions(), logger: Logger? = nil) {
+        self.nats = nats
+        self.options = options
+        self.logger = logger ?? Logger(label: "switchboard.gateway")
+    }
+
+    /// Adds the route of `subject` (generated `routes(into:)` calls this for each subject with `http:`).
+    public func route<Request, Reply>(_ subject: RequestSubject<Request, Reply>) {
+        guard let http = subject.http else { return }
+        let route = GatewayRoute(subject: subject, http: http, gateway: self)
+        routes.withLock { routes in
+            routes.append { router in
+                router.on(RouterPath(http.path), method: HTTPRequest.Method(http.method) ?? .get) { request, context in
+                    try await route.respond(to: request, context: context)
+                }
+            }
+        }
+    }
+
+    /// The Hummingbird application, ready to `runService()` or to run in a `ServiceGroup`.
+    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: GatewayContext.self)
+        router.add(middleware: GatewayMiddleware())
+        router.get("/healthz") { _, _ in Self.json(["status": "ok"]) }
+        router.get("/readyz") { [nats] _, _ in
+            guard nats.isReady else { throw GatewayError(503, ErrorReply.unavailable, "not connected to NATS", retryAfterSeconds: 1) }
+            return Self.json(["status": "ready"])
+        }
+        if let document = options.openAPIDocument {
+            router.get("/openapi.json") { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+            }
+        }
+        for add in routes.withLock({ $0 }) { add(router) }
+        return Application(
+            router: router, configuration: .init(address: .hostname(options.host, port: options.port), serverName: "switchboard"),
+            onServerRunning: onServerRunning, logger: logger)
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MessagingRuntime
+import NATSClient
+import NATSWire
+import NIOCore
+
+/// One generated route: HTTP request → caller check → JSON → generated validator → envelope →
+/// NATS request → the reply's payload (or error) as the HTTP response.
+struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
+    let subject: RequestSubject<Request, Reply>
+    let http: HTTPMapping
+    let gateway: Gateway
+
+    private var hasBody: Bool { ["POST", "PUT", "PATCH"].contains(http.method) }
+
+    func respond(to request: Hummingbird.Request, context: GatewayContext) async throws -> Response {
+        let correlationID = context.correlationID
+        let caller = try await authenticate(request)
+        let json = try await input(request, context: context)
+        let message: Request
+        switch Request.validate(.object(json)) {
+        case .success(let value): message = value
+        case .failure(let error): throw GatewayError(ErrorReply(error))
+        }
+        let envelope = Envelope(message, correlationId: correlationID, caller: caller)
+        var headers = NATSHeaders(status: nil)
+        if let traceparent = request.headers[.traceparent] { headers.add("traceparent", traceparent) }
+        let reply: InboundMessage
+        do {
+            reply = try await gateway.nats.request(
+                subject.subject(message), payload: ByteBuffer(bytes: try JSONEncoder().encode(envelope)),
+                headers: headers.isEmpty ? nil : headers, timeout: subject.timeout)
+        } catch let error as NATSClientError {
+            throw Self.gatewayError(for: error)
+        }
+        return try answer(reply)
+    }
+
+    /// The caller of the bearer token; 401 without a valid one, 403 without the route's role.
+    private func authenticate(_ request: Hummingbird.Request) async throws -> Caller? {
+        let header = request.headers[.authorization]
+        if case .public = http.auth, header == nil { return nil }
+        guard let header, header.lowercased().hasPrefix("bearer ") else {
+            throw GatewayError(401, "unauthorized", "this route needs a bearer token")
+        }
+        guard let tokens = gateway.options.tokens else { throw GatewayError(401, "unauthorized", "this gateway verifies no tokens") }
+        let caller: Caller
+        do {
+            caller = try await tokens.verify(String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
+        } catch {
+            // A public route ignores a bad token rather than refusing the anonymous request it could serve.
+            if case .public = http.auth { return nil }
+            throw GatewayError(401, "unauthorized", error.description)
+        }
+        if case .roles(let roles) = http.auth, !roles.contains(caller.role ?? "") {
+            throw GatewayError(403, "forbidden", "this route needs the role \(roles.joined(separator: " or "))")
+        }
+        return caller
+    }
+
+    /// The request's JSON: the body (for POST, PUT, PATCH), the query (for other methods) and
+    /// the path parameters, which win over both.
+    private func input(_ request: Hummingbird.Request, context: GatewayContext) async throws -> JSONObject {
+        var object = JSONObject()
+        if hasBody {
+            let contentType = request.headers[.contentType]?.lowercased() ?? ""
+            let buffer = try await request.body.collect(upTo: gateway.options.maxBodyBytes)
+            if buffer.readableBytes > 0 || !contentType.isEmpty {
+                guard contentType.hasPrefix("application/json") else {
+                    throw GatewayError(415, "unsupported_media_type", "send the body as application/json")
+                }
+                let parsed: JSONValue
+                do { parsed = try JSONValue(parsing: buffer.readableBytesView) } catch {
+                    throw GatewayError(ErrorReply(ValidationError(issues: [ValidationIssue(code: .invalidJSON, path: .root, message: error.description)])))
+                }
+                guard case .object(let body) = parsed else {
+                    throw GatewayError(ErrorReply(ValidationError(issues: [Validation.invalidType(expected: "object", received: parsed.typeName, at: .root)])))
+                }
+                object = body
+            }
+        } else {
+            for (key, value) in request.uri.queryParameters where !http.pathParameters.contains(String(key)) {
+                object[String(key)] = parameter(String(key), String(value))
+            }
+        }
+        for name in http.pathParameters {
+            guard let text = context.parameters.get(name) else { continue }
+            object[name] = parameter(name, text.removingPercentEncoding ?? text)
+        }
+        return object
+    }
+
+    /// A parameter's text as its field's JSON value; text that does not fit stays a string,
+    /// which the validator then reports against the field.
+    private func parameter(_ name: String, _ text: String) -> JSONValue {
+        switch http.parameterKinds[name] {
+        case .integer?: Int64(text).map(JSONValue.int) ?? .string(text)
+        case .number?: Double(text).map(JSONValue.double) ?? .string(text)
+        case .boolean?: text == "true" ? .bool(true) : text == "false" ? .bool(false) : .string(text)
+        case .string?, nil: .string(text)
+        }
+    }
+
+    /// The reply's payload with the route's status, or the service's error with its own.
+    private func answer(_ reply: InboundMessage) throws -> Response {
+        guard let json = try? JSONValue(parsing: reply.payload.readableBytesView) else {
+            throw GatewayError(502, "bad_gateway", "the service sent a reply that is not JSON")
+        }
+        if let error = ErrorReply(json: json) {
+            throw GatewayError(error, retryAfterSeconds: error.status == 503 ? 1 : nil)
+        }
+        guard case .object(let envelope) = json, let payload = envelope["payload"] else {
+            throw GatewayError(502, "bad_gateway", "the service sent a reply without an envelope")
+        }
+        return Gateway.json(payload, status: .init(code: http.status))
+    }
+
+    static func gatewayError(for error: NATSClientError) -> GatewayError {
+        switch error.code {
+        case .noResponders: GatewayError(503, ErrorReply.unavailable, "no service answers this route now", retryAfterSeconds: 1)
+        case .timeout: GatewayError(504, ErrorReply.timeout, "the service did not answer in time")
+        default: GatewayError(503, ErrorReply.unavailable, "the message bus is unavailable", retryAfterSeconds: 1)
+        }
+    }
+}

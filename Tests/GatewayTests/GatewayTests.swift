@@ -1,0 +1,163 @@
+import AccessTokens
+import Foundation
+import Gateway
+import GeneratedSchemas
+import MessagingRuntime
+import NATSClient
+import ServiceHost
+import ServiceLifecycle
+import Synchronization
+import TestSupport
+import Testing
+
+/// The auth service the gateway talks to in these tests.
+final class TestAuth: Auth.Handler {
+    let emails = Mutex<Set<String>>([])
+    let delay: Duration
+
+    init(delay: Duration = .zero) { self.delay = delay }
+
+    func register(_ request: Auth.RegisterRequest, context: HandlerContext) async throws -> Auth.UserProfile {
+        if delay > .zero { try await Task.sleep(for: delay) }
+        guard emails.withLock({ $0.insert(request.email).inserted }) else { throw Auth.ErrorCode.emailTaken }
+        return Auth.UserProfile(id: UUID(), email: request.email, role: request.role, displayName: context.correlationId, createdAt: .now)
+    }
+
+    func login(_ request: Auth.LoginRequest, context: HandlerContext) async throws -> Auth.Session { throw NotImplemented() }
+    func refresh(_ request: Auth.RefreshRequest, context: HandlerContext) async throws -> Auth.Session { throw NotImplemented() }
+
+    func me(_ request: Auth.MeRequest, context: HandlerContext) async throws -> Auth.UserProfile {
+        guard let caller = context.caller else { throw Auth.ErrorCode.invalidToken }
+        return Auth.UserProfile(id: UUID(), email: caller.id, role: Auth.Role(rawValue: caller.role ?? "") ?? .user, createdAt: .now)
+    }
+}
+
+/// nats-server, an auth service host and the gateway with every generated route, on loopback.
+final class Stack: Sendable {
+    static let secret = "a-test-secret-of-at-least-32-bytes!!"
+    let server: NATSServer
+    let http: HTTPTestClient
+    let tokens: AccessTokens
+    let gatewayNATS: NATSConnection
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    init(auth: TestAuth = TestAuth(), maxBodyBytes: Int = 1024 * 1024) async throws {
+        server = try NATSServer()
+        tokens = try await AccessTokens(secret: Self.secret)
+        let hostNATS = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
+        let host = ServiceHost(name: "auth", nats: hostNATS)
+        Auth.serve(auth, with: host)
+        gatewayNATS = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
+        var options = GatewayOptions()
+        options.port = try NATSServer.freePort()
+        options.tokens = tokens
+        options.maxBodyBytes = maxBodyBytes
+        let gateway = Gateway(nats: gatewayNATS, options: options)
+        Auth.routes(into: gateway)
+        Events.routes(into: gateway)
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: host), .init(service: gateway.application())], logger: .init(label: "test"))
+        configuration.gracefulShutdownSignals = []
+        let group = ServiceGroup(configuration: configuration)
+        self.group = group
+        task = Task { try await group.run() }
+        http = HTTPTestClient(port: options.port)
+        for _ in 0..<200 {
+            if (try? await http.send("GET", "/healthz"))?.status == 200,
+                (try? await gatewayNATS.request("$SRV.PING", timeout: .milliseconds(100))) != nil
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+        await gatewayNATS.close()
+        server.stop()
+    }
+}
+
+@Suite(.serialized, .timeLimit(.minutes(1))) struct GatewayTests {
+    static let alice = #"{"email":"alice@example.com","password":"correct horse battery","role":"organizer"}"#
+
+    @Test func aRequestTravelsHTTPToNATSToTheHandlerAndBack() async throws {
+        let stack = try await Stack()
+        let created = try await stack.http.send("POST", "/auth/register", json: Self.alice, headers: ["X-Correlation-Id": "trace-me-1"])
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json?["email"] as? String == "alice@example.com" && created.json?["role"] as? String == "organizer")
+        #expect(created.json?["displayName"] as? String == "trace-me-1", "the handler saw the client's correlation id")
+        #expect(created.header("X-Correlation-Id") == "trace-me-1")
+        #expect(created.header("Content-Type") == "application/json")
+
+        let again = try await stack.http.send("POST", "/auth/register", json: Self.alice)
+        #expect(again.status == 409 && again.error?["code"] as? String == "EmailTaken")
+        let generated = try #require(again.header("X-Correlation-Id"))
+        #expect(again.error?["correlationId"] as? String == generated && generated.count == 36)
+
+        let token = try await stack.tokens.issue(subject: "alice@example.com", role: "organizer", lifetime: .seconds(60))
+        let me = try await stack.http.send("GET", "/auth/me", headers: ["Authorization": "Bearer \(token)"])
+        #expect(me.status == 200 && me.json?["email"] as? String == "alice@example.com", "the caller reached the service")
+        #expect(try await stack.http.send("GET", "/healthz").status == 200)
+        #expect(try await stack.http.send("GET", "/readyz").status == 200)
+        try await stack.stop()
+    }
+
+    @Test func everyErrorStatusHasItsJSONBody() async throws {
+        let stack = try await Stack(maxBodyBytes: 4096)
+        let http = stack.http
+
+        let invalid = try await http.send("POST", "/auth/register", json: #"{"email":"nope","password":"short","role":"root"}"#)
+        #expect(invalid.status == 400 && invalid.error?["code"] as? String == "validation_failed")
+        #expect((invalid.error?["issues"] as? [[String: Any]])?.compactMap { ($0["path"] as? [Any])?.first as? String } == ["email", "password", "role"])
+        let broken = try await http.send("POST", "/auth/register", json: #"{"email": "#)
+        #expect(broken.status == 400 && broken.text.contains("invalid_json"))
+        let array = try await http.send("POST", "/auth/register", json: "[1]")
+        #expect(array.status == 400 && array.text.contains("invalid_type"))
+        let form = try await http.send("POST", "/auth/register", headers: ["Content-Type": "text/plain"])
+        #expect(form.status == 415 && form.error?["code"] as? String == "unsupported_media_type")
+        let huge = try await http.send("POST", "/auth/register", json: #"{"email":"\#(String(repeating: "a", count: 5000))"}"#)
+        #expect(huge.status == 413 && huge.error?["code"] as? String == "payload_too_large")
+        let unknown = try await http.send("GET", "/nowhere")
+        #expect(unknown.status == 404 && unknown.error?["code"] as? String == "not_found" && unknown.header("X-Correlation-Id") != nil)
+
+        #expect(try await http.send("GET", "/auth/me").status == 401)
+        let forged = try await http.send("GET", "/auth/me", headers: ["Authorization": "Bearer not.a.token"])
+        #expect(forged.status == 401 && forged.error?["message"] as? String == "the token is not valid")
+        let expired = try await stack.tokens.issue(subject: "bob", role: "user", lifetime: .seconds(60), now: Date().addingTimeInterval(-120))
+        #expect(try await http.send("GET", "/auth/me", headers: ["Authorization": "Bearer \(expired)"]).error?["message"] as? String == "the token has expired")
+        let user = try await stack.tokens.issue(subject: "bob", role: "user", lifetime: .seconds(60))
+        let organizer = try await stack.tokens.issue(subject: "olga", role: "organizer", lifetime: .seconds(60))
+        let event = #"{"title":"Swift meetup","venue":{"name":"Hall","city":"Lyon"},"startsAt":"2027-01-10T18:00:00Z","endsAt":"2027-01-10T21:00:00Z","capacity":50,"priceCents":0}"#
+        let forbidden = try await http.send("POST", "/events", json: event, headers: ["Authorization": "Bearer \(user)"])
+        #expect(forbidden.status == 403 && forbidden.error?["code"] as? String == "forbidden")
+
+        // No events service runs: 503 with Retry-After, once the request is valid.
+        let nobody = try await http.send("POST", "/events", json: event, headers: ["Authorization": "Bearer \(organizer)"])
+        #expect(nobody.status == 503 && nobody.header("Retry-After") == "1", "\(nobody.text)")
+        // Query parameters become typed fields before validation.
+        let badLimit = try await http.send("GET", "/events?limit=many")
+        #expect(badLimit.status == 400 && badLimit.text.contains("limit"))
+        #expect(try await http.send("GET", "/events?limit=10&city=Lyon").status == 503)
+        let badID = try await http.send("GET", "/events/not-a-uuid")
+        #expect(badID.status == 400 && badID.text.contains("eventId"))
+
+        let notImplemented = try await http.send("POST", "/auth/login", json: #"{"email":"a@b.co","password":"x"}"#)
+        #expect(notImplemented.status == 501)
+        try await stack.stop()
+    }
+
+    @Test func aSlowServiceIsATimeoutAndALostBusIsNotReady() async throws {
+        let stack = try await Stack(auth: TestAuth(delay: .milliseconds(2500)))
+        let slow = try await stack.http.send("POST", "/auth/register", json: Self.alice)
+        #expect(slow.status == 504 && slow.error?["code"] as? String == "timeout")
+        await stack.gatewayNATS.close()
+        let notReady = try await stack.http.send("GET", "/readyz")
+        #expect(notReady.status == 503 && notReady.header("Retry-After") == "1")
+        #expect(try await stack.http.send("GET", "/healthz").status == 200, "the process is still up")
+        try await stack.stop()
+    }
+}
