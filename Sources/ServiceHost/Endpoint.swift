@@ -163,3 +163,31 @@ struct RequestPipeline<Request: Message, Reply: Message>: Sendable {
         }
     }
 }
+
+/// The steps of a consumed event: decode and validate the envelope, run the handler. Failures
+/// are logged and counted; an event has nobody to answer.
+struct EventConsumer<Event: Message>: Sendable {
+    let subject: EventSubject<Event>
+    let handler: @Sendable (Event, HandlerContext) async throws -> Void
+    let logger: Logger
+
+    func run(_ message: InboundMessage) async -> Outcome {
+        let envelope: Envelope<Event>
+        switch Envelope<Event>.validate(json: message.payload.readableBytesView) {
+        case .success(let value): envelope = value
+        case .failure(let error):
+            logger.warning("invalid event", metadata: ["subject": "\(message.subject)", "issues": "\(error)"])
+            return Outcome(payload: [], error: ErrorReply(error))
+        }
+        let context = HandlerContext(
+            subject: message.subject, messageId: envelope.messageId, correlationId: envelope.correlationId,
+            causationId: envelope.causationId, deadline: .now + .seconds(30), caller: envelope.caller)
+        do {
+            try await handler(envelope.payload, context)
+            return Outcome(payload: [])
+        } catch {
+            logger.error("event handler failed", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
+            return Outcome(payload: [], error: ErrorReply(code: ErrorReply.internalError, status: 500, message: "\(error)"))
+        }
+    }
+}

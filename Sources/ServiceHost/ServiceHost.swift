@@ -71,6 +71,18 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         endpoints.withLock { $0.append(endpoint) }
     }
 
+    /// Handles the events published on `subject` (another namespace's, typically), each once per
+    /// queue group: by default the service's name, so that its replicas share them.
+    public func consume<Event>(
+        _ subject: EventSubject<Event>, queue: String? = nil, with handler: @escaping @Sendable (Event, HandlerContext) async throws -> Void
+    ) {
+        let consumer = EventConsumer(subject: subject, handler: handler, logger: logger)
+        let endpoint = Endpoint(name: subject.name, subscription: subject.subscription, queue: queue ?? name) { message in
+            await consumer.run(message)
+        }
+        endpoints.withLock { $0.append(endpoint) }
+    }
+
     /// Statistics of every endpoint (what `$SRV.STATS` answers).
     public func statistics() -> [EndpointStatistics] { endpoints.withLock { $0.map(\.statistics) } }
 

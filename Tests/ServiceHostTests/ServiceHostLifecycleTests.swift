@@ -120,3 +120,36 @@ import Testing
         await host.nats.close()
     }
 }
+
+extension ServiceHostLifecycleTests {
+    @Test func publishedEventsReachConsumersOncePerQueueGroup() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let publisher = ServiceHost(name: "auth", nats: try await connect(server))
+        let seen = Mutex<[String]>([])
+        var consumers: [ServiceHost] = []
+        for replica in ["a", "b"] {
+            let consumer = ServiceHost(name: "mailer", nats: try await connect(server))
+            consumer.consume(Auth.Subjects.userRegistered) { profile, context in
+                seen.withLock { $0.append("\(replica):\(profile.email):\(context.correlationId)") }
+            }
+            consumers.append(consumer)
+        }
+        let running = RunningHosts(consumers)
+        try await ServiceHostTests.waitUntilServing(publisher.nats, subject: "$SRV.PING.mailer")
+        try await Task.sleep(for: .milliseconds(100))  // both replicas subscribed
+        let origin = HandlerContext.test()
+        for index in 0..<10 {
+            let profile = Auth.UserProfile(id: UUID(), email: "u\(index)@example.com", role: .user, createdAt: .now)
+            try publisher.publish(Auth.Subjects.userRegistered, profile, causedBy: origin)
+        }
+        try await publisher.nats.flush()
+        for _ in 0..<200 where seen.withLock({ $0.count }) < 10 { try await Task.sleep(for: .milliseconds(10)) }
+        let events = seen.withLock { $0 }
+        #expect(events.count == 10, "each event once in the queue group: \(events)")
+        #expect(events.allSatisfy { $0.hasSuffix(":\(origin.correlationId)") }, "the correlation id travels with the event")
+        try await running.stop()
+        await publisher.nats.close()
+        for consumer in consumers { await consumer.nats.close() }
+    }
+}
