@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libyaml-dev pkg-config nats-server
+APT_PACKAGES := libyaml-dev pkg-config nats-server redis-server libhiredis-dev
 # make bench also runs the peers' nats.go and nats-py programs and reads peak RSS with GNU time.
 BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time
 BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic

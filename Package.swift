@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MessagingRuntime", targets: ["MessagingRuntime"]),
         .library(name: "GeneratedSchemas", targets: ["GeneratedSchemas"]),
         .library(name: "SchemaCompiler", targets: ["SchemaCompiler", "SchemaValidation", "SchemaCodeGen", "SchemaExport"]),
+        .library(name: "Redis", targets: ["Redis", "Resilience"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -61,6 +62,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // hiredis (Debian's libhiredis-dev) formats commands and parses RESP for the Redis client.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // The Redis client (pipelined, pooled, reconnecting), locks with fencing tokens, idempotency store.
+        .target(
+            name: "Redis",
+            dependencies: [
+                "CHiredis", "Resilience", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -121,6 +133,14 @@ let package = Package(
             dependencies: [
                 "ServiceHost", "GeneratedSchemas", "NATSClient", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: [
+                "Redis", "Resilience", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
         .testTarget(
