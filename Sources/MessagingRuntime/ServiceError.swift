@@ -85,3 +85,10 @@ public struct ErrorReply: Error, Sendable, Hashable, CustomStringConvertible {
         self.init(code: code, status: Int(status), message: message, issues: issues)
     }
 }
+
+/// What a scaffolded stub throws until the method is written: the service answers 501.
+public struct NotImplemented: Error, Sendable, CustomStringConvertible {
+    public let method: String
+    public init(_ method: String = #function) { self.method = method }
+    public var description: String { "\(method) is not implemented yet" }
+}

@@ -17,6 +17,8 @@ struct ServiceView {
 
 struct HandlerView {
     let swiftName: String
+    /// `auth.register`: the subject's name in the schema.
+    let name: String
     let doc: String
     let requestType: String
     let replyType: String
@@ -34,7 +36,7 @@ extension NamespaceViews {
             header: header, access: access, namespace: swiftNamespace, schemaName: namespace.name,
             handlers: requests.map { subject, request in
                 HandlerView(
-                    swiftName: SwiftNames.identifier(subject.name), doc: handlerDoc(subject, request),
+                    swiftName: SwiftNames.identifier(subject.name), name: "\(namespace.name).\(subject.name)", doc: handlerDoc(subject, request),
                     requestType: SwiftTypes.qualified(request.request), replyType: SwiftTypes.qualified(request.reply))
             },
             routes: requests.filter { $0.1.http != nil }.map { SwiftNames.identifier($0.0.name) }
@@ -80,9 +82,31 @@ extension HandlerView: MustacheParent {
     func child(named key: String) -> Any? {
         switch key {
         case "swiftName": self.swiftName
+        case "name": self.name
         case "doc": self.doc
         case "requestType": self.requestType
         case "replyType": self.replyType
+        default: nil
+        }
+    }
+}
+
+/// A handler stub for `switchboard scaffold`: a type conforming to the namespace's `Handler`,
+/// each method throwing `NotImplemented`. Written once into the user's sources, never regenerated.
+struct ScaffoldView {
+    let namespace: String
+    let schemaName: String
+    let typeName: String
+    let handlers: [HandlerView]
+}
+
+extension ScaffoldView: MustacheParent {
+    func child(named key: String) -> Any? {
+        switch key {
+        case "namespace": self.namespace
+        case "schemaName": self.schemaName
+        case "typeName": self.typeName
+        case "handlers": self.handlers
         default: nil
         }
     }

@@ -16,13 +16,6 @@ public protocol LockGuard: Sendable {
     ) async throws -> T
 }
 
-/// What a scaffolded stub throws until the method is written: the service answers 501.
-public struct NotImplemented: Error, Sendable, CustomStringConvertible {
-    public let method: String
-    public init(_ method: String = #function) { self.method = method }
-    public var description: String { "\(method) is not implemented yet" }
-}
-
 /// The lock of a `lock:` subject could not be had before the request's deadline: 503, try again.
 public struct LockUnavailable: Error, Sendable, CustomStringConvertible {
     public let key: String

@@ -12,7 +12,7 @@ struct Switchboard: AsyncParsableCommand {
             `switchboard validate`. Exit status: 0 ok, 1 schema errors, invalid payloads or stale files, 2 usage or I/O errors.
             """,
         version: "0.1.0",
-        subcommands: [GenerateCommand.self, CheckCommand.self, ValidateCommand.self, ExportCommand.self, NATSCommand.self]
+        subcommands: [GenerateCommand.self, CheckCommand.self, ValidateCommand.self, ScaffoldCommand.self, ExportCommand.self, NATSCommand.self]
     )
 
     /// Runs the command, mapping ArgumentParser's usage errors to exit status 2.

@@ -74,3 +74,38 @@ struct CLI {
         )
     }
 }
+
+extension CLI {
+    /// `.build/<triple>/debug/Modules`, where this build's Swift modules are.
+    static func modulesFolder() -> String {
+        var url = binary.deletingLastPathComponent()
+        while url.path != "/" {
+            let candidate = url.appendingPathComponent("Modules")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("GeneratedSchemas.swiftmodule").path) {
+                return candidate.path
+            }
+            url.deleteLastPathComponent()
+        }
+        return repository.appendingPathComponent(".build/debug/Modules").path
+    }
+
+    /// Runs swiftc, bounded by polling (Process.waitUntilExit spins on Linux).
+    static func swiftc(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swiftc"] + arguments
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("swiftc-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(240)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        try? handle.close()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return (process.isRunning ? -1 : process.terminationStatus, output)
+    }
+}

@@ -160,3 +160,32 @@ import Testing
         #expect(rooted?["$ref"] as? String == "#/$defs/auth.LoginRequest")
     }
 }
+
+extension CLITests {
+    @Test func scaffoldWritesAStubOnceAndItCompiles() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let written = try cli.run("scaffold", "auth")
+        #expect(written.status == 0 && written.stdout.contains("Sources/AuthService/AuthService.swift"), "\(written.stderr)")
+        let stub = try cli.read("Sources/AuthService/AuthService.swift")
+        #expect(stub.contains("struct AuthService: Auth.Handler {"))
+        #expect(stub.contains(#"throw NotImplemented("auth.register")"#))
+
+        // Yours once written: a second scaffold refuses and changes nothing.
+        try cli.write("Sources/AuthService/AuthService.swift", stub + "// my code\n")
+        let again = try cli.run("scaffold", "auth")
+        #expect(again.status == 1 && again.stderr.contains("never overwrites"))
+        #expect(try cli.read("Sources/AuthService/AuthService.swift").hasSuffix("// my code\n"))
+
+        #expect(try cli.run("scaffold", "shop").stderr.contains("no namespace 'shop'"))
+        let named = try cli.run("scaffold", "bookings", "--type-name", "Desk", "--output", "desk.swift")
+        let desk = try cli.read("desk.swift")
+        #expect(named.status == 0 && desk.contains("struct Desk: Bookings.Handler {"))
+
+        // The stub type-checks against the generated module of this build.
+        let (status, output) = try CLI.swiftc([
+            "-typecheck", "-module-name", "Stub", "-I", CLI.modulesFolder(), cli.folder.appendingPathComponent("desk.swift").path,
+        ])
+        #expect(status == 0, "\(output)")
+    }
+}

@@ -26,6 +26,7 @@ import Testing
         let service = try #require(views.serviceView())
         var values: [Any] = [views.namespaceView(), chunk, subjects, service]
         values += service.handlers as [Any]
+        values.append(ScaffoldView(namespace: service.namespace, schemaName: "shop", typeName: "ShopService", handlers: service.handlers))
         values += views.namespaceView().errors as [Any]
         values += chunk.enums as [Any] + chunk.enums.flatMap(\.cases) as [Any]
         values += chunk.records as [Any] + chunk.records.flatMap(\.fields) as [Any]
