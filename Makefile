@@ -7,6 +7,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 APT_PACKAGES := libyaml-dev pkg-config nats-server redis-server libhiredis-dev
+# The tests check the exported OpenAPI document with the OpenAPI Initiative's validator.
+TEST_PIP_PACKAGES := openapi_spec_validator:openapi-spec-validator
 # make bench also runs the peers' nats.go and nats-py programs and reads peak RSS with GNU time.
 BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time
 BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic
@@ -21,7 +23,7 @@ help:
 	@echo "             ONLY=\"validation generator nats\" picks parts, RUNS=3, DUR=10)"
 
 deps:
-	@scripts/install-deps.sh $(APT_PACKAGES)
+	@scripts/install-deps.sh $(APT_PACKAGES) $(addprefix --pip=,$(TEST_PIP_PACKAGES))
 
 bench-deps: deps
 	@scripts/install-deps.sh $(BENCH_APT_PACKAGES) $(addprefix --pip=,$(BENCH_PIP_PACKAGES))

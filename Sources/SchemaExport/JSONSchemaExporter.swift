@@ -12,11 +12,16 @@ public struct JSONSchemaExporter: Sendable {
     public static let draft = "https://json-schema.org/draft/2020-12/schema"
 
     public let schema: Schema
+    /// Where references point: `#/$defs/` here, `#/components/schemas/` in OpenAPI and AsyncAPI.
+    public let referencePrefix: String
 
-    public init(schema: Schema) { self.schema = schema }
+    public init(schema: Schema, referencePrefix: String = "#/$defs/") {
+        self.schema = schema
+        self.referencePrefix = referencePrefix
+    }
 
-    /// The whole document.
-    public func document() -> JSONValue {
+    /// Every enum and message schema, by `namespace.Name`, in schema order.
+    public func definitions() -> [JSONObject.Member] {
         var defs: [JSONObject.Member] = []
         for namespace in schema.namespaces {
             for enumType in namespace.enums {
@@ -26,20 +31,25 @@ public struct JSONSchemaExporter: Sendable {
                 defs.append(.init(key: message.name.description, value: messageSchema(message)))
             }
         }
-        return .object(JSONObject([
+        return defs
+    }
+
+    /// The whole document.
+    public func document() -> JSONValue {
+        .object(JSONObject([
             .init(key: "$schema", value: .string(Self.draft)),
-            .init(key: "$defs", value: .object(JSONObject(defs))),
+            .init(key: "$defs", value: .object(JSONObject(definitions()))),
         ]))
     }
 
     /// A document whose root is the message `name`, with every definition beside it.
     public func document(for name: QualifiedName) -> JSONValue {
         guard case .object(var object) = document() else { return document() }
-        object.members.insert(.init(key: "$ref", value: .string(Self.reference(name))), at: 1)
+        object.members.insert(.init(key: "$ref", value: .string(reference(name))), at: 1)
         return .object(object)
     }
 
-    public static func reference(_ name: QualifiedName) -> String { "#/$defs/\(name)" }
+    public func reference(_ name: QualifiedName) -> String { referencePrefix + name.description }
 
     func enumSchema(_ type: EnumType) -> JSONValue {
         var members: [JSONObject.Member] = [.init(key: "type", value: "string")]
@@ -139,7 +149,7 @@ public struct JSONSchemaExporter: Sendable {
             addFormat(.date, pattern: nil, to: &m)
         case .json: break
         case .enumeration(let name), .message(let name):
-            add("$ref", .string(Self.reference(name)))
+            add("$ref", .string(reference(name)))
         case .array(let element):
             add("type", "array")
             add("items", .object(JSONObject(typeMembers(element, constraints: c, outer: false))))

@@ -8,7 +8,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export the schemas in another format.",
-        subcommands: [JSONSchemaCommand.self]
+        subcommands: [JSONSchemaCommand.self, OpenAPICommand.self, AsyncAPICommand.self]
     )
 }
 
@@ -46,5 +46,62 @@ struct JSONSchemaCommand: ParsableCommand {
         } catch {
             throw CLIError(message: "error: cannot write '\(output)': \(error.localizedDescription)")
         }
+    }
+}
+
+struct OpenAPICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "openapi",
+        abstract: "Export OpenAPI 3.1 for the gateway's routes (the subjects with http:)."
+    )
+
+    @OptionGroup var options: SchemaOptions
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "The API's title.")
+    var title = "Switchboard gateway"
+
+    @Option(help: "The API's version.")
+    var apiVersion = "1.0.0"
+
+    func run() throws {
+        let schema = try options.compile(errorStatus: 2)
+        try writeDocument(OpenAPIExporter(schema: schema, title: title, version: apiVersion).document(), to: output)
+    }
+}
+
+struct AsyncAPICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "asyncapi",
+        abstract: "Export AsyncAPI 3.0 for the NATS subjects: channels, request/reply and event operations, messages."
+    )
+
+    @OptionGroup var options: SchemaOptions
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "The document's title.")
+    var title = "Switchboard services"
+
+    @Option(help: "The document's version.")
+    var apiVersion = "1.0.0"
+
+    func run() throws {
+        let schema = try options.compile(errorStatus: 2)
+        try writeDocument(AsyncAPIExporter(schema: schema, title: title, version: apiVersion).document(), to: output)
+    }
+}
+
+/// Pretty JSON to `output`, or to standard output.
+func writeDocument(_ document: JSONValue, to output: String?) throws {
+    let text = document.serialized(pretty: true) + "\n"
+    guard let output else { return Console.printRaw(text) }
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+    } catch {
+        throw CLIError(message: "error: cannot write '\(output)': \(error.localizedDescription)")
     }
 }

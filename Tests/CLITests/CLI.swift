@@ -89,12 +89,15 @@ extension CLI {
         return repository.appendingPathComponent(".build/debug/Modules").path
     }
 
-    /// Runs swiftc, bounded by polling (Process.waitUntilExit spins on Linux).
-    static func swiftc(_ arguments: [String]) throws -> (Int32, String) {
+    static func swiftc(_ arguments: [String]) throws -> (Int32, String) { try tool(["swiftc"] + arguments) }
+
+    /// Runs a program found on PATH, bounded by polling (Process.waitUntilExit spins on Linux);
+    /// its status and its output and errors together.
+    static func tool(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swiftc"] + arguments
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("swiftc-\(UUID().uuidString).log")
+        process.arguments = arguments
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
