@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "ServiceHost",
             dependencies: [
-                "MessagingRuntime", "NATSClient", "NATSWire", "Resilience", .product(name: "NIOCore", package: "swift-nio"),
+                "MessagingRuntime", "NATSClient", "NATSWire", "Redis", "Resilience", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "ServiceHostTests",
             dependencies: [
-                "ServiceHost", "GeneratedSchemas", "NATSClient", "TestSupport",
+                "ServiceHost", "GeneratedSchemas", "NATSClient", "Redis", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

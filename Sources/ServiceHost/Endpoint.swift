@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MessagingRuntime
 import NATSWire
+import Redis
 import Resilience
 import Synchronization
 
@@ -149,6 +150,8 @@ struct RequestPipeline<Request: Message, Reply: Message>: Sendable {
         case let invalid as ValidationError: return ErrorReply(invalid)
         case let open as CircuitOpenError:
             return ErrorReply(code: ErrorReply.unavailable, status: 503, message: "a dependency is unavailable; retry after \(open.retryAfter)")
+        case is IdempotencyError:
+            return ErrorReply(code: "in_progress", status: 409, message: "the same message is being processed; try again")
         case is LockUnavailable:
             return ErrorReply(code: "busy", status: 503, message: "another request holds this resource; try again")
         case let missing as NotImplemented:
