@@ -25,6 +25,14 @@ extension NATSConnection {
         return NATSSubscription(sid: sid, subject: subject, queue: queue, buffer: buffer, connection: self)
     }
 
+    /// The read batch is over: readers waiting for its messages get them (event loop).
+    func wakeReaders() {
+        guard !readersToWake.isEmpty else { return }
+        let readers = readersToWake
+        readersToWake.removeAll(keepingCapacity: true)
+        for reader in readers { reader.wakeReader() }
+    }
+
     func unsubscribe(sid: UInt64, after max: Int?) {
         eventLoop.execute {
             guard self.subscriptions[sid] != nil else { return }
@@ -42,12 +50,18 @@ extension NATSConnection {
     }
 
     /// Hands a message to its subscription: dropped past the pending limits, with one
-    /// `slowConsumer` event per episode (event loop).
+    /// `slowConsumer` event per episode (event loop). A waiting reader is woken at the end of the
+    /// read batch (`wakeReaders()`), once for all the messages the batch brought it.
     func deliver(_ message: InboundMessage) {
         received.messages += 1
         received.bytes += message.payload.readableBytes
         guard var subscription = subscriptions[message.sid] else { return }
-        if case .dropped(let startsEpisode) = subscription.buffer.yield(message) {
+        switch subscription.buffer.yield(message) {
+        case .accepted, .finished:
+            break
+        case .acceptedWakeReader:
+            readersToWake.append(subscription.buffer)
+        case .dropped(let startsEpisode):
             received.dropped += 1
             if startsEpisode { emit(.slowConsumer(sid: message.sid, subject: subscription.subject)) }
         }

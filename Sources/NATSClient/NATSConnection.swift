@@ -18,6 +18,8 @@ public final class NATSConnection: @unchecked Sendable {
     var lastFailure: String?
     private var timers: [ConnectionStateMachine<SystemRandomNumberGenerator>.TimerKind: Scheduled<Void>] = [:]
     var subscriptions: [UInt64: SubscriptionState] = [:]
+    /// Subscriptions whose waiting readers get messages of the current read batch: woken at its end.
+    var readersToWake: [SubscriptionBuffer] = []
     var nextSID: UInt64 = 1
     /// One entry per PING in flight, in order; nil for a flush that timed out (its PONG still comes).
     private var pendingFlushes: [EventLoopPromise<Void>?] = []
@@ -314,6 +316,7 @@ public final class NATSConnection: @unchecked Sendable {
 
     func channelClosed(_ channel: any Channel) {
         guard channel === self.channel else { return }
+        wakeReaders()
         self.channel = nil
         run(machine.channelInactive())
     }

@@ -16,6 +16,11 @@ final class NATSInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         connection.channelReceived(unwrapInboundIn(data), from: context.channel)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        connection.wakeReaders()
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         connection.channelClosed(context.channel)
         context.fireChannelInactive()

@@ -32,7 +32,12 @@ public struct NATSSubscription: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         let buffer: SubscriptionBuffer
 
-        public mutating func next() async -> InboundMessage? { await buffer.next() }
+        public mutating func next() async -> InboundMessage? { await buffer.next(isolation: nil) }
+
+        /// Reads on the caller's actor: a message that is already here costs no executor hop.
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> InboundMessage? {
+            await buffer.next(isolation: actor)
+        }
     }
 
     /// Stops the subscription now.

@@ -7,6 +7,9 @@ import Synchronization
 /// limit needs — messages and payload bytes not yet taken — and drops past either limit, as
 /// nats.go's `SetPendingLimits` does: a slow-consumer episode starts with the first drop and ends
 /// with the next message that fits, so the caller raises one event per episode, not per message.
+///
+/// A reader waiting for messages is woken once per socket read, not once per message: waking a
+/// task costs far more than handing over a message, and it would cost it on the event loop.
 final class SubscriptionBuffer: Sendable {
     struct State {
         var queue = CircularBuffer<InboundMessage>(initialCapacity: 16)
@@ -17,6 +20,8 @@ final class SubscriptionBuffer: Sendable {
         var isSlow = false
         /// The reader waiting for a message, if any.
         var waiter: UnsafeContinuation<InboundMessage?, Never>?
+        /// Messages were queued for the waiting reader since the last `wakeReader()`.
+        var wakePending = false
         var finished = false
         /// Why the subscription ended, when not by unsubscribing or closing.
         var error: NATSClientError?
@@ -24,6 +29,8 @@ final class SubscriptionBuffer: Sendable {
 
     enum YieldResult: Equatable {
         case accepted
+        /// Queued for a reader that waits: call `wakeReader()` once the read batch is over.
+        case acceptedWakeReader
         /// Past a limit: the message was dropped; `startsEpisode` for the first drop in a row.
         case dropped(startsEpisode: Bool)
         case finished
@@ -35,16 +42,11 @@ final class SubscriptionBuffer: Sendable {
         state = Mutex(State(limits: limits))
     }
 
-    /// Hands `message` to a waiting reader, or queues it if it fits the limits (event loop).
+    /// Queues `message` if it fits the limits (event loop).
     func yield(_ message: InboundMessage) -> YieldResult {
         let size = message.payload.readableBytes
-        let (waiter, result): (UnsafeContinuation<InboundMessage?, Never>?, YieldResult) = state.withLock { state in
-            guard !state.finished else { return (nil, .finished) }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                state.isSlow = false
-                return (waiter, .accepted)
-            }
+        return state.withLock { state in
+            guard !state.finished else { return .finished }
             let limits = state.limits
             if (limits.messages > 0 && state.queue.count + 1 > limits.messages)
                 || (limits.bytes > 0 && state.pendingBytes + size > limits.bytes)
@@ -52,34 +54,48 @@ final class SubscriptionBuffer: Sendable {
                 state.dropped += 1
                 let startsEpisode = !state.isSlow
                 state.isSlow = true
-                return (nil, .dropped(startsEpisode: startsEpisode))
+                return .dropped(startsEpisode: startsEpisode)
             }
             state.queue.append(message)
             state.pendingBytes += size
             state.isSlow = false
-            return (nil, .accepted)
+            guard state.waiter != nil, !state.wakePending else { return .accepted }
+            state.wakePending = true
+            return .acceptedWakeReader
         }
-        waiter?.resume(returning: message)
-        return result
+    }
+
+    /// Hands the first queued message to the waiting reader, if one still waits.
+    func wakeReader() {
+        let wake: (UnsafeContinuation<InboundMessage?, Never>, InboundMessage?)? = state.withLock { state in
+            state.wakePending = false
+            guard let waiter = state.waiter, let message = Self.take(from: &state) else { return nil }
+            state.waiter = nil
+            return (waiter, message)
+        }
+        if let (waiter, message) = wake { waiter.resume(returning: message) }
     }
 
     /// Ends the sequence after the messages already queued; `error` tells the reader why.
     func finish(error: NATSClientError? = nil) {
-        let waiter: UnsafeContinuation<InboundMessage?, Never>? = state.withLock { state in
+        let wake: (UnsafeContinuation<InboundMessage?, Never>, InboundMessage?)? = state.withLock { state in
             guard !state.finished else { return nil }
             state.finished = true
             state.error = error
-            defer { state.waiter = nil }
-            return state.waiter
+            guard let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            // A reader woken by the end still gets what was queued for it first.
+            return (waiter, Self.take(from: &state) ?? nil)
         }
-        waiter?.resume(returning: nil)
+        if let (waiter, message) = wake { waiter.resume(returning: message) }
     }
 
     /// The next message; nil once finished and empty, or when the reading task is cancelled.
-    func next() async -> InboundMessage? {
+    /// Runs on the caller's actor (no hop for a message that is already here).
+    func next(isolation actor: isolated (any Actor)? = #isolation) async -> InboundMessage? {
         if let ready = state.withLock({ Self.take(from: &$0) }) { return ready }
         return await withTaskCancellationHandler {
-            await withUnsafeContinuation { (continuation: UnsafeContinuation<InboundMessage?, Never>) in
+            await withUnsafeContinuation(isolation: actor) { (continuation: UnsafeContinuation<InboundMessage?, Never>) in
                 let ready: InboundMessage?? = state.withLock { state in
                     if let ready = Self.take(from: &state) { return ready }
                     if Task.isCancelled { return .some(nil) }

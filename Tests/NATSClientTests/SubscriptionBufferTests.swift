@@ -34,13 +34,42 @@ import Testing
         #expect(buffer.yield(message(String(repeating: "x", count: 95))) == .accepted, "new limits apply at once")
     }
 
-    @Test func aWaitingReaderGetsEvenAMessageTheQueueCouldNotHold() async {
-        let buffer = SubscriptionBuffer(limits: .init(messages: 1, bytes: 1))
-        let reader = Task { await buffer.next() }
+    /// Waits (bounded) until a reader is parked in `next()`.
+    func parked(_ buffer: SubscriptionBuffer) async {
         for _ in 0..<5_000 where !buffer.hasReader { try? await Task.sleep(for: .milliseconds(1)) }
-        #expect(buffer.yield(message("too big to queue")) == .accepted)
-        #expect(await reader.value?.payload == ByteBuffer(string: "too big to queue"))
-        #expect(buffer.counts == (0, 0, 0))
+    }
+
+    @Test func aWaitingReaderIsWokenOncePerBatch() async {
+        let buffer = SubscriptionBuffer(limits: .unlimited)
+        let reader = Task {
+            var texts: [String] = []
+            for _ in 0..<3 { if let message = await buffer.next() { texts.append(String(buffer: message.payload)) } }
+            return texts
+        }
+        await parked(buffer)
+        #expect(buffer.yield(message("a")) == .acceptedWakeReader)
+        #expect(buffer.yield(message("b")) == .accepted, "one wake for the whole batch")
+        #expect(buffer.counts == (2, 2, 0) && buffer.hasReader, "nothing handed over before the batch ends")
+        buffer.wakeReader()
+        await parked(buffer)
+        #expect(buffer.counts == (0, 0, 0), "the woken reader took the whole batch without waiting again")
+        #expect(buffer.yield(message("c")) == .acceptedWakeReader)
+        buffer.wakeReader()
+        #expect(await reader.value == ["a", "b", "c"])
+    }
+
+    @Test func aReaderWokenByTheEndStillGetsWhatWasQueued() async {
+        let buffer = SubscriptionBuffer(limits: .unlimited)
+        let reader = Task {
+            var texts: [String] = []
+            while let message = await buffer.next() { texts.append(String(buffer: message.payload)) }
+            return texts
+        }
+        await parked(buffer)
+        #expect(buffer.yield(message("a")) == .acceptedWakeReader)
+        #expect(buffer.yield(message("b")) == .accepted)
+        buffer.finish()
+        #expect(await reader.value == ["a", "b"])
     }
 
     @Test func finishingEndsTheSequenceAfterWhatIsQueuedAndKeepsTheError() async {
