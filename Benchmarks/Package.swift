@@ -18,5 +18,7 @@ let package = Package(
                 .product(name: "MessagingRuntime", package: "switchboard"),
             ]
         ),
+        // The Redis client, locks and breaker beside C hiredis, redis-py and redis-benchmark (scripts/bench-redis.sh).
+        .executableTarget(name: "redis-bench", dependencies: [.product(name: "Redis", package: "switchboard")]),
     ]
 )
