@@ -10,8 +10,8 @@ APT_PACKAGES := libyaml-dev pkg-config nats-server redis-server libhiredis-dev
 # The tests check the exported OpenAPI document with the OpenAPI Initiative's validator.
 TEST_PIP_PACKAGES := openapi_spec_validator:openapi-spec-validator
 # make bench also runs the peers' nats.go and nats-py programs and reads peak RSS with GNU time.
-BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time
-BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic
+BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time gcc
+BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic redis:redis
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
 
 .PHONY: help deps bench-deps build generate check-generated run test bench clean
@@ -20,7 +20,7 @@ help:
 	@echo "make run     install missing packages, build, generate, check the example schemas"
 	@echo "make test    install missing packages, build, check Generated/ is fresh, run all tests"
 	@echo "make bench   validators, generator and NATS client beside pydantic, nats.go, nats-py (release build;"
-	@echo "             ONLY=\"validation generator nats\" picks parts, RUNS=3, DUR=10)"
+	@echo "             ONLY=\"validation generator nats redis\" picks parts, RUNS=3, DUR=10)"
 
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES) $(addprefix --pip=,$(TEST_PIP_PACKAGES))

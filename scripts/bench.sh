@@ -49,10 +49,10 @@ N_SUBJECTS=${N_SUBJECTS:-100}
 GEN_RUNS=${GEN_RUNS:-5}
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-600}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
-ONLY=${ONLY:-validation generator nats}
+ONLY=${ONLY:-validation generator nats redis}
 on() { [[ " $ONLY " == *" $1 "* ]]; }
 for part in $ONLY; do
-    [[ $part == validation || $part == generator || $part == nats ]] || { echo "bench: unknown part '$part' in ONLY" >&2; exit 2; }
+    [[ $part == validation || $part == generator || $part == nats || $part == redis ]] || { echo "bench: unknown part '$part' in ONLY" >&2; exit 2; }
 done
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -213,6 +213,12 @@ if on nats; then
         || die "the NATS benchmark failed (logs in ${OUT#$ROOT/}/nats-logs)"
 fi
 
+# MARK: Redis client, locks and breaker beside C hiredis, redis-py and redis-benchmark
+if on redis; then
+    PEERS=$PEERS RUNS=$RUNS PYTHON=$PYTHON SWIFT=$SWIFT scripts/bench-redis.sh "$OUT" \
+        || die "the Redis benchmark failed (logs in ${OUT#$ROOT/}/redis-logs)"
+fi
+
 # MARK: Summary
 "$PYTHON" - "$OUT" "$N_MESSAGES" "$N_SUBJECTS" <<'EOF' | tee "$OUT/summary.md"
 import json, os, statistics, sys
@@ -282,6 +288,9 @@ if os.path.exists(f"{out}/generator.json"): generator()
 if os.path.exists(f"{out}/nats-summary.md"):
     print(open(f"{out}/nats-summary.md").read().rstrip())
     summary["nats"] = json.load(open(f"{out}/nats-summary.json"))
+if os.path.exists(f"{out}/redis-summary.md"):
+    print(open(f"{out}/redis-summary.md").read().rstrip())
+    summary["redis"] = json.load(open(f"{out}/redis-summary.json"))
 json.dump(summary, open(f"{out}/summary.json", "w"), indent=2)
 EOF
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" >>"$OUT/environment.txt"
