@@ -6,6 +6,7 @@ import Logging
 import MessagingRuntime
 import NATSClient
 import NIOCore
+import Prometheus
 import Synchronization
 
 /// How the gateway listens and what it accepts.
@@ -16,6 +17,13 @@ public struct GatewayOptions: Sendable {
     public var maxBodyBytes = 1024 * 1024
     /// Verifies bearer tokens; without it, routes that need a caller answer 401.
     public var tokens: AccessTokens?
+    /// Keeps responses for `Idempotency-Key` (the Redis idempotency store in production).
+    public var idempotency: (any IdempotencyGuard)?
+    /// How long a kept response answers its key.
+    public var idempotencyTTL: Duration = .seconds(24 * 3600)
+    /// Where `/metrics` comes from: the gateway's request metrics, and whatever else the process
+    /// records in it (share it with the service hosts of the same process).
+    public var metrics = PrometheusCollectorRegistry()
     /// `/openapi.json`, when the deployment has the exported document.
     public var openAPIDocument: [UInt8]?
 
@@ -54,11 +62,16 @@ public final class Gateway: RouteRegistrar, Sendable {
     /// The Hummingbird application, ready to `runService()` or to run in a `ServiceGroup`.
     public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: GatewayMiddleware())
+        router.add(middleware: GatewayMiddleware(metrics: HTTPMetrics(registry: options.metrics)))
         router.get("/healthz") { _, _ in Self.json(["status": "ok"]) }
         router.get("/readyz") { [nats] _, _ in
             guard nats.isReady else { throw GatewayError(503, ErrorReply.unavailable, "not connected to NATS", retryAfterSeconds: 1) }
             return Self.json(["status": "ready"])
+        }
+        router.get("/metrics") { [registry = options.metrics] _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         if let document = options.openAPIDocument {
             router.get("/openapi.json") { _, _ in

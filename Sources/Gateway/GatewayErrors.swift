@@ -42,8 +42,10 @@ struct GatewayError: Error {
 /// the details only in the log).
 struct GatewayMiddleware: RouterMiddleware {
     typealias Context = GatewayContext
+    let metrics: HTTPMetrics
 
     func handle(_ input: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
         var context = context
         let correlationID = Self.acceptedCorrelationID(input.headers[.correlationID]) ?? UUID().uuidString.lowercased()
         context.correlationID = correlationID
@@ -62,6 +64,8 @@ struct GatewayMiddleware: RouterMiddleware {
             response = Self.response(GatewayError(500, ErrorReply.internalError, "internal error"), correlationID: correlationID)
         }
         response.headers[.correlationID] = correlationID
+        let route = context.endpointPath ?? "unmatched"
+        metrics.record(method: input.method.rawValue, route: route, status: Int(response.status.code), duration: ContinuousClock.now - start)
         return response
     }
 

@@ -24,18 +24,51 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
         case .success(let value): message = value
         case .failure(let error): throw GatewayError(ErrorReply(error))
         }
-        let envelope = Envelope(message, correlationId: correlationID, caller: caller)
-        var headers = NATSHeaders(status: nil)
-        if let traceparent = request.headers[.traceparent] { headers.add("traceparent", traceparent) }
-        let reply: InboundMessage
-        do {
-            reply = try await gateway.nats.request(
-                subject.subject(message), payload: ByteBuffer(bytes: try JSONEncoder().encode(envelope)),
-                headers: headers.isEmpty ? nil : headers, timeout: subject.timeout)
-        } catch let error as NATSClientError {
-            throw Self.gatewayError(for: error)
+        let call: @Sendable () async throws -> HTTPAnswer = {
+            let envelope = Envelope(message, correlationId: correlationID, caller: caller)
+            var headers = NATSHeaders(status: nil)
+            if let traceparent = request.headers[.traceparent] { headers.add("traceparent", traceparent) }
+            let reply: InboundMessage
+            do {
+                reply = try await gateway.nats.request(
+                    subject.subject(message), payload: ByteBuffer(bytes: try JSONEncoder().encode(envelope)),
+                    headers: headers.isEmpty ? nil : headers, timeout: subject.timeout)
+            } catch let error as NATSClientError {
+                throw Self.gatewayError(for: error)
+            }
+            return try answer(reply)
         }
-        return try answer(reply)
+        guard hasBody || http.method == "DELETE", let key = request.headers[.idempotencyKey], let store = gateway.options.idempotency else {
+            return try await call().response()
+        }
+        return try await once(key: key, store: store, request: request, json: json, caller: caller, call)
+    }
+
+    /// Runs `call` once per `Idempotency-Key`: a repeat gets the kept response, a different
+    /// request with the same key 422.
+    private func once(
+        key: String, store: any IdempotencyGuard, request: Hummingbird.Request, json: JSONObject, caller: Caller?,
+        _ call: @escaping @Sendable () async throws -> HTTPAnswer
+    ) async throws -> Response {
+        guard !key.isEmpty, key.utf8.count <= IdempotencyKey.maxLength else {
+            throw GatewayError(400, "invalid_idempotency_key", "an Idempotency-Key has 1 to \(IdempotencyKey.maxLength) characters")
+        }
+        let fingerprint = IdempotencyKey.fingerprint(path: request.uri.description, json: json)
+        let ran = Flag()
+        let bytes = try await store.once(
+            messageId: IdempotencyKey.storeKey(key, caller: caller, method: http.method, path: request.uri.path), ttl: gateway.options.idempotencyTTL
+        ) {
+            ran.set()
+            let reply = try await call()
+            return IdempotencyKey.Stored(fingerprint: fingerprint, status: reply.status, body: reply.body).bytes
+        }
+        guard let stored = IdempotencyKey.Stored(bytes) else { throw GatewayError(500, ErrorReply.internalError, "internal error") }
+        guard stored.fingerprint == fingerprint else {
+            throw GatewayError(422, "idempotency_key_reused", "this Idempotency-Key was used for another request")
+        }
+        var response = HTTPAnswer(status: stored.status, body: stored.body).response()
+        if !ran.isSet { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        return response
     }
 
     /// The caller of the bearer token; 401 without a valid one, 403 without the route's role.
@@ -103,8 +136,18 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
         }
     }
 
+    /// A successful answer: the route's status and the reply's payload as JSON.
+    struct HTTPAnswer: Sendable {
+        var status: Int
+        var body: [UInt8]
+
+        func response() -> Response {
+            Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
     /// The reply's payload with the route's status, or the service's error with its own.
-    private func answer(_ reply: InboundMessage) throws -> Response {
+    private func answer(_ reply: InboundMessage) throws -> HTTPAnswer {
         guard let json = try? JSONValue(parsing: reply.payload.readableBytesView) else {
             throw GatewayError(502, "bad_gateway", "the service sent a reply that is not JSON")
         }
@@ -114,7 +157,7 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
         guard case .object(let envelope) = json, let payload = envelope["payload"] else {
             throw GatewayError(502, "bad_gateway", "the service sent a reply without an envelope")
         }
-        return Gateway.json(payload, status: .init(code: http.status))
+        return HTTPAnswer(status: http.status, body: payload.serializedBytes())
     }
 
     static func gatewayError(for error: NATSClientError) -> GatewayError {

@@ -61,3 +61,12 @@ public protocol ServiceRegistrar {
 public protocol RouteRegistrar {
     func route<Request, Reply>(_ subject: RequestSubject<Request, Reply>)
 }
+
+/// Runs work at most once per key: a duplicate gets the stored result. The service host keys it
+/// by message id (duplicate deliveries), the gateway by `Idempotency-Key`; the Redis store
+/// implements it.
+public protocol IdempotencyGuard: Sendable {
+    /// Runs `work` the first time `messageId` is seen and keeps what it returned for `ttl`; later
+    /// calls get the kept bytes without running it. Work that throws keeps nothing.
+    func once(messageId: String, ttl: Duration, _ work: @Sendable () async throws -> [UInt8]) async throws -> [UInt8]
+}

@@ -1,14 +1,6 @@
 import MessagingRuntime
 import Resilience
 
-/// Runs a handler at most once per message id: a duplicate delivery gets the stored reply.
-/// The Redis store implements it; tests may use an in-memory one.
-public protocol IdempotencyGuard: Sendable {
-    /// Runs `work` for the first delivery of `messageId` and keeps what it returned for `ttl`;
-    /// later deliveries get the kept bytes without running it.
-    func once(messageId: String, ttl: Duration, _ work: @Sendable () async throws -> [UInt8]) async throws -> [UInt8]
-}
-
 /// Holds a distributed lock while a handler runs; the lease's fencing token goes to the handler.
 public protocol LockGuard: Sendable {
     func withLock<T: Sendable>(

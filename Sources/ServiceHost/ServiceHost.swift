@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MessagingRuntime
+import Metrics
 import NATSClient
 import NATSWire
 import NIOCore
@@ -24,6 +25,9 @@ public struct ServiceHostOptions: Sendable {
     public var breaker: CircuitBreaker?
     /// Check each reply against its schema before sending it (a broken reply becomes a 500).
     public var validateReplies = true
+    /// Where handled messages are counted and timed (`switchboard_messages_total{service,endpoint,status}`,
+    /// `switchboard_handler_duration_seconds{service,endpoint}`); a Prometheus factory exposes them.
+    public var metrics: (any MetricsFactory)?
 
     public init() {}
 }
@@ -132,7 +136,7 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     /// Handles the messages of one endpoint, at most `maxInFlightPerEndpoint` at once.
     private func serve(_ endpoint: Endpoint, from subscription: NATSSubscription) async {
         await withDiscardingTaskGroup { group in
-            let inFlight = Counter()
+            let inFlight = InFlight()
             // A handler that finishes makes room; waiting for it is how backpressure reaches NATS.
             let room = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
             var roomMade = room.stream.makeAsyncIterator()
@@ -153,7 +157,15 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     private func answer(_ message: InboundMessage, with endpoint: Endpoint) async {
         let start = ContinuousClock.now
         let outcome = await endpoint.process(message)
-        endpoint.count(outcome, took: ContinuousClock.now - start)
+        let took = ContinuousClock.now - start
+        endpoint.count(outcome, took: took)
+        if let metrics = options.metrics {
+            let status = outcome.error.map { String($0.status) } ?? "ok"
+            Counter(label: "switchboard_messages_total", dimensions: [("service", name), ("endpoint", endpoint.name), ("status", status)], factory: metrics)
+                .increment()
+            Metrics.Timer(label: "switchboard_handler_duration_seconds", dimensions: [("service", name), ("endpoint", endpoint.name)], factory: metrics)
+                .record(duration: took)
+        }
         guard let replyTo = message.replyTo else { return }
         do {
             try nats.publish(replyTo, payload: ByteBuffer(bytes: outcome.payload), headers: outcome.headers)
@@ -169,6 +181,6 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
 }
 
 /// A count shared by a loop and the tasks it starts.
-final class Counter: Sendable {
+final class InFlight: Sendable {
     let value = Mutex(0)
 }

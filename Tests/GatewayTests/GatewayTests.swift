@@ -4,6 +4,7 @@ import Gateway
 import GeneratedSchemas
 import MessagingRuntime
 import NATSClient
+import Prometheus
 import ServiceHost
 import ServiceLifecycle
 import Synchronization
@@ -42,17 +43,22 @@ final class Stack: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(auth: TestAuth = TestAuth(), maxBodyBytes: Int = 1024 * 1024) async throws {
+    init(auth: TestAuth = TestAuth(), maxBodyBytes: Int = 1024 * 1024, idempotency: (any IdempotencyGuard)? = nil) async throws {
         server = try NATSServer()
         tokens = try await AccessTokens(secret: Self.secret)
         let hostNATS = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
-        let host = ServiceHost(name: "auth", nats: hostNATS)
+        let registry = PrometheusCollectorRegistry()
+        var hostOptions = ServiceHostOptions()
+        hostOptions.metrics = PrometheusMetricsFactory(registry: registry)
+        let host = ServiceHost(name: "auth", nats: hostNATS, options: hostOptions)
         Auth.serve(auth, with: host)
         gatewayNATS = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
         var options = GatewayOptions()
         options.port = try NATSServer.freePort()
         options.tokens = tokens
         options.maxBodyBytes = maxBodyBytes
+        options.idempotency = idempotency
+        options.metrics = registry
         let gateway = Gateway(nats: gatewayNATS, options: options)
         Auth.routes(into: gateway)
         Events.routes(into: gateway)
@@ -103,6 +109,12 @@ final class Stack: Sendable {
         #expect(me.status == 200 && me.json?["email"] as? String == "alice@example.com", "the caller reached the service")
         #expect(try await stack.http.send("GET", "/healthz").status == 200)
         #expect(try await stack.http.send("GET", "/readyz").status == 200)
+        let metrics = try await stack.http.send("GET", "/metrics")
+        #expect(metrics.status == 200 && metrics.header("Content-Type")?.hasPrefix("text/plain") == true)
+        let lines = metrics.text.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("http_requests_total{") && $0.contains(#"route="/auth/register""#) && $0.contains(#"status="409""#) && $0.hasSuffix(" 1") })
+        #expect(lines.contains { $0.hasPrefix("switchboard_messages_total{") && $0.contains(#"endpoint="auth.register""#) && $0.contains(#"status="ok""#) })
+        #expect(lines.contains { $0.hasPrefix("http_request_duration_seconds_bucket{") })
         try await stack.stop()
     }
 
