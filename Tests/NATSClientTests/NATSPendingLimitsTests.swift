@@ -64,7 +64,7 @@ import Testing
         #expect(limited.pending == (10, 1_000) && limited.droppedMessages == 15)
 
         // Raised limits apply to the next message.
-        limited.pendingLimits = .init(messages: 0, bytes: 1_100)
+        limited.pendingLimits.bytes = 1_100
         try connection.publish("sized", payload: payload)
         try await connection.flush()
         #expect(limited.pending == (11, 1_100) && limited.droppedMessages == 15)
