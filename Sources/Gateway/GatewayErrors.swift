@@ -8,6 +8,8 @@ extension HTTPField.Name {
     static let correlationID = Self("X-Correlation-Id")!
     static let idempotencyKey = Self("Idempotency-Key")!
     static let traceparent = Self("traceparent")!
+    /// W3C Trace Context level 2: the trace and span the gateway used, for the client's logs.
+    static let traceresponse = Self("traceresponse")!
 }
 
 /// The request context of the gateway's routes: Hummingbird's, plus the correlation id.
@@ -15,6 +17,8 @@ public struct GatewayContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's `X-Correlation-Id`, or a new one: sent to the services and returned.
     public var correlationID = ""
+    /// This hop of the request's trace: a child of the client's `traceparent`, or a new trace.
+    public var trace = TraceContext.start()
 
     public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
 }
@@ -49,6 +53,7 @@ struct GatewayMiddleware: RouterMiddleware {
         var context = context
         let correlationID = Self.acceptedCorrelationID(input.headers[.correlationID]) ?? UUID().uuidString.lowercased()
         context.correlationID = correlationID
+        context.trace = input.headers[.traceparent].flatMap(TraceContext.init(traceparent:))?.child() ?? .start()
         var response: Response
         do {
             response = try await next(input, context)
@@ -64,6 +69,7 @@ struct GatewayMiddleware: RouterMiddleware {
             response = Self.response(GatewayError(500, ErrorReply.internalError, "internal error"), correlationID: correlationID)
         }
         response.headers[.correlationID] = correlationID
+        response.headers[.traceresponse] = context.trace.traceparent
         let route = context.endpointPath ?? "unmatched"
         metrics.record(method: input.method.rawValue, route: route, status: Int(response.status.code), duration: ContinuousClock.now - start)
         return response

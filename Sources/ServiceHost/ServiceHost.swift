@@ -87,6 +87,16 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         endpoints.withLock { $0.append(endpoint) }
     }
 
+    /// A logger for one message: its correlation id, message id and trace id as metadata, so that
+    /// the log lines of one request can be found across services.
+    public func logger(for context: HandlerContext) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "correlationId"] = "\(context.correlationId)"
+        logger[metadataKey: "messageId"] = "\(context.messageId)"
+        if let trace = context.trace { logger[metadataKey: "traceId"] = "\(trace.traceID)" }
+        return logger
+    }
+
     /// Statistics of every endpoint (what `$SRV.STATS` answers).
     public func statistics() -> [EndpointStatistics] { endpoints.withLock { $0.map(\.statistics) } }
 

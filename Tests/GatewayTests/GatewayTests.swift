@@ -14,11 +14,13 @@ import Testing
 /// The auth service the gateway talks to in these tests.
 final class TestAuth: Auth.Handler {
     let emails = Mutex<Set<String>>([])
+    let traces = Mutex<[TraceContext]>([])
     let delay: Duration
 
     init(delay: Duration = .zero) { self.delay = delay }
 
     func register(_ request: Auth.RegisterRequest, context: HandlerContext) async throws -> Auth.UserProfile {
+        if let trace = context.trace { traces.withLock { $0.append(trace) } }
         if delay > .zero { try await Task.sleep(for: delay) }
         guard emails.withLock({ $0.insert(request.email).inserted }) else { throw Auth.ErrorCode.emailTaken }
         return Auth.UserProfile(id: UUID(), email: request.email, role: request.role, displayName: context.correlationId, createdAt: .now)
@@ -91,13 +93,19 @@ final class Stack: Sendable {
     static let alice = #"{"email":"alice@example.com","password":"correct horse battery","role":"organizer"}"#
 
     @Test func aRequestTravelsHTTPToNATSToTheHandlerAndBack() async throws {
-        let stack = try await Stack()
-        let created = try await stack.http.send("POST", "/auth/register", json: Self.alice, headers: ["X-Correlation-Id": "trace-me-1"])
+        let auth = TestAuth()
+        let stack = try await Stack(auth: auth)
+        let traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        let created = try await stack.http.send(
+            "POST", "/auth/register", json: Self.alice, headers: ["X-Correlation-Id": "trace-me-1", "traceparent": traceparent])
         #expect(created.status == 201, "\(created.text)")
         #expect(created.json?["email"] as? String == "alice@example.com" && created.json?["role"] as? String == "organizer")
         #expect(created.json?["displayName"] as? String == "trace-me-1", "the handler saw the client's correlation id")
         #expect(created.header("X-Correlation-Id") == "trace-me-1")
         #expect(created.header("Content-Type") == "application/json")
+        let seen = try #require(auth.traces.withLock { $0.first })
+        #expect(seen.traceID == "0af7651916cd43dd8448eb211c80319c" && seen.parentID != "b7ad6b7169203331", "the handler continues the client's trace")
+        #expect(created.header("traceresponse") == seen.traceparent)
 
         let again = try await stack.http.send("POST", "/auth/register", json: Self.alice)
         #expect(again.status == 409 && again.error?["code"] as? String == "EmailTaken")
