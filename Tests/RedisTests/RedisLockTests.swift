@@ -129,6 +129,21 @@ struct RedisLockTests {
         }
     }
 
+    @Test func theWatchdogGivesUpWhenRedisIsUnreachableUntilTheLeaseRunsOut() async throws {
+        try await withRedis(configure: { $0.connectTimeout = .milliseconds(200) }) { server, redis in
+            let lock = RedisLock(redis)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: RedisLockError.self) {
+                try await lock.withLock("outage", ttl: .milliseconds(400), timeout: .seconds(1), watchdog: LeaseWatchdog(interval: .milliseconds(100))) { lease in
+                    server.stop()
+                    try await Task.sleep(for: .seconds(20))
+                }
+            }
+            #expect(error?.code == .leaseLost)
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
     @Test func withLockReleasesOnErrorsAndOnCancellation() async throws {
         struct Boom: Error {}
         try await withRedis { _, redis in
