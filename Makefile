@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libyaml-dev pkg-config nats-server redis-server libhiredis-dev
+APT_PACKAGES := libyaml-dev pkg-config nats-server redis-server libhiredis-dev libsqlite3-dev
 # The tests check the exported OpenAPI document with the OpenAPI Initiative's validator.
 TEST_PIP_PACKAGES := openapi_spec_validator:openapi-spec-validator
 # make bench also runs the peers' nats.go and nats-py programs and reads peak RSS with GNU time.

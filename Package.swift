@@ -102,6 +102,10 @@ let package = Package(
             ]
         ),
 
+        // SQLite (Debian's libsqlite3-dev), the example services' embedded store, and a thin wrapper.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
+
         // MARK: Generated code (the output of `switchboard generate`, committed)
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
 
@@ -152,6 +156,7 @@ let package = Package(
             name: "NATSClientTests",
             dependencies: ["NATSClient", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")]
         ),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
             name: "NATSWireTests",
             dependencies: [
