@@ -40,4 +40,27 @@ enum LockScripts {
         redis.call('hset', KEYS[1], 'fence', ARGV[1], 'value', ARGV[2])
         return 1
         """)
+
+    /// Redlock, phase 1 on each server. KEYS: lock, fence counter; ARGV: token, ttl ms. Takes the
+    /// lock if free and returns the server's fence counter (0 when none), else nil.
+    static let redlockAcquire = RedisScript(
+        """
+        if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+          return tonumber(redis.call('get', KEYS[2]) or '0')
+        end
+        return false
+        """)
+
+    /// Redlock, phase 2 on each server locked in phase 1. KEYS: lock, fence counter; ARGV: token,
+    /// fence. Raises the counter to the fence (never lowers it) while this token holds the lock: 1, else 0.
+    static let redlockFence = RedisScript(
+        """
+        if redis.call('get', KEYS[1]) ~= ARGV[1] then
+          return 0
+        end
+        if tonumber(ARGV[2]) > tonumber(redis.call('get', KEYS[2]) or '0') then
+          redis.call('set', KEYS[2], ARGV[2])
+        end
+        return 1
+        """)
 }

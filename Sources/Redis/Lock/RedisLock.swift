@@ -22,8 +22,8 @@ public struct RedisLockOptions: Sendable, Hashable {
 
 /// Distributed locks on one Redis: `SET key token NX PX ttl` with a random token, a fencing token
 /// from a per-resource counter taken in the same script, compare-and-delete release and
-/// compare-and-pexpire extension. `withLock` scopes a lease (see `RedisLock+WithLock.swift`).
-public struct RedisLock: Sendable {
+/// compare-and-pexpire extension. `acquire` and `withLock` come from `DistributedLock`.
+public struct RedisLock: DistributedLock {
     public let redis: any RedisCommandExecutor
     public let options: RedisLockOptions
 
@@ -34,37 +34,6 @@ public struct RedisLock: Sendable {
 
     public func key(for resource: String) -> String { "\(options.keyPrefix){\(resource)}" }
     public func fenceKey(for resource: String) -> String { "\(options.keyPrefix){\(resource)}:fence" }
-
-    /// Takes the lock, trying again with backoff and jitter while someone else holds it, until
-    /// `deadline`. Connection failures that sent nothing (`RedisError.isRetryable`) are retried
-    /// the same way; other errors are thrown at once.
-    /// - Throws: `RedisLockError` `.notAcquired` at the deadline; `CancellationError`; `RedisError`.
-    public func acquire(_ resource: String, ttl: Duration, deadline: ContinuousClock.Instant) async throws -> RedisLease {
-        var random = SystemRandomNumberGenerator()
-        var attempt = 0
-        var lastError: (any Error)?
-        while true {
-            try Task.checkCancellation()
-            do {
-                if let lease = try await tryAcquire(resource, ttl: ttl) { return lease }
-                lastError = nil
-            } catch let error as RedisError where error.isRetryable {
-                lastError = error
-            }
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero else {
-                let why = lastError.map { "Redis failed: \($0)" } ?? "held by another owner"
-                throw RedisLockError(.notAcquired, resource: resource, "\(why) until the deadline")
-            }
-            try await Task.sleep(for: min(options.retryBackoff.delay(forAttempt: attempt, using: &random), remaining))
-            attempt += 1
-        }
-    }
-
-    /// `acquire` with a deadline `timeout` from now.
-    public func acquire(_ resource: String, ttl: Duration, timeout: Duration) async throws -> RedisLease {
-        try await acquire(resource, ttl: ttl, deadline: .now + timeout)
-    }
 
     /// One attempt: the lease, or nil when someone else holds the lock.
     public func tryAcquire(_ resource: String, ttl: Duration) async throws -> RedisLease? {
@@ -97,7 +66,7 @@ public struct RedisLock: Sendable {
     /// Sets the lock's TTL to `ttl` (default: the lease's) if `lease` still holds it.
     /// - Returns: false, and marks the lease lost, when it did not.
     @discardableResult
-    public func extend(_ lease: RedisLease, ttl: Duration? = nil) async throws -> Bool {
+    public func extend(_ lease: RedisLease, ttl: Duration?) async throws -> Bool {
         let ttl = ttl ?? lease.ttl
         let started = ContinuousClock.now
         let reply = try await redis.evalSHA(
@@ -108,11 +77,6 @@ public struct RedisLock: Sendable {
         }
         lease.extend(until: validity(from: started, ttl: ttl))
         return true
-    }
-
-    /// The lease's local end: the TTL from before the request, less the drift allowance.
-    func validity(from started: ContinuousClock.Instant, ttl: Duration) -> ContinuousClock.Instant {
-        started + ttl - ttl * options.driftFactor - .milliseconds(2)
     }
 
     /// 128 random bits in hex: unguessable, so only the holder can release or extend.

@@ -12,7 +12,14 @@ public struct LeaseWatchdog: Sendable, Hashable {
     }
 }
 
-extension RedisLock {
+/// How the work and its watchdog ended, as the task group of `withLock` sees it.
+private enum WatchedOutcome<T: Sendable>: Sendable {
+    case finished(T)
+    case lost
+    case watchdogStopped
+}
+
+extension DistributedLock {
     /// Takes the lock (waiting until `deadline`), runs `body` with the lease, and releases it on
     /// every path: success, error and cancellation. With a watchdog (the default) the lease is
     /// extended while `body` runs.
@@ -54,17 +61,11 @@ extension RedisLock {
         _ = try? await release(lease)
     }
 
-    private enum Outcome<T: Sendable>: Sendable {
-        case finished(T)
-        case lost
-        case watchdogStopped
-    }
-
     private func run<T: Sendable>(
         _ body: @Sendable (RedisLease) async throws -> T, with lease: RedisLease, watchdog: LeaseWatchdog
     ) async throws -> T {
         try await withoutActuallyEscaping(body) { body in
-            try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
+            try await withThrowingTaskGroup(of: WatchedOutcome<T>.self) { group in
                 group.addTask { .finished(try await body(lease)) }
                 group.addTask { await watch(lease, interval: watchdog.interval ?? lease.ttl / 3) }
                 while let outcome = try await group.next() {
@@ -84,7 +85,7 @@ extension RedisLock {
     }
 
     /// Extends until cancelled (the work ended) or the lease is lost.
-    private func watch<T>(_ lease: RedisLease, interval: Duration) async -> Outcome<T> {
+    private func watch<T>(_ lease: RedisLease, interval: Duration) async -> WatchedOutcome<T> {
         while true {
             // After a failed extension, try again sooner, before the lease runs out.
             let wait = min(interval, max(ContinuousClock.now.duration(to: lease.validUntil) / 2, .milliseconds(1)))
