@@ -286,16 +286,16 @@ public final class NATSConnection: @unchecked Sendable {
         channel.writeAndFlush(buffer, promise: nil)
     }
 
-    /// Writes everything publishers queued since the last turn, in one write.
-    /// Writes what publishers queued, as long as the socket keeps up: when it stops being writable
-    /// the rest waits in `outbound` (where publishers feel it) until it is writable again.
+    /// Writes everything publishers queued since the last turn, in one write, while the socket
+    /// keeps up: when it stops being writable, what comes next waits in `outbound` (where
+    /// publishers feel it) until it is writable again.
     func flushOutbound() {
         guard isConnected, let channel else {
             // Disconnected meanwhile: the bytes stay for the next handshake.
             outbound.withLock { $0.flushScheduled = false }
             return
         }
-        while channel.isWritable, let bytes = outbound.take(upTo: 256 * 1024) {
+        while channel.isWritable, let bytes = outbound.take() {
             channel.writeAndFlush(bytes, promise: nil)
         }
         if !channel.isWritable { outbound.withLock { $0.flushScheduled = false } }

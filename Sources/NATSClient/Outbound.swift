@@ -10,7 +10,7 @@ import NIOCore
 /// publishers wait on a full buffer), so memory stays bounded.
 final class Outbound: @unchecked Sendable {
     struct State {
-        var buffer = ByteBufferAllocator().buffer(capacity: 64 * 1024)
+        var buffer = ByteBufferAllocator().buffer(capacity: Outbound.initialCapacity)
         var connected = false
         var closed = false
         var flushScheduled = false
@@ -63,18 +63,24 @@ final class Outbound: @unchecked Sendable {
         return true
     }
 
-    /// Up to `limit` waiting bytes, taken out (on the event loop, to write them).
-    func take(upTo limit: Int = .max) -> ByteBuffer? {
+    /// Everything waiting, taken out whole (on the event loop, to write it). The buffer itself is
+    /// handed over and a new one begins: nothing is copied however much piled up. (Taking slices
+    /// and compacting the rest copied the whole backlog per slice: quadratic, and a publisher
+    /// that outran the socket stalled for seconds.) At most twice `pendingLimit` is held: what
+    /// waits here, and what the socket has not taken yet, since the event loop only takes again
+    /// once the channel is writable.
+    func take() -> ByteBuffer? {
         condition.lock()
         defer { condition.unlock() }
         state.flushScheduled = false
         guard state.buffer.readableBytes > 0 else { return nil }
-        let count = min(limit, state.buffer.readableBytes)
-        let bytes = state.buffer.readSlice(length: count)
-        if state.buffer.readableBytes == 0 { state.buffer.clear() } else { state.buffer.discardReadBytes() }
+        let bytes = state.buffer
+        state.buffer = ByteBufferAllocator().buffer(capacity: Self.initialCapacity)
         condition.broadcast()
         return bytes
     }
+
+    static let initialCapacity = 64 * 1024
 
     var pendingBytes: Int { withLock { $0.buffer.readableBytes } }
 
