@@ -44,7 +44,7 @@ import Testing
         defer { cli.remove() }
         let first = try cli.run("generate")
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("12 written"))
+        #expect(first.stdout.contains("15 written"), "\(first.stdout)")
         #expect(try cli.read("Generated/Auth.swift") == (try String(contentsOf: CLI.repository.appendingPathComponent("Generated/Auth.swift"), encoding: .utf8)))
         let modified = try FileManager.default.attributesOfItem(atPath: cli.folder.appendingPathComponent("Generated/Auth.swift").path)[.modificationDate] as? Date
 
@@ -65,7 +65,7 @@ import Testing
         #expect(cli.exists("Generated/Bookings.swift"), "--check wrote nothing")
         let update = try cli.run("generate")
         #expect(update.status == 0)
-        #expect(update.stdout.contains("1 written, 4 removed"))
+        #expect(update.stdout.contains("1 written, 5 removed"), "\(update.stdout)")
         #expect(!cli.exists("Generated/Bookings.swift"))
         #expect(cli.exists("Generated/Handwritten.swift"))
     }
