@@ -48,6 +48,14 @@ import Testing
         #expect(nanoseconds > 0 && register["average_processing_time"] == .int(nanoseconds))
         await #expect(throws: NATSClientError.self) { _ = try await client.request("$SRV.PING.other", payload: ByteBuffer(), timeout: .seconds(1)) }
 
+        // What standard NATS tooling sees, asked by an independent client (nats-py).
+        let (status, output) = try runTool([
+            ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", repository.appendingPathComponent("scripts/micro-discovery-check.py").path,
+            server.url, "auth",
+        ])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains(#""auth.register": 1"#), "\(output)")
+
         try await running.stop()
         await client.close()
         await host.nats.close()
@@ -152,4 +160,25 @@ extension ServiceHostLifecycleTests {
         await publisher.nats.close()
         for consumer in consumers { await consumer.nats.close() }
     }
+}
+
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs a program found on PATH, bounded by polling (Process.waitUntilExit spins on Linux).
+func runTool(_ arguments: [String], timeout: TimeInterval = 30) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).log")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: log) }
+    let handle = try FileHandle(forWritingTo: log)
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning, Date() < deadline { usleep(20_000) }
+    if process.isRunning { process.terminate() }
+    try? handle.close()
+    return (process.isRunning ? -1 : process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
 }
