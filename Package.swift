@@ -105,6 +105,17 @@ let package = Package(
         // SQLite (Debian's libsqlite3-dev), the example services' embedded store, and a thin wrapper.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
+        // The worked example: auth, events and bookings services on the generated protocols and SQLite.
+        .target(
+            name: "EventBooking",
+            dependencies: [
+                "SQLite", "ServiceHost", "Gateway", "AccessTokens", "GeneratedSchemas", "MessagingRuntime", "NATSClient",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
 
         // MARK: Generated code (the output of `switchboard generate`, committed)
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
@@ -157,6 +168,13 @@ let package = Package(
             dependencies: ["NATSClient", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(
+            name: "EventBookingTests",
+            dependencies: [
+                "EventBooking", "SQLite", "ServiceHost", "GeneratedSchemas", "MessagingRuntime", "NATSClient", "TestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "NATSWireTests",
             dependencies: [
