@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
+        .executable(name: "event-booking", targets: ["event-booking"]),
         .library(name: "MessagingRuntime", targets: ["MessagingRuntime"]),
         .library(name: "GeneratedSchemas", targets: ["GeneratedSchemas"]),
         .library(name: "SchemaCompiler", targets: ["SchemaCompiler", "SchemaValidation", "SchemaCodeGen", "SchemaExport"]),
@@ -116,6 +117,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(
+            name: "event-booking",
+            dependencies: [
+                "EventBooking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // MARK: Generated code (the output of `switchboard generate`, committed)
         .target(name: "GeneratedSchemas", dependencies: ["MessagingRuntime"], path: "Generated"),
@@ -171,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "EventBookingTests",
             dependencies: [
-                "EventBooking", "SQLite", "ServiceHost", "GeneratedSchemas", "MessagingRuntime", "NATSClient", "TestSupport",
+                "EventBooking", "event-booking", "SQLite", "ServiceHost", "GeneratedSchemas", "MessagingRuntime", "NATSClient", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

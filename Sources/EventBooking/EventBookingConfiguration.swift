@@ -1,0 +1,50 @@
+import Foundation
+import ServiceHost
+
+/// What `event-booking serve` runs, where it listens and where it keeps its data.
+public struct EventBookingConfiguration: Sendable {
+    /// A part of the system; one process may run any of them (and other processes the rest).
+    public enum Component: String, CaseIterable, Sendable, Hashable {
+        case auth, events, bookings, gateway
+    }
+
+    /// The NATS server (or a comma-separated list of a cluster's servers).
+    public var natsURL = "nats://127.0.0.1:4222"
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8080
+    /// Where each service keeps its SQLite file (`auth.sqlite`, `events.sqlite`, `bookings.sqlite`).
+    public var dataDirectory = ".data"
+    public var components: [Component] = Component.allCases
+    /// Signs access tokens (the auth service) and verifies them (the gateway): at least 32 bytes,
+    /// the same in every process.
+    public var tokenSecret: String
+    public var passwordHasher = PasswordHasher()
+    public var lifetimes = AuthService.Lifetimes()
+    /// How each service host runs (idempotency, locks, breaker…).
+    public var hostOptions = ServiceHostOptions()
+
+    public init(tokenSecret: String) {
+        self.tokenSecret = tokenSecret
+    }
+
+    /// Reads a comma-separated list such as `auth,events,gateway`.
+    /// - Throws: a message naming the unknown component.
+    public static func components(_ list: String) throws -> [Component] {
+        var components: [Component] = []
+        for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let component = Component(rawValue: name) else {
+                throw ConfigurationError(
+                    "unknown service '\(name)'; choose from \(Component.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if !components.contains(component) { components.append(component) }
+        }
+        guard !components.isEmpty else { throw ConfigurationError("name at least one service to run") }
+        return components
+    }
+}
+
+/// A configuration that cannot run, with the reason.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

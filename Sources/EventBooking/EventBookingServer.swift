@@ -1,0 +1,148 @@
+import AccessTokens
+import Foundation
+import Gateway
+import GeneratedSchemas
+import Logging
+import NATSClient
+import NIOCore
+import SQLite
+import ServiceHost
+import ServiceLifecycle
+import UnixSignals
+
+/// The event-booking system in one process: the chosen services, each on its own service host
+/// and NATS connection with its own SQLite file, and the HTTP gateway with every generated route.
+/// Run it in a `ServiceGroup` (``run(signals:)`` does) for a graceful shutdown: the gateway stops
+/// first, then the services finish what they took.
+public final class EventBookingServer: Sendable {
+    public let configuration: EventBookingConfiguration
+    public let hosts: [ServiceHost]
+    public let gateway: Gateway?
+    private let connections: [NATSConnection]
+    private let databases: [SQLiteDatabase]
+    private let logger: Logger
+
+    /// Connects to NATS (waiting for it when it is not up yet), opens and migrates the databases,
+    /// and wires every handler. Nothing is served until the service group runs.
+    public init(configuration: EventBookingConfiguration, logger: Logger = Logger(label: "event-booking")) async throws {
+        self.configuration = configuration
+        self.logger = logger
+        let tokens = try await AccessTokens(secret: configuration.tokenSecret)
+        let components = configuration.components
+        let needsData = components.contains { $0 != .gateway }
+        if needsData {
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        }
+        var hosts: [ServiceHost] = []
+        var connections: [NATSConnection] = []
+        var databases: [SQLiteDatabase] = []
+        var gateway: Gateway?
+        do {
+            for component in components {
+                let nats = try await Self.connect(configuration.natsURL, name: "event-booking-\(component.rawValue)", logger: logger)
+                connections.append(nats)
+                if component == .gateway {
+                    var options = GatewayOptions()
+                    options.host = configuration.httpHost
+                    options.port = configuration.httpPort
+                    options.tokens = tokens
+                    let routes = Gateway(nats: nats, options: options)
+                    Auth.routes(into: routes)
+                    Events.routes(into: routes)
+                    Bookings.routes(into: routes)
+                    gateway = routes
+                    continue
+                }
+                let database = try SQLiteDatabase(path: "\(configuration.dataDirectory)/\(component.rawValue).sqlite")
+                databases.append(database)
+                let host = ServiceHost(
+                    name: component.rawValue, description: Self.descriptions[component] ?? "", nats: nats,
+                    options: configuration.hostOptions)
+                switch component {
+                case .auth:
+                    let service = try AuthService(
+                        database: database, tokens: tokens, hasher: configuration.passwordHasher, lifetimes: configuration.lifetimes,
+                        events: host)
+                    Auth.serve(service, with: host)
+                case .events:
+                    try EventsService(database: database, events: host).serve(on: host)
+                case .bookings:
+                    let service = try BookingsService(database: database, catalog: EventsServiceCatalog(client: host.client), events: host)
+                    Bookings.serve(service, with: host)
+                case .gateway:
+                    break
+                }
+                hosts.append(host)
+            }
+        } catch {
+            for connection in connections { await connection.close() }
+            for database in databases { database.close() }
+            throw error
+        }
+        self.hosts = hosts
+        self.gateway = gateway
+        self.connections = connections
+        self.databases = databases
+    }
+
+    static let descriptions: [EventBookingConfiguration.Component: String] = [
+        .auth: "Accounts and sessions", .events: "Events organizers publish", .bookings: "Seat bookings for events",
+    ]
+
+    /// A connection that retries its first connect and reconnects forever: a service outlives
+    /// restarts of its broker.
+    static func connect(_ url: String, name: String, logger: Logger) async throws -> NATSConnection {
+        var options = NATSOptions(servers: url.split(separator: ",").map { String($0) }, name: name)
+        options.retryOnFailedConnect = true
+        options.maxReconnectAttempts = nil
+        logger.debug("connecting to NATS", metadata: ["servers": "\(url)", "connection": "\(name)"])
+        return try await NATSConnection.connect(options)
+    }
+
+    /// The hosts and the gateway as one service group; shutdown runs in reverse order, so the
+    /// gateway stops taking HTTP requests before the services stop taking messages.
+    /// - Parameter onHTTPServerRunning: called with the gateway's listening address.
+    public func serviceGroup(
+        signals: [UnixSignal] = [.sigterm, .sigint], onHTTPServerRunning: @escaping @Sendable (SocketAddress?) async -> Void = { _ in }
+    ) -> ServiceGroup {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = hosts.map { .init(service: $0) }
+        if let gateway {
+            let logger = logger
+            services.append(.init(service: gateway.application { channel in
+                let address = channel.localAddress
+                logger.info("gateway listening", metadata: ["url": "http://\(address?.ipAddress ?? "?"):\(address?.port ?? 0)"])
+                await onHTTPServerRunning(address)
+            }))
+        }
+        var configuration = ServiceGroupConfiguration(services: services, logger: logger)
+        configuration.gracefulShutdownSignals = signals
+        return ServiceGroup(configuration: configuration)
+    }
+
+    /// Serves until one of `signals` arrives (or the task is cancelled), then shuts down
+    /// gracefully and closes the connections and databases.
+    public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        logger.info(
+            "starting", metadata: [
+                "services": "\(configuration.components.map(\.rawValue).joined(separator: ","))", "nats": "\(configuration.natsURL)",
+                "data": "\(configuration.dataDirectory)",
+            ])
+        do {
+            try await serviceGroup(signals: signals).run()
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+        logger.info("stopped")
+    }
+
+    /// Flushes and closes the NATS connections, then the databases.
+    public func close() async {
+        for connection in connections {
+            try? await connection.flush(timeout: .seconds(2))
+            await connection.close()
+        }
+        for database in databases { database.close() }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+/// `event-booking serve` as users run it: the built binary, a real nats-server, SIGTERM.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct ServeCommandTests {
+    /// The binary beside the test bundle (`swift build` puts both in the same folder).
+    static let binary: URL = {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("event-booking")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/event-booking")
+    }()
+
+    /// A running `event-booking serve` and what it logged.
+    final class Server: Sendable {
+        let process: Process
+        let log = Mutex("")
+
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+            process = Process()
+            process.executableURL = ServeCommandTests.binary
+            process.arguments = ["serve"] + arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let pipe = Pipe()
+            process.standardError = pipe
+            process.standardOutput = FileHandle.nullDevice
+            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let text = String(decoding: handle.availableData, as: UTF8.self)
+                self?.log.withLock { $0 += text }
+            }
+            try process.run()
+        }
+
+        /// Waits (up to 10 s) until the log contains `text`.
+        func waitForLog(_ text: String) async throws -> Bool {
+            for _ in 0..<500 {
+                if log.withLock({ $0.contains(text) }) { return true }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return false
+        }
+
+        /// Sends SIGTERM and waits for the exit status.
+        func terminate() async -> Int32 {
+            kill(process.processIdentifier, SIGTERM)
+            for _ in 0..<500 where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+            if process.isRunning { process.interrupt() }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    @Test func serveListensKeepsItsDataAndStopsGracefullyOnSIGTERM() async throws {
+        let nats = try NATSServer()
+        defer { nats.stop() }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let port = try NATSServer.freePort()
+        let arguments = ["--nats", nats.url, "--http-port", String(port), "--data-dir", data.path, "--password-iterations", "1000"]
+        let http = HTTPTestClient(port: port)
+
+        let first = try Server(arguments)
+        #expect(try await first.waitForLog("gateway listening"), "\(first.log.withLock { $0 })")
+        #expect(first.log.withLock { $0.contains("url=http://127.0.0.1:\(port)") && $0.contains("development secret") })
+        let registered = try await http.send("POST", "/auth/register", json: #"{"email":"dora@example.com","password":"password of dora"}"#)
+        #expect(registered.status == 201, "\(registered.text)")
+        #expect(await first.terminate() == 0)
+        #expect(first.log.withLock { $0.contains("stopped") })
+        for file in ["auth.sqlite", "events.sqlite", "bookings.sqlite"] {
+            #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent(file).path), "\(file)")
+        }
+
+        // Restarted on the same folder, with the secret from the environment: the account is still there.
+        let second = try Server(arguments, environment: ["SWITCHBOARD_TOKEN_SECRET": "a-secret-from-the-environment-32-bytes+"])
+        #expect(try await second.waitForLog("gateway listening"))
+        let login = try await http.send("POST", "/auth/login", json: #"{"email":"dora@example.com","password":"password of dora"}"#)
+        #expect(login.status == 200, "\(login.text)")
+        #expect(!second.log.withLock { $0.contains("development secret") })
+        #expect(await second.terminate() == 0)
+    }
+
+    @Test func badArgumentsAreUsageErrors() async throws {
+        for arguments in [["--services", "auth,payments"], ["--token-secret", "short"], ["--log-level", "loud"]] {
+            let server = try Server(arguments)
+            server.process.waitUntilExit()
+            #expect(server.process.terminationStatus == 2, "\(arguments): \(server.log.withLock { $0 })")
+        }
+    }
+}
