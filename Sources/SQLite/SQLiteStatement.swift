@@ -34,7 +34,8 @@ public final class SQLiteStatement {
     public func bind(_ values: [any SQLiteValueConvertible]) throws(SQLiteError) {
         reset()
         guard values.count == parameterCount else {
-            throw SQLiteError(code: .range, message: "the statement has \(parameterCount) parameters, \(values.count) values were given", sql: sql)
+            throw SQLiteError(
+                code: .range, message: "the statement has \(parameterCount) parameters, \(values.count) values were given", sql: sql)
         }
         for (offset, value) in values.enumerated() {
             try bind(value.sqliteValue, at: offset + 1)
