@@ -49,6 +49,22 @@ extension NATSConnection {
         }
     }
 
+    /// Unsubscribes at the server but keeps delivering until the server confirms it (a PING round
+    /// trip): what the server sent before the UNSUB still arrives, then the sequence ends.
+    func drain(sid: UInt64) async {
+        let sent = try? await eventLoop.submit { () -> Bool in
+            guard self.subscriptions[sid] != nil, self.isConnected else {
+                // Nothing at a server to wait for (or gone already): end it now.
+                self.subscriptions.removeValue(forKey: sid)?.buffer.finish()
+                return false
+            }
+            self.write(.unsub(sid: sid, max: nil))
+            return true
+        }.get()
+        if sent == true { try? await flush() }
+        _ = try? await eventLoop.submit { self.subscriptions.removeValue(forKey: sid)?.buffer.finish() }.get()
+    }
+
     /// Hands a message to its subscription: dropped past the pending limits, with one
     /// `slowConsumer` event per episode (event loop). A waiting reader is woken at the end of the
     /// read batch (`wakeReaders()`), once for all the messages the batch brought it.

@@ -40,8 +40,13 @@ public struct NATSSubscription: AsyncSequence, Sendable {
         }
     }
 
-    /// Stops the subscription now.
+    /// Stops the subscription now; messages still on their way are dropped.
     public func unsubscribe() { connection.unsubscribe(sid: sid, after: nil) }
+
+    /// Stops the subscription without losing what the server already sent: UNSUB, then a PING
+    /// round trip during which messages still arrive, then the sequence ends (after the reader
+    /// has had every message). What a service does at shutdown.
+    public func drain() async { await connection.drain(sid: sid) }
 
     /// Ends the subscription once it has delivered `count` messages in all (counted from the
     /// start, as the server and nats.go's `AutoUnsubscribe` count): at once if it already has.

@@ -135,9 +135,14 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
                 await group.waitForAll()
             }
         } onGracefulShutdown: {
-            // Stop taking messages; the loops end once what the server already sent is handled.
-            for (_, subscription) in subscriptions { subscription.unsubscribe() }
-            for subscription in discovery { subscription.unsubscribe() }
+            // Stop taking messages without losing what the server already sent (drain: UNSUB and
+            // a PING round trip); each loop ends once it has handled all of it.
+            Task {
+                await withDiscardingTaskGroup { group in
+                    for (_, subscription) in subscriptions { group.addTask { await subscription.drain() } }
+                    for subscription in discovery { group.addTask { await subscription.drain() } }
+                }
+            }
         }
         try? await nats.flush()
         logger.info("stopped", metadata: ["service": "\(name)"])
@@ -145,6 +150,11 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
 
     /// Handles the messages of one endpoint, at most `maxInFlightPerEndpoint` at once.
     private func serve(_ endpoint: Endpoint, from subscription: NATSSubscription) async {
+        defer {
+            if let error = subscription.error {
+                logger.error("the server ended the subscription", metadata: ["subject": "\(endpoint.subscription)", "error": "\(error)"])
+            }
+        }
         await withDiscardingTaskGroup { group in
             let inFlight = InFlight()
             // A handler that finishes makes room; waiting for it is how backpressure reaches NATS.

@@ -392,3 +392,25 @@ extension NATSServer {
         try await NATSConnection.connect(options(configure))
     }
 }
+
+extension NATSConnectionTests {
+    @Test func drainingASubscriptionKeepsWhatTheServerAlreadySent() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let subscriber = try await server.connect()
+        let publisher = try await server.connect()
+        let subscription = try await subscriber.subscribe("drained")
+        try await subscriber.flush()
+        for index in 0..<2_000 { try publisher.publish("drained", payload: ByteBuffer(string: "\(index)")) }
+        try await publisher.flush()  // the server has routed all 2,000 to the subscriber
+        await subscription.drain()
+        var count = 0
+        for await _ in subscription { count += 1 }
+        #expect(count == 2_000, "nothing the server sent before the UNSUB was lost")
+        try publisher.publish("drained", payload: ByteBuffer(string: "late"))
+        try await publisher.flush()
+        #expect(await subscriber.statistics().inMessages == 2_000, "the server stopped sending")
+        await subscriber.close()
+        await publisher.close()
+    }
+}
