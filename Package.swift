@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "EventBooking",
             dependencies: [
-                "SQLite", "ServiceHost", "Gateway", "AccessTokens", "GeneratedSchemas", "MessagingRuntime", "NATSClient",
+                "SQLite", "ServiceHost", "Gateway", "AccessTokens", "GeneratedSchemas", "MessagingRuntime", "NATSClient", "Redis",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,7 +179,8 @@ let package = Package(
         .testTarget(
             name: "EventBookingTests",
             dependencies: [
-                "EventBooking", "event-booking", "SQLite", "ServiceHost", "GeneratedSchemas", "MessagingRuntime", "NATSClient", "TestSupport",
+                "EventBooking", "event-booking", "SQLite", "ServiceHost", "GeneratedSchemas", "MessagingRuntime", "NATSClient",
+                "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

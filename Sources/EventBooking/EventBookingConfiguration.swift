@@ -20,7 +20,12 @@ public struct EventBookingConfiguration: Sendable {
     public var tokenSecret: String
     public var passwordHasher = PasswordHasher()
     public var lifetimes = AuthService.Lifetimes()
-    /// How each service host runs (idempotency, locks, breaker…).
+    /// Redis (`redis://host:port/db`), when set: the services' `lock:` subjects run under Redis
+    /// locks whose fencing tokens the stores check, duplicate deliveries get the stored reply, and
+    /// the gateway honours `Idempotency-Key`.
+    public var redisURL: String?
+    /// How each service host runs (breaker, in-flight bound…); `--redis` fills in its locks and
+    /// idempotency store.
     public var hostOptions = ServiceHostOptions()
 
     public init(tokenSecret: String) {

@@ -5,6 +5,7 @@ import GeneratedSchemas
 import Logging
 import NATSClient
 import NIOCore
+import Redis
 import SQLite
 import ServiceHost
 import ServiceLifecycle
@@ -20,6 +21,7 @@ public final class EventBookingServer: Sendable {
     public let gateway: Gateway?
     private let connections: [NATSConnection]
     private let databases: [SQLiteDatabase]
+    private let redis: RedisClient?
     private let logger: Logger
 
     /// Connects to NATS (waiting for it when it is not up yet), opens and migrates the databases,
@@ -37,6 +39,14 @@ public final class EventBookingServer: Sendable {
         var connections: [NATSConnection] = []
         var databases: [SQLiteDatabase] = []
         var gateway: Gateway?
+        var hostOptions = configuration.hostOptions
+        var gatewayIdempotency: IdempotencyStore?
+        let redis = try configuration.redisURL.map { try RedisClient(url: $0) }
+        if let redis {
+            hostOptions.locks = RedisLock(redis)
+            hostOptions.idempotency = IdempotencyStore(redis)
+            gatewayIdempotency = IdempotencyStore(redis, options: IdempotencyOptions(keyPrefix: "gateway-idempotency:"))
+        }
         do {
             for component in components {
                 let nats = try await Self.connect(configuration.natsURL, name: "event-booking-\(component.rawValue)", logger: logger)
@@ -46,6 +56,7 @@ public final class EventBookingServer: Sendable {
                     options.host = configuration.httpHost
                     options.port = configuration.httpPort
                     options.tokens = tokens
+                    options.idempotency = gatewayIdempotency
                     let routes = Gateway(nats: nats, options: options)
                     Auth.routes(into: routes)
                     Events.routes(into: routes)
@@ -57,7 +68,7 @@ public final class EventBookingServer: Sendable {
                 databases.append(database)
                 let host = ServiceHost(
                     name: component.rawValue, description: Self.descriptions[component] ?? "", nats: nats,
-                    options: configuration.hostOptions)
+                    options: hostOptions)
                 switch component {
                 case .auth:
                     let service = try AuthService(
@@ -77,12 +88,14 @@ public final class EventBookingServer: Sendable {
         } catch {
             for connection in connections { await connection.close() }
             for database in databases { database.close() }
+            await redis?.close()
             throw error
         }
         self.hosts = hosts
         self.gateway = gateway
         self.connections = connections
         self.databases = databases
+        self.redis = redis
     }
 
     static let descriptions: [EventBookingConfiguration.Component: String] = [
@@ -126,6 +139,7 @@ public final class EventBookingServer: Sendable {
             "starting", metadata: [
                 "services": "\(configuration.components.map(\.rawValue).joined(separator: ","))", "nats": "\(configuration.natsURL)",
                 "data": "\(configuration.dataDirectory)",
+                "redis": "\(configuration.redisURL.map(Self.withoutPassword) ?? "none")",
             ])
         do {
             try await serviceGroup(signals: signals).run()
@@ -137,12 +151,21 @@ public final class EventBookingServer: Sendable {
         logger.info("stopped")
     }
 
-    /// Flushes and closes the NATS connections, then the databases.
+    /// A Redis URL fit for a log: its password replaced by `***`.
+    static func withoutPassword(_ url: String) -> String {
+        guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://"),
+            let colon = url[scheme.upperBound..<at].lastIndex(of: ":")
+        else { return url }
+        return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+    }
+
+    /// Flushes and closes the NATS connections, then the databases and Redis.
     public func close() async {
         for connection in connections {
             try? await connection.flush(timeout: .seconds(2))
             await connection.close()
         }
         for database in databases { database.close() }
+        await redis?.close()
     }
 }

@@ -28,6 +28,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port the gateway listens on.")
     var httpPort = 8080
 
+    @Option(help: ArgumentHelp(
+        """
+        Redis URL (redis://[user:password@]host[:port][/db]) for the locks of lock: subjects (with fencing tokens the stores \
+        check), idempotent redelivery and Idempotency-Key; default: none.
+        """,
+        valueName: "url"))
+    var redis: String?
+
     @Option(help: "Folder of the services' SQLite files (created if missing).")
     var dataDir = ".data"
 
@@ -68,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
         configuration.dataDirectory = dataDir
+        configuration.redisURL = redis
         configuration.components = try EventBookingConfiguration.components(services)
         configuration.passwordHasher = PasswordHasher(iterations: passwordIterations)
         let server = try await EventBookingServer(configuration: configuration, logger: logger)

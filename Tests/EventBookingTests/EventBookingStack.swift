@@ -19,7 +19,10 @@ final class EventBookingStack: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(components: [EventBookingConfiguration.Component] = EventBookingConfiguration.Component.allCases) async throws {
+    /// - Parameter redis: a redis-server for the locks and idempotency stores, if any.
+    init(
+        components: [EventBookingConfiguration.Component] = EventBookingConfiguration.Component.allCases, redis: RedisServer? = nil
+    ) async throws {
         server = try NATSServer()
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-\(UUID().uuidString)")
         var configuration = EventBookingConfiguration(tokenSecret: Self.secret)
@@ -27,6 +30,7 @@ final class EventBookingStack: Sendable {
         configuration.httpPort = try NATSServer.freePort()
         configuration.dataDirectory = dataDirectory.path
         configuration.components = components
+        configuration.redisURL = redis?.url
         // Cheap hashes keep the tests fast; PasswordHasherTests checks the real count.
         configuration.passwordHasher = PasswordHasher(iterations: 1_000)
         let system = try await EventBookingServer(configuration: configuration)
