@@ -1,7 +1,8 @@
 import Foundation
 
 extension UUID: SQLiteValueConvertible {
-    /// Stored as lower-case text (`1b4e28ba-2fa1-11d2-883f-0016d3cca427`), as it travels in JSON.
+    /// Stored as lower-case text (`1b4e28ba-2fa1-11d2-883f-0016d3cca427`), the form subject tokens
+    /// and lock keys use; compare ids in SQL in that form.
     public var sqliteValue: SQLiteValue { .text(uuidString.lowercased()) }
     public init(sqliteValue: SQLiteValue) throws(SQLiteError) {
         guard case .text(let text) = sqliteValue, let value = UUID(uuidString: text) else {
