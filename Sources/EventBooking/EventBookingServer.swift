@@ -47,9 +47,10 @@ public final class EventBookingServer: Sendable {
             hostOptions.idempotency = IdempotencyStore(redis)
             gatewayIdempotency = IdempotencyStore(redis, options: IdempotencyOptions(keyPrefix: "gateway-idempotency:"))
         }
+        logger.info("connecting to NATS (waiting for it if it is not up yet)", metadata: ["servers": "\(configuration.natsURL)"])
         do {
             for component in components {
-                let nats = try await Self.connect(configuration.natsURL, name: "event-booking-\(component.rawValue)", logger: logger)
+                let nats = try await Self.connect(configuration.natsURL, name: "event-booking-\(component.rawValue)")
                 connections.append(nats)
                 if component == .gateway {
                     var options = GatewayOptions()
@@ -104,11 +105,10 @@ public final class EventBookingServer: Sendable {
 
     /// A connection that retries its first connect and reconnects forever: a service outlives
     /// restarts of its broker.
-    static func connect(_ url: String, name: String, logger: Logger) async throws -> NATSConnection {
+    static func connect(_ url: String, name: String) async throws -> NATSConnection {
         var options = NATSOptions(servers: url.split(separator: ",").map { String($0) }, name: name)
         options.retryOnFailedConnect = true
         options.maxReconnectAttempts = nil
-        logger.debug("connecting to NATS", metadata: ["servers": "\(url)", "connection": "\(name)"])
         return try await NATSConnection.connect(options)
     }
 
@@ -136,7 +136,7 @@ public final class EventBookingServer: Sendable {
     /// gracefully and closes the connections and databases.
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         logger.info(
-            "starting", metadata: [
+            "serving", metadata: [
                 "services": "\(configuration.components.map(\.rawValue).joined(separator: ","))", "nats": "\(configuration.natsURL)",
                 "data": "\(configuration.dataDirectory)",
                 "redis": "\(configuration.redisURL.map(Self.withoutPassword) ?? "none")",

@@ -85,6 +85,26 @@ import Testing
         #expect(await second.terminate() == 0)
     }
 
+    @Test func serveWaitsForANATSServerThatStartsLater() async throws {
+        let natsPort = try NATSServer.freePort()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-late-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let port = try NATSServer.freePort()
+        let server = try Server([
+            "--nats", "nats://127.0.0.1:\(natsPort)", "--http-port", String(port), "--data-dir", data.path, "--services", "auth,gateway",
+        ])
+        #expect(try await server.waitForLog("connecting to NATS"))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.process.isRunning && !server.log.withLock { $0.contains("gateway listening") })
+        let nats = try NATSServer(port: natsPort)
+        defer { nats.stop() }
+        #expect(try await server.waitForLog("gateway listening"), "\(server.log.withLock { $0 })")
+        let registered = try await HTTPTestClient(port: port).send(
+            "POST", "/auth/register", json: #"{"email":"late@example.com","password":"password of late"}"#)
+        #expect(registered.status == 201, "\(registered.text)")
+        #expect(await server.terminate() == 0)
+    }
+
     @Test func badArgumentsAreUsageErrors() async throws {
         for arguments in [["--services", "auth,payments"], ["--token-secret", "short"], ["--log-level", "loud"]] {
             let server = try Server(arguments)
