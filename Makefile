@@ -1,5 +1,6 @@
 # Switchboard: the two commands a fresh Debian machine with the Swift toolchain needs.
-#   make run    installs what is missing, builds, regenerates Generated/ and checks the schemas
+#   make run    installs what is missing, builds, regenerates Generated/, and runs the event-booking
+#               example: nats-server, redis-server, the auth/events/bookings services and the gateway
 #   make test   installs what is missing, builds, checks Generated/ is fresh, runs every test
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -17,7 +18,7 @@ BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
 .PHONY: help deps bench-deps build generate check-generated run test bench clean
 
 help:
-	@echo "make run     install missing packages, build, generate, check the example schemas"
+	@echo "make run     install missing packages, build, generate, run nats-server, redis-server and the example services behind the gateway on :8080"
 	@echo "make test    install missing packages, build, check Generated/ is fresh, run all tests"
 	@echo "make bench   validators, generator and NATS client beside pydantic, nats.go, nats-py (release build;"
 	@echo "             ONLY=\"validation generator nats redis\" picks parts, RUNS=3, DUR=10)"
@@ -39,8 +40,7 @@ check-generated: build
 
 run: generate
 	$(SWIFT) build
-	$(BIN) check
-	@echo "Generated/ is up to date and builds. Try: $(BIN) validate auth.RegisterRequest payload.json"
+	BIN="$$($(SWIFT) build --show-bin-path)" scripts/run.sh
 
 test: check-generated
 	$(SWIFT) build --build-tests

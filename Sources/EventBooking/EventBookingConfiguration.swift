@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import ServiceHost
 
 /// What `event-booking serve` runs, where it listens and where it keeps its data.
@@ -24,6 +25,10 @@ public struct EventBookingConfiguration: Sendable {
     /// locks whose fencing tokens the stores check, duplicate deliveries get the stored reply, and
     /// the gateway honours `Idempotency-Key`.
     public var redisURL: String?
+    /// The exported OpenAPI document the gateway serves at `/openapi.json`, if any.
+    public var openAPIFile: String?
+    /// Where `/metrics` reads from: the gateway's and every host's metrics.
+    public var metrics = PrometheusCollectorRegistry()
     /// How each service host runs (breaker, in-flight bound…); `--redis` fills in its locks and
     /// idempotency store.
     public var hostOptions = ServiceHostOptions()
@@ -50,6 +55,12 @@ public struct EventBookingConfiguration: Sendable {
 
 /// A configuration that cannot run, with the reason.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A setting that cannot be used, said plainly.
+public struct EventBookingError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

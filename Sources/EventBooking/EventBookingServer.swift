@@ -5,6 +5,7 @@ import GeneratedSchemas
 import Logging
 import NATSClient
 import NIOCore
+import Prometheus
 import Redis
 import SQLite
 import ServiceHost
@@ -40,6 +41,13 @@ public final class EventBookingServer: Sendable {
         var databases: [SQLiteDatabase] = []
         var gateway: Gateway?
         var hostOptions = configuration.hostOptions
+        hostOptions.metrics = PrometheusMetricsFactory(registry: configuration.metrics)
+        let openAPIDocument = try configuration.openAPIFile.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw EventBookingError("cannot read the OpenAPI document \(path) (make it with `switchboard export openapi`)")
+            }
+            return [UInt8](data)
+        }
         var gatewayIdempotency: IdempotencyStore?
         let redis = try configuration.redisURL.map { try RedisClient(url: $0) }
         if let redis {
@@ -58,6 +66,8 @@ public final class EventBookingServer: Sendable {
                     options.port = configuration.httpPort
                     options.tokens = tokens
                     options.idempotency = gatewayIdempotency
+                    options.metrics = configuration.metrics
+                    options.openAPIDocument = openAPIDocument
                     let routes = Gateway(nats: nats, options: options)
                     Auth.routes(into: routes)
                     Events.routes(into: routes)

@@ -47,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "secret"))
     var tokenSecret: String?
 
+    @Option(help: ArgumentHelp("The OpenAPI document to serve at /openapi.json (`switchboard export openapi`).", valueName: "file"))
+    var openapi: String?
+
     @Option(help: "PBKDF2-SHA256 iterations for new password hashes.")
     var passwordIterations = 210_000
 
@@ -77,6 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.httpPort = httpPort
         configuration.dataDirectory = dataDir
         configuration.redisURL = redis
+        configuration.openAPIFile = openapi
         configuration.components = try EventBookingConfiguration.components(services)
         configuration.passwordHasher = PasswordHasher(iterations: passwordIterations)
         let server = try await EventBookingServer(configuration: configuration, logger: logger)
