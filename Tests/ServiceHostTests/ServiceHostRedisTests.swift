@@ -63,10 +63,14 @@ final class LockedAuth: Auth.Handler {
             }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
-        #expect(statuses.sorted() == [201] + Array(repeating: 409, count: 7))
-        #expect(handler.most.withLock { $0 } == 1, "the lock on auth:register:{email} let one request in at a time")
+        // One account; the others are refused by the handler (409) or, on a loaded machine, get a
+        // 503 `busy` when the lock was not theirs before the request's deadline. Either way the
+        // lock let one request in at a time, in the order of its fencing tokens.
+        #expect(statuses.filter { $0 == 201 }.count == 1 && statuses.allSatisfy { [201, 409, 503].contains($0) }, "\(statuses)")
         let fences = handler.fences.withLock { $0 }
-        #expect(fences.count == 8 && zip(fences, fences.dropFirst()).allSatisfy { $0 < $1 }, "fencing tokens rise: \(fences)")
+        #expect(fences.count == handler.runs.withLock { $0 } && fences.count >= 2, "every run had a fencing token: \(fences)")
+        #expect(handler.most.withLock { $0 } == 1, "the lock on auth:register:{email} let one request in at a time")
+        #expect(zip(fences, fences.dropFirst()).allSatisfy { $0 < $1 }, "fencing tokens rise: \(fences)")
         try await running.stop()
         await client.close()
         await host.nats.close()
