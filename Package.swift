@@ -11,6 +11,10 @@ let package = Package(
         .library(name: "GeneratedSchemas", targets: ["GeneratedSchemas"]),
         .library(name: "SchemaCompiler", targets: ["SchemaCompiler", "SchemaValidation", "SchemaCodeGen", "SchemaExport"]),
         .library(name: "Redis", targets: ["Redis", "Resilience"]),
+        .library(name: "ServiceHost", targets: ["ServiceHost"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
+        // For users' integration tests: NATSServer and RedisServer start real servers on free ports.
+        .library(name: "SwitchboardTestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
