@@ -39,6 +39,7 @@ public final class Gateway: RouteRegistrar, Sendable {
     public let options: GatewayOptions
     let logger: Logger
     private let routes = Mutex<[@Sendable (Router<GatewayContext>) -> Void]>([])
+    private let methods = Mutex(MethodTable())
 
     public init(nats: NATSConnection, options: GatewayOptions = GatewayOptions(), logger: Logger? = nil) {
         self.nats = nats
@@ -50,6 +51,7 @@ public final class Gateway: RouteRegistrar, Sendable {
     public func route<Request, Reply>(_ subject: RequestSubject<Request, Reply>) {
         guard let http = subject.http else { return }
         let route = GatewayRoute(subject: subject, http: http, gateway: self)
+        methods.withLock { $0.add(http.path, http.method) }
         routes.withLock { routes in
             routes.append { router in
                 router.on(RouterPath(http.path), method: HTTPRequest.Method(http.method) ?? .get) { request, context in
@@ -62,7 +64,9 @@ public final class Gateway: RouteRegistrar, Sendable {
     /// The Hummingbird application, ready to `runService()` or to run in a `ServiceGroup`.
     public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: GatewayMiddleware(metrics: HTTPMetrics(registry: options.metrics)))
+        var table = methods.withLock { $0 }
+        for path in ["/healthz", "/readyz", "/metrics"] + (options.openAPIDocument == nil ? [] : ["/openapi.json"]) { table.add(path, "GET") }
+        router.add(middleware: GatewayMiddleware(metrics: HTTPMetrics(registry: options.metrics), methods: table))
         router.get("/healthz") { _, _ in Self.json(["status": "ok"]) }
         router.get("/readyz") { [nats] _, _ in
             guard nats.isReady else { throw GatewayError(503, ErrorReply.unavailable, "not connected to NATS", retryAfterSeconds: 1) }

@@ -47,6 +47,7 @@ struct GatewayError: Error {
 struct GatewayMiddleware: RouterMiddleware {
     typealias Context = GatewayContext
     let metrics: HTTPMetrics
+    let methods: MethodTable
 
     func handle(_ input: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -59,6 +60,12 @@ struct GatewayMiddleware: RouterMiddleware {
             response = try await next(input, context)
         } catch let error as GatewayError {
             response = Self.response(error, correlationID: correlationID)
+        } catch let error as any HTTPResponseError where error.status == .notFound && !methods.methods(for: input.uri.path).isEmpty {
+            let allowed = methods.methods(for: input.uri.path)
+            response = Self.response(
+                GatewayError(405, "method_not_allowed", "\(input.uri.path) answers \(allowed.joined(separator: ", ")), not \(input.method)"),
+                correlationID: correlationID)
+            response.headers[.allow] = allowed.joined(separator: ", ")
         } catch let error as any HTTPResponseError {
             let status = Int(error.status.code)
             let code = status == 404 ? "not_found" : status == 413 ? "payload_too_large" : status == 405 ? "method_not_allowed" : "http_\(status)"

@@ -141,6 +141,9 @@ final class Stack: Sendable {
         #expect(form.status == 415 && form.error?["code"] as? String == "unsupported_media_type")
         let huge = try await http.send("POST", "/auth/register", json: #"{"email":"\#(String(repeating: "a", count: 5000))"}"#)
         #expect(huge.status == 413 && huge.error?["code"] as? String == "payload_too_large")
+        let wrongMethod = try await http.send("DELETE", "/auth/register")
+        #expect(wrongMethod.status == 405 && wrongMethod.header("Allow") == "POST" && wrongMethod.error?["code"] as? String == "method_not_allowed")
+        #expect(try await http.send("PUT", "/events/\(UUID())").header("Allow") == "GET, PATCH")
         let unknown = try await http.send("GET", "/nowhere")
         #expect(unknown.status == 404 && unknown.error?["code"] as? String == "not_found" && unknown.header("X-Correlation-Id") != nil)
 
