@@ -8,8 +8,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 APT_PACKAGES := libyaml-dev pkg-config nats-server redis-server libhiredis-dev libsqlite3-dev
-# The tests check the exported OpenAPI document with the OpenAPI Initiative's validator.
-TEST_PIP_PACKAGES := openapi_spec_validator:openapi-spec-validator
+# The tests check the exported OpenAPI document with the OpenAPI Initiative's validator, and
+# fuzz the running gateway against it with schemathesis.
+TEST_PIP_PACKAGES := openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis
 # make bench also runs the peers' nats.go and nats-py programs and reads peak RSS with GNU time.
 BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time gcc
 BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic redis:redis

@@ -118,10 +118,17 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
                 object[String(key)] = parameter(String(key), String(value))
             }
         }
+        // The path decides; a body that repeats a path field must say the same.
+        var conflicts: [ValidationIssue] = []
         for name in http.pathParameters {
             guard let text = context.parameters.get(name) else { continue }
-            object[name] = parameter(name, text.removingPercentEncoding ?? text)
+            let value = parameter(name, text.removingPercentEncoding ?? text)
+            if let given = object[name], !given.isJSONEqual(to: value) {
+                conflicts.append(ValidationIssue(code: .invalidValue, path: JSONPath.root + name, message: "Invalid value: the path gives \(name)"))
+            }
+            object[name] = value
         }
+        if !conflicts.isEmpty { throw GatewayError(ErrorReply(ValidationError(issues: conflicts))) }
         return object
     }
 

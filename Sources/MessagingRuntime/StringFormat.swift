@@ -50,14 +50,35 @@ public enum StringFormat: String, Sendable, CaseIterable, Codable {
 
     // MARK: Scanners
 
+    /// `local@domain`: the local part of letters, digits and `._%+-`, no dot first, last or
+    /// twice in a row; the domain of at least two labels of letters, digits and inner hyphens, the
+    /// last one (the top level) of two letters or more.
     private static func isEmail(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0,
-            bytes[..<at].allSatisfy(ASCIISet.emailLocal.contains),
-            bytes[(at + 1)...].allSatisfy(ASCIISet.emailDomain.contains),  // so no second `@`
-            let lastDot = bytes.lastIndex(of: UInt8(ascii: ".")), lastDot > at + 1
+        let dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return false }
+        let local = bytes[..<at]
+        guard local.allSatisfy(ASCIISet.emailLocal.contains), local.first != dot, local.last != dot,
+            !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot })
         else { return false }
-        let topLevel = bytes[(lastDot + 1)...]
+        let labels = bytes[(at + 1)...].split(separator: dot, omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        for label in labels {
+            guard !label.isEmpty, label.first != hyphen, label.last != hyphen,
+                label.allSatisfy(ASCIISet.hostnameLabel.contains),  // so no second `@`
+                !Self.hasReservedHyphens(label)
+            else { return false }
+        }
+        let topLevel = labels[labels.count - 1]
         return topLevel.count >= 2 && topLevel.allSatisfy(ASCIISet.letters.contains)
+    }
+
+    /// `ab--cd`: hyphens in the third and fourth places are reserved for IDNA's `xn--` labels
+    /// (RFC 5891 §4.2.3.1), as JSON Schema tools check.
+    private static func hasReservedHyphens(_ label: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard label.count >= 4 else { return false }
+        let start = label.startIndex
+        guard label[start + 2] == UInt8(ascii: "-"), label[start + 3] == UInt8(ascii: "-") else { return false }
+        return !(label[start] | 0x20 == UInt8(ascii: "x") && label[start + 1] | 0x20 == UInt8(ascii: "n"))
     }
 
     private static func isUUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -195,7 +216,7 @@ private struct ASCIISet {
     static let letters = ASCIISet(ranges: "A"..."Z", "a"..."z")
     static let hexDigits = ASCIISet(ranges: "0"..."9", "A"..."F", "a"..."f")
     static let emailLocal = ASCIISet(ranges: "A"..."Z", "a"..."z", "0"..."9", plus: "._%+-")
-    static let emailDomain = ASCIISet(ranges: "A"..."Z", "a"..."z", "0"..."9", plus: ".-")
+    static let hostnameLabel = ASCIISet(ranges: "A"..."Z", "a"..."z", "0"..."9", plus: "-")
     static let hostnameCharacters = ASCIISet(ranges: "A"..."Z", "a"..."z", "0"..."9", plus: "-")
     static let schemeCharacters = ASCIISet(ranges: "A"..."Z", "a"..."z", "0"..."9", plus: "+.-")
     /// RFC 3986 unreserved and reserved characters (`%` is checked separately).

@@ -186,7 +186,7 @@ public struct JSONSchemaExporter: Sendable {
     /// format checks the calendar). They end with
     /// `(?![\s\S])` rather than `$`, which Python's `re` also matches before a final newline.
     static let formatPatterns: [Constraints.Format: String] = [
-        .email: #"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}(?![\s\S])"#,
+        .email: #"^(?!\.)(?![^@]*\.\.)[A-Za-z0-9._%+\-]*[A-Za-z0-9_%+\-]@(?:(?!(?![Xx][Nn])[A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?![\s\S])"#,
         .uuid: #"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\s\S])"#,
         .uri: #"^[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+(?![\s\S])"#,
         .hostname: #"^(?=.{1,253}(?![\s\S]))[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*(?![\s\S])"#,

@@ -99,7 +99,9 @@ public struct OpenAPIExporter: Sendable {
                 guard case .record(_, let unknown) = message.shape else { return .object(JSONObject(members)) }
                 body = .object(JSONObject(schemas.recordMembers(fields: bodyFields, unknownFields: unknown, discriminator: nil)))
             }
-            members.append(.init(key: "requestBody", value: ["required": true, "content": ["application/json": ["schema": body]]]))
+            // A body whose every field may be absent may be left out: the gateway reads no body as {}.
+            let needsBody = fields.contains { !http.path.fields.contains($0.name) && !$0.optional && $0.defaultValue == nil }
+            members.append(.init(key: "requestBody", value: ["required": .bool(needsBody), "content": ["application/json": ["schema": body]]]))
         }
 
         var responses: [JSONObject.Member] = [
