@@ -5,11 +5,12 @@ import TestSupport
 
 @Suite(.serialized, .timeLimit(.minutes(1)))
 struct RedlockTests {
-    /// Three independent servers, a client for each (short timeouts, as Redlock wants), and a Redlock over them.
+    /// Three independent servers, a client for each, and a Redlock over them. Production wants short
+    /// timeouts; these are long enough for a loaded CI machine (a stopped server refuses at once anyway).
     func withServers(_ body: ([RedisServer], [RedisClient], Redlock) async throws -> Void) async throws {
         let servers = try (0..<3).map { _ in try RedisServer() }
         let clients = servers.map {
-            RedisClient(options: RedisOptions(port: $0.port, connectTimeout: .milliseconds(200), commandTimeout: .milliseconds(500), poolSize: 2))
+            RedisClient(options: RedisOptions(port: $0.port, connectTimeout: .seconds(2), commandTimeout: .seconds(2), poolSize: 2))
         }
         let options = RedisLockOptions(retryBackoff: Backoff(base: .milliseconds(2), cap: .milliseconds(40), immediateFirstAttempt: false))
         do {
