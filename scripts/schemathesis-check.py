@@ -48,7 +48,8 @@ def main():
             "--workers", "1", "--phases", "examples,coverage,fuzzing", "--seed", "1", "--no-color",
             "-H", f"Authorization: Bearer {token}",
         ]
-        return subprocess.run(command, timeout=600).returncode
+        # In the temporary folder: schemathesis leaves a .schemathesis/ cache where it runs.
+        return subprocess.run(command, timeout=600, cwd=folder).returncode
 
 
 if __name__ == "__main__":
