@@ -101,6 +101,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "MessagingRuntime", "NATSClient", "NATSWire", "AccessTokens", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

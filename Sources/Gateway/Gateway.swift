@@ -2,6 +2,7 @@ import AccessTokens
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MessagingRuntime
 import NATSClient
@@ -15,6 +16,10 @@ public struct GatewayOptions: Sendable {
     public var port = 8080
     /// Bodies above this many bytes get 413.
     public var maxBodyBytes = 1024 * 1024
+    /// Open connections at most; past it the gateway stops accepting until one closes.
+    public var maxConnections = 4096
+    /// A connection with no request for this long is closed (slow or abandoned clients).
+    public var idleTimeout: Duration = .seconds(60)
     /// Verifies bearer tokens; without it, routes that need a caller answer 401.
     public var tokens: AccessTokens?
     /// Keeps responses for `Idempotency-Key` (the Redis idempotency store in production).
@@ -83,8 +88,12 @@ public final class Gateway: RouteRegistrar, Sendable {
             }
         }
         for add in routes.withLock({ $0 }) { add(router) }
+        let idle = Int64(options.idleTimeout.components.seconds) * 1_000_000_000 + options.idleTimeout.components.attoseconds / 1_000_000_000
         return Application(
-            router: router, configuration: .init(address: .hostname(options.host, port: options.port), serverName: "switchboard"),
+            router: router, server: .http1(configuration: .init(idleTimeout: .nanoseconds(idle))),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: "switchboard",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
             onServerRunning: onServerRunning, logger: logger)
     }
 
