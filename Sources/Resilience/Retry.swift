@@ -44,9 +44,9 @@ public struct RetryPolicy: Sendable {
 }
 
 /// A retry budget (a token bucket, as gRPC and Finagle keep): every call deposits `ratio`
-/// tokens, every retry spends one, so retries stay a bounded share of the traffic and an
-/// outage is not multiplied by the retries of every caller. `minimum` tokens are always there
-/// so that a quiet service can still retry.
+/// tokens, every retry spends one, so retries stay a bounded share of the traffic and an outage
+/// is not multiplied by the retries of every caller. The bucket starts with `minimum` tokens, so
+/// that a service can retry before it has seen traffic, and holds at most `maximum`.
 public final class RetryBudget: Sendable {
     private let ratio: Double
     private let minimum: Double
