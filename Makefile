@@ -11,9 +11,10 @@ APT_PACKAGES := libyaml-dev pkg-config nats-server redis-server libhiredis-dev l
 # The tests check the exported OpenAPI document with the OpenAPI Initiative's validator, and
 # fuzz the running gateway against it with schemathesis.
 TEST_PIP_PACKAGES := openapi_spec_validator:openapi-spec-validator schemathesis:schemathesis
-# make bench also runs the peers' nats.go and nats-py programs and reads peak RSS with GNU time.
-BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time gcc
-BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic redis:redis
+# make bench also runs the peers' nats.go and nats-py programs, their Go and FastAPI gateways under wrk,
+# and reads peak RSS with GNU time.
+BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time gcc wrk curl
+BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic redis:redis fastapi:fastapi uvicorn:uvicorn
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
 
 .PHONY: help deps bench-deps build generate check-generated run test bench clean
@@ -21,8 +22,8 @@ BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
 help:
 	@echo "make run     install missing packages, build, generate, run nats-server, redis-server and the example services behind the gateway on :8080"
 	@echo "make test    install missing packages, build, check Generated/ is fresh, run all tests"
-	@echo "make bench   validators, generator and NATS client beside pydantic, nats.go, nats-py (release build;"
-	@echo "             ONLY=\"validation generator nats redis\" picks parts, RUNS=3, DUR=10)"
+	@echo "make bench   validators, generator, NATS and Redis clients, HTTP gateway beside their peers (release"
+	@echo "             build; ONLY=\"validation generator nats redis gateway\" picks parts, RUNS=3, DUR=10)"
 
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES) $(addprefix --pip=,$(TEST_PIP_PACKAGES))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench: Switchboard's validators beside pydantic v2, the generator's speed, and the NATS client
-# beside nats.go and nats-py. ONLY picks parts (default "validation generator nats"; e.g. ONLY=nats).
+# make bench: Switchboard's validators beside pydantic v2, the generator's speed, the NATS client
+# beside nats.go and nats-py, the Redis client, and the HTTP gateway beside the Go and FastAPI gateways.
+# ONLY picks parts (default "validation generator nats redis gateway"; e.g. ONLY=gateway).
 #
 #   1. builds, in release mode, the switchboard CLI (--scratch-path .build-release) and the
 #      nested Benchmarks/ package (Benchmarks/.build), which holds `validation-bench`;
@@ -15,7 +16,9 @@
 #   4. scripts/bench-nats.sh: the peers' NATS workloads (publish, request/reply 1 and 64 in flight)
 #      with `switchboard nats`, the peers' nats.go natsbench (built into a temporary folder) and
 #      nats_bench.py, RUNS times interleaved on a private nats-server, with peak RSS;
-#   5. prints the medians: ops/s of both sides and the ratio Swift / pydantic per case, the
+#   5. scripts/bench-redis.sh (ONLY=redis) and scripts/bench-gateway.sh (ONLY=gateway: the Switchboard
+#      gateway and a service beside the peers' Go net/http and FastAPI gateways under wrk, with peak RSS);
+#   6. prints the medians: ops/s of both sides and the ratio Swift / pydantic per case, the
 #      generation times, and the NATS table (Switchboard, nats.go, nats-py and the two ratios); everything (raw JSON lines, summary.md, summary.json, logs) is kept in
 #      bench-results/<UTC timestamp>/.
 #
@@ -24,17 +27,17 @@
 # SWIFT (swift), ONLY, DUR (10 s per request/reply run), PUBN (1000000), NATS_RESPONDERS (own|go; see
 # scripts/bench-nats.sh), INSTALL_HYPERFINE=1 to let the script apt-get hyperfine when it is missing (off by
 # default: the benchmark itself needs no network), USE_HYPERFINE=0 to time with the date loop anyway,
-# BENCH_TIMEOUT (1200 s: the whole run is killed after it).
+# BENCH_TIMEOUT (2400 s: the whole run is killed after it).
 # Bounded: every build and every program runs under `timeout`, and the whole run under BENCH_TIMEOUT.
 # On 2 cores a full run took 1m15s with warm build folders and 2m05s from clean ones (both release
 # builds included) without the NATS part, which adds about RUNS × (6 × DUR + 25) s. Nothing is left running.
 set -euo pipefail
 
-# One deadline for the whole run (BENCH_TIMEOUT seconds, default 20 minutes): the script re-runs
+# One deadline for the whole run (BENCH_TIMEOUT seconds, default 40 minutes): the script re-runs
 # itself under `timeout`, which kills its whole process group when the time is up.
 if [[ -z ${SWITCHBOARD_BENCH_CHILD:-} ]]; then
     export SWITCHBOARD_BENCH_CHILD=1
-    exec timeout -k 10 "${BENCH_TIMEOUT:-1200}" "$0" "$@"
+    exec timeout -k 10 "${BENCH_TIMEOUT:-2400}" "$0" "$@"
 fi
 
 cd "$(dirname "$0")/.."
@@ -49,10 +52,10 @@ N_SUBJECTS=${N_SUBJECTS:-100}
 GEN_RUNS=${GEN_RUNS:-5}
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-600}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
-ONLY=${ONLY:-validation generator nats redis}
+ONLY=${ONLY:-validation generator nats redis gateway}
 on() { [[ " $ONLY " == *" $1 "* ]]; }
 for part in $ONLY; do
-    [[ $part == validation || $part == generator || $part == nats || $part == redis ]] || { echo "bench: unknown part '$part' in ONLY" >&2; exit 2; }
+    [[ $part == validation || $part == generator || $part == nats || $part == redis || $part == gateway ]] || { echo "bench: unknown part '$part' in ONLY" >&2; exit 2; }
 done
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -219,6 +222,12 @@ if on redis; then
         || die "the Redis benchmark failed (logs in ${OUT#$ROOT/}/redis-logs)"
 fi
 
+# MARK: HTTP gateway beside the Go net/http + nats.go and FastAPI + nats-py gateways
+if on gateway; then
+    PEERS=$PEERS RUNS=$RUNS PYTHON=$PYTHON SWIFT=$SWIFT scripts/bench-gateway.sh "$OUT" \
+        || die "the gateway benchmark failed (logs in ${OUT#$ROOT/}/gateway-logs)"
+fi
+
 # MARK: Summary
 "$PYTHON" - "$OUT" "$N_MESSAGES" "$N_SUBJECTS" <<'EOF' | tee "$OUT/summary.md"
 import json, os, statistics, sys
@@ -291,6 +300,9 @@ if os.path.exists(f"{out}/nats-summary.md"):
 if os.path.exists(f"{out}/redis-summary.md"):
     print(open(f"{out}/redis-summary.md").read().rstrip())
     summary["redis"] = json.load(open(f"{out}/redis-summary.json"))
+if os.path.exists(f"{out}/gateway-summary.md"):
+    print(open(f"{out}/gateway-summary.md").read().rstrip())
+    summary["gateway"] = json.load(open(f"{out}/gateway-summary.json"))
 json.dump(summary, open(f"{out}/summary.json", "w"), indent=2)
 EOF
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" >>"$OUT/environment.txt"
