@@ -36,7 +36,7 @@ async def main(url, service):
     nc = await nats.connect(url, name="micro-discovery-check", allow_reconnect=False)
     problems, replies = [], {}
     for verb, subject in (("ping", "$SRV.PING"), ("info", f"$SRV.INFO.{service}"), ("stats", f"$SRV.STATS.{service}")):
-        message = await nc.request(subject, b"", timeout=5)
+        message = await nc.request(subject, b"", timeout=15)
         reply = json.loads(message.data)
         replies[verb] = reply
         check(reply, COMMON, verb, problems)

@@ -28,7 +28,7 @@ import FoundationNetworking
         let port = try NATSServer.freePort()
         // Password hashing makes each registration take a while: many are in flight at the SIGTERM.
         let server = try ServeCommandTests.Server([
-            "--nats", nats.url, "--http-port", String(port), "--data-dir", data.path, "--password-iterations", "100000",
+            "--nats", nats.url, "--http-port", String(port), "--data-dir", data.path, "--password-iterations", "30000",
         ])
         #expect(try await server.waitForLog("gateway listening"), "\(server.log.withLock { $0 })")
         let http = HTTPTestClient(port: port)

@@ -59,13 +59,12 @@ final class EchoAuth: Auth.Handler {
         await #expect { try await client.request(Auth.Subjects.login, Auth.LoginRequest(email: "a@b.co", password: "x")) } throws: { error in
             (error as? ErrorReply)?.status == 501
         }
-        // The handler's deadline bounds the request: what is left of it, not the subject's 2 s.
+        // The handler's deadline bounds the request: what is left of it, not the subject's 2 s. The
+        // slow handler answers after 1 s, within 2 s: a 504 shows the shorter deadline applied.
         let hurried = HandlerContext.test(timeout: .milliseconds(300))
-        let started = ContinuousClock.now
         await #expect { try await client.request(Auth.Subjects.register, Self.register("slow@example.com"), context: hurried) } throws: { error in
             (error as? ErrorReply)?.code == ErrorReply.timeout && (error as? ErrorReply)?.status == 504
         }
-        #expect(ContinuousClock.now - started < .milliseconds(900))
         let late = HandlerContext.test(timeout: .zero)
         await #expect { try await client.request(Auth.Subjects.register, Self.register("late@example.com"), context: late) } throws: { error in
             (error as? ErrorReply)?.status == 504
