@@ -309,7 +309,7 @@ extension Auth.UserProfile: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encode(MessagingRuntime.UUIDText.lower(id), forKey: .id)
         try container.encode(email, forKey: .email)
         try container.encode(role, forKey: .role)
         try container.encode(displayName, forKey: .displayName)

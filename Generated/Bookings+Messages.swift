@@ -214,7 +214,7 @@ extension Bookings.CreateBookingRequest: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(eventId, forKey: .eventId)
+        try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
         try container.encode(seats, forKey: .seats)
         try container.encode(payment, forKey: .payment)
         try container.encodeIfPresent(notes, forKey: .notes)
@@ -254,7 +254,7 @@ extension Bookings.CancelBookingRequest: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(bookingId, forKey: .bookingId)
+        try container.encode(MessagingRuntime.UUIDText.lower(bookingId), forKey: .bookingId)
         try container.encodeIfPresent(reason, forKey: .reason)
     }
 }
@@ -286,7 +286,7 @@ extension Bookings.GetBookingRequest: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(bookingId, forKey: .bookingId)
+        try container.encode(MessagingRuntime.UUIDText.lower(bookingId), forKey: .bookingId)
     }
 }
 
@@ -399,9 +399,9 @@ extension Bookings.Booking: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(eventId, forKey: .eventId)
-        try container.encode(userId, forKey: .userId)
+        try container.encode(MessagingRuntime.UUIDText.lower(id), forKey: .id)
+        try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
+        try container.encode(MessagingRuntime.UUIDText.lower(userId), forKey: .userId)
         try container.encode(seats, forKey: .seats)
         try container.encode(totalCents, forKey: .totalCents)
         try container.encode(currency, forKey: .currency)

@@ -222,7 +222,7 @@ extension Events.UpdateEventRequest: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(eventId, forKey: .eventId)
+        try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
         try container.encodeIfPresent(title, forKey: .title)
         try container.encode(description, forKey: .description)
         try container.encodeIfPresent(venue, forKey: .venue)
@@ -260,7 +260,7 @@ extension Events.GetEventRequest: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(eventId, forKey: .eventId)
+        try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
     }
 }
 
@@ -349,7 +349,7 @@ extension Events.EventStatusChange: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(eventId, forKey: .eventId)
+        try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
         try container.encodeIfPresent(reason, forKey: .reason)
     }
 }
@@ -441,8 +441,8 @@ extension Events.Event: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(organizerId, forKey: .organizerId)
+        try container.encode(MessagingRuntime.UUIDText.lower(id), forKey: .id)
+        try container.encode(MessagingRuntime.UUIDText.lower(organizerId), forKey: .organizerId)
         try container.encode(title, forKey: .title)
         try container.encode(description, forKey: .description)
         try container.encode(venue, forKey: .venue)

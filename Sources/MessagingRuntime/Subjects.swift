@@ -133,3 +133,14 @@ public enum SubjectToken {
             || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "%")
     }
 }
+
+/// UUIDs as JSON writes them: lower case (RFC 9562), as subject tokens and keys have them too.
+/// Foundation's own encoding is upper case. Generated `encode(to:)` calls these.
+public enum UUIDText {
+    public static func lower(_ value: UUID) -> String { value.uuidString.lowercased() }
+    public static func lower(_ value: UUID?) -> String? { value.map(lower) }
+    public static func lower(_ values: [UUID]) -> [String] { values.map(lower) }
+    public static func lower(_ values: [UUID]?) -> [String]? { values.map(lower) }
+    public static func lower(_ values: [String: UUID]) -> [String: String] { values.mapValues(lower) }
+    public static func lower(_ values: [String: UUID]?) -> [String: String]? { values.map(lower) }
+}

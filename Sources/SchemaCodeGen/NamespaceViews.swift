@@ -109,9 +109,11 @@ struct NamespaceViews {
             decodeLine = "self.\(swiftName) = try container.decode(\(type).self, forKey: .\(swiftName))"
         }
         // A nullable field is written as null; an optional one is left out when nil.
+        // UUIDs (alone, or in one array or map) are written lower case.
+        let value = Self.isShallowUUID(field.type) ? "\(RuntimeSymbols.uuidText).lower(\(swiftName))" : swiftName
         let encodeLine = field.nullable || !optional
-            ? "try container.encode(\(swiftName), forKey: .\(swiftName))"
-            : "try container.encodeIfPresent(\(swiftName), forKey: .\(swiftName))"
+            ? "try container.encode(\(value), forKey: .\(swiftName))"
+            : "try container.encodeIfPresent(\(value), forKey: .\(swiftName))"
         var description = field.description
         if field.deprecated { description = (description.map { $0 + "\n\n" } ?? "") + "- Warning: Deprecated." }
         if field.secret { description = (description.map { $0 + "\n\n" } ?? "") + "- Note: Secret: never logged or echoed." }
@@ -153,5 +155,12 @@ extension NamespaceViews {
     func isStoredIndirectly(_ field: Field) -> Bool {
         if case .message = field.type { return true }
         return false
+    }
+
+    static func isShallowUUID(_ type: FieldType) -> Bool {
+        switch type {
+        case .uuid, .array(.uuid), .map(.uuid): true
+        default: false
+        }
     }
 }

@@ -19,4 +19,5 @@ enum RuntimeSymbols {
     static let schemaErrorCode = "\(module).SchemaErrorCode"
     static let subjectToken = "\(module).SubjectToken"
     static let indirect = "\(module).Indirect"
+    static let uuidText = "\(module).UUIDText"
 }

@@ -126,6 +126,14 @@ import Testing
         #expect(issues.map(\.path.description) == ["timestamp", "type", "payload.password"])
     }
 
+    @Test func uuidsAreWrittenLowerCase() throws {
+        let id = UUID(uuidString: "3F2B8C1E-9A4D-4E6F-8B2A-1C3D5E7F9A0B")!
+        let profile = Auth.UserProfile(id: id, email: "a@b.co", role: .user, createdAt: .now)
+        let text = String(decoding: try JSONEncoder().encode(profile), as: UTF8.self)
+        #expect(text.contains(#""id":"3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b""#), "\(text)")
+        #expect(try JSONDecoder().decode(Auth.UserProfile.self, from: Data(text.utf8)).id == id)
+    }
+
     @Test func envelopeCarriesTheCallerAndErrorRepliesRoundTrip() throws {
         let envelope = Envelope(Auth.MeRequest(), caller: Caller(id: "u-1", role: "admin"))
         let decoded = try Envelope<Auth.MeRequest>(validatingJSON: Array(try JSONEncoder().encode(envelope)))
