@@ -17,8 +17,9 @@ public struct GatewayContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's `X-Correlation-Id`, or a new one: sent to the services and returned.
     public var correlationID = ""
-    /// This hop of the request's trace: a child of the client's `traceparent`, or a new trace.
-    public var trace = TraceContext.start()
+    /// This hop of the request's trace: a child of the client's `traceparent`, or a new trace
+    /// (set by the gateway's middleware for every request).
+    public var trace: TraceContext?
 
     public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
 }
@@ -52,7 +53,7 @@ struct GatewayMiddleware: RouterMiddleware {
     func handle(_ input: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var context = context
-        let correlationID = Self.acceptedCorrelationID(input.headers[.correlationID]) ?? UUID().uuidString.lowercased()
+        let correlationID = Self.acceptedCorrelationID(input.headers[.correlationID]) ?? RandomID.uuid()
         context.correlationID = correlationID
         context.trace = input.headers[.traceparent].flatMap(TraceContext.init(traceparent:))?.child() ?? .start()
         var response: Response
@@ -76,7 +77,7 @@ struct GatewayMiddleware: RouterMiddleware {
             response = Self.response(GatewayError(500, ErrorReply.internalError, "internal error"), correlationID: correlationID)
         }
         response.headers[.correlationID] = correlationID
-        response.headers[.traceresponse] = context.trace.traceparent
+        if let trace = context.trace { response.headers[.traceresponse] = trace.traceparent }
         let route = context.endpointPath ?? "unmatched"
         metrics.record(method: input.method.rawValue, route: route, status: Int(response.status.code), duration: ContinuousClock.now - start)
         return response

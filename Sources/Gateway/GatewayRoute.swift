@@ -27,7 +27,7 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
         let call: @Sendable () async throws -> HTTPAnswer = {
             let envelope = Envelope(message, correlationId: correlationID, caller: caller)
             var headers = NATSHeaders(status: nil)
-            headers.add("traceparent", context.trace.traceparent)
+            headers.add("traceparent", (context.trace ?? .start()).traceparent)
             let reply: InboundMessage
             do {
                 reply = try await gateway.nats.request(

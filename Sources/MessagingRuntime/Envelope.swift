@@ -42,7 +42,7 @@ public struct Envelope<Payload: Message>: Sendable, Hashable, Codable {
     }
 
     /// A new lower-case UUID string.
-    public static func newID() -> String { UUID().uuidString.lowercased() }
+    public static func newID() -> String { RandomID.uuid() }
 }
 
 extension Envelope: Validatable {

@@ -45,7 +45,7 @@ public struct HandlerContext: Sendable {
 
     /// The context of a test call: a new message id, a deadline `timeout` from now.
     public static func test(subject: String = "test", caller: Caller? = nil, timeout: Duration = .seconds(5)) -> HandlerContext {
-        let id = UUID().uuidString.lowercased()
+        let id = RandomID.uuid()
         return HandlerContext(subject: subject, messageId: id, correlationId: id, deadline: .now + timeout, caller: caller)
     }
 }

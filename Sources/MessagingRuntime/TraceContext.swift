@@ -46,17 +46,7 @@ public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
         text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
 
-    private static func randomHex(_ bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var text = ""
-        repeat {
-            text = (0..<bytes).map { _ in
-                let byte = UInt8.random(in: 0...255, using: &generator)
-                return (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }.joined()
-        } while !text.contains(where: { $0 != "0" })
-        return text
-    }
+    private static func randomHex(_ bytes: Int) -> String { RandomID.hex(bytes: bytes) }
 }
 
 extension HandlerContext {

@@ -1,3 +1,4 @@
+import Foundation
 import MessagingRuntime
 import Testing
 
@@ -24,5 +25,23 @@ import Testing
         let child = start.child()
         #expect(child.traceID == start.traceID && child.parentID != start.parentID && child.flags == start.flags)
         #expect(TraceContext.start().traceID != start.traceID)
+    }
+}
+
+@Suite struct RandomIDTests {
+    @Test func uuidsAreVersion4LowerCaseAndDistinct() throws {
+        var seen = Set<String>()
+        for _ in 0..<1_000 {
+            let id = RandomID.uuid()
+            let parsed = try #require(UUID(uuidString: id), "\(id)")
+            #expect(parsed.uuidString.lowercased() == id)
+            let characters = Array(id)
+            #expect(characters[14] == "4", "version 4: \(id)")
+            #expect("89ab".contains(characters[19]), "RFC variant: \(id)")
+            seen.insert(id)
+        }
+        #expect(seen.count == 1_000)
+        #expect(RandomID.hex(bytes: 8).count == 16 && RandomID.hex(bytes: 16).count == 32)
+        #expect(RandomID.hex(bytes: 8).allSatisfy { $0.isHexDigit && !$0.isUppercase })
     }
 }
