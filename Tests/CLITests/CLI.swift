@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `switchboard` binary in a scratch folder.
 struct CLI {
@@ -91,24 +92,9 @@ extension CLI {
 
     static func swiftc(_ arguments: [String]) throws -> (Int32, String) { try tool(["swiftc"] + arguments) }
 
-    /// Runs a program found on PATH, bounded by polling (Process.waitUntilExit spins on Linux);
-    /// its status and its output and errors together.
+    /// Runs a program found on PATH; its status and its output and errors together.
     static func tool(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(240)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        try? handle.close()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        return (process.isRunning ? -1 : process.terminationStatus, output)
+        let result = try runProcess(arguments, timeout: 240)
+        return (result.status, result.output)
     }
 }

@@ -13,34 +13,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let spec = folder.appendingPathComponent("openapi.json").path
         let switchboard = ServeCommandTests.binary.deletingLastPathComponent().appendingPathComponent("switchboard").path
-        let export = try Self.run([switchboard, "export", "openapi", "--schemas", Self.repository.appendingPathComponent("schemas").path, "--output", spec])
+        let export = try runProcess([switchboard, "export", "openapi", "--schemas", Self.repository.appendingPathComponent("schemas").path, "--output", spec])
         #expect(export.status == 0, "\(export.output)")
 
         let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
         let script = Self.repository.appendingPathComponent("scripts/schemathesis-check.py").path
-        let result = try Self.run([python, script, spec, stack.http.base.absoluteString, "8"], timeout: 240)
+        let result = try runProcess([python, script, spec, stack.http.base.absoluteString, "8"], timeout: 240)
         #expect(result.status == 0, "\(result.output.suffix(6000))")
         try await stack.stop()
     }
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// Runs a program, bounded by polling (Process.waitUntilExit spins on Linux).
-    static func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning { process.terminate() }
-        try? handle.close()
-        return (process.isRunning ? -1 : process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
-    }
 }

@@ -49,7 +49,7 @@ import Testing
         await #expect(throws: NATSClientError.self) { _ = try await client.request("$SRV.PING.other", payload: ByteBuffer(), timeout: .seconds(1)) }
 
         // What standard NATS tooling sees, asked by an independent client (nats-py).
-        let (status, output) = try runTool([
+        let (status, output) = try runProcess([
             ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", repository.appendingPathComponent("scripts/micro-discovery-check.py").path,
             server.url, "auth",
         ])
@@ -163,22 +163,3 @@ extension ServiceHostLifecycleTests {
 }
 
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// Runs a program found on PATH, bounded by polling (Process.waitUntilExit spins on Linux).
-func runTool(_ arguments: [String], timeout: TimeInterval = 30) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("tool-\(UUID().uuidString).log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: log) }
-    let handle = try FileHandle(forWritingTo: log)
-    process.standardOutput = handle
-    process.standardError = handle
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning, Date() < deadline { usleep(20_000) }
-    if process.isRunning { process.terminate() }
-    try? handle.close()
-    return (process.isRunning ? -1 : process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
-}
