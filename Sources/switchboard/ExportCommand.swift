@@ -36,16 +36,7 @@ struct JSONSchemaCommand: ParsableCommand {
             }
             document = exporter.document(for: message.name)
         }
-        let text = document.serialized(pretty: true) + "\n"
-        guard let output else {
-            Console.printRaw(text)
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw CLIError(message: "error: cannot write '\(output)': \(error.localizedDescription)")
-        }
+        try writeDocument(document, to: output)
     }
 }
 

@@ -36,7 +36,7 @@ public final class NATSServer: @unchecked Sendable {
 
     public func start() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable())
+        process.executableURL = URL(fileURLWithPath: serverExecutable("nats-server"))
         process.arguments = (configurationFile.map { ["-c", $0.path] } ?? []) + ["-a", "127.0.0.1", "-p", String(port)] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -49,7 +49,7 @@ public final class NATSServer: @unchecked Sendable {
             usleep(20_000)
         }
         stop()
-        throw ServerError(message: "nats-server did not start on port \(port)")
+        throw TestServerError(message: "nats-server did not start on port \(port)")
     }
 
     public func stop() {
@@ -87,24 +87,12 @@ public final class NATSServer: @unchecked Sendable {
         if let folder = configurationFile?.deletingLastPathComponent() { try? FileManager.default.removeItem(at: folder) }
     }
 
-    struct ServerError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
-
-    static func executable() -> String {
-        for path in ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"]
-        where FileManager.default.isExecutableFile(atPath: path) {
-            return path
-        }
-        return "/usr/bin/nats-server"
-    }
 
     public static func freePort() throws -> Int {
         let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).wait()
         defer { try? channel.close().wait() }
-        guard let port = channel.localAddress?.port else { throw ServerError(message: "no free port") }
+        guard let port = channel.localAddress?.port else { throw TestServerError(message: "no free port") }
         return port
     }
 

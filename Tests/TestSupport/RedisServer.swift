@@ -25,7 +25,7 @@ public final class RedisServer: @unchecked Sendable {
 
     public func start() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable())
+        process.executableURL = URL(fileURLWithPath: serverExecutable("redis-server"))
         process.arguments = [
             "--save", "", "--appendonly", "no", "--port", String(port), "--bind", "127.0.0.1", "--dir", folder.path,
             "--daemonize", "no", "--logfile", "",
@@ -42,7 +42,7 @@ public final class RedisServer: @unchecked Sendable {
             usleep(20_000)
         }
         stop()
-        throw RedisServerError(message: "redis-server did not start on port \(port)")
+        throw TestServerError(message: "redis-server did not start on port \(port)")
     }
 
     /// SIGKILL by PID, then waits (bounded, polling; `waitUntilExit` spins on Linux) until it is
@@ -75,16 +75,4 @@ public final class RedisServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    struct RedisServerError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
-
-    static func executable() -> String {
-        for path in ["/usr/bin/redis-server", "/usr/sbin/redis-server", "/usr/local/bin/redis-server"]
-        where FileManager.default.isExecutableFile(atPath: path) {
-            return path
-        }
-        return "/usr/bin/redis-server"
-    }
 }
