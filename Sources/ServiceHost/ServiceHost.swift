@@ -106,7 +106,7 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     /// being handled (same correlation id, causation = that message).
     public func publish<Event>(_ subject: EventSubject<Event>, _ event: Event, causedBy context: HandlerContext? = nil) throws {
         let envelope = Envelope(event, correlationId: context?.correlationId, causationId: context?.messageId)
-        try nats.publish(subject.subject(event), payload: ByteBuffer(bytes: try JSONEncoder().encode(envelope)))
+        try nats.publish(subject.subject(event), payload: ByteBuffer(bytes: envelope.jsonBytes()))
     }
 
     // MARK: Running
