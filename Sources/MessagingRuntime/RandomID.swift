@@ -1,26 +1,35 @@
 import Foundation
+import Synchronization
 
-/// Random identifiers without Foundation's `UUID()`, which on Linux opens, reads and closes
-/// `/dev/urandom` for every id (a third of a gateway request's system calls, by strace).
+/// Random identifiers for messages, correlations and traces: unique, not secret. They come from
+/// a xoshiro256** generator seeded once from the system's, not from Foundation's `UUID()`, which on
+/// Linux opens, reads and closes `/dev/urandom` for every id (a third of a gateway request's
+/// system calls, by strace), nor from `SystemRandomNumberGenerator`, a `getrandom` system call
+/// per 8 bytes (eight per gateway request). Secrets (tokens, lock values) use the system's.
 public enum RandomID {
     /// A version 4 UUID, lower case: `3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b`.
     public static func uuid() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high: UInt64 = (generator.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000  // version 4
-        let low: UInt64 = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // variant 10
+        let (high, low) = generator.withLock { ($0.next(), $0.next()) }
+        return uuid(high, low)
+    }
+
+    static func uuid(_ high: UInt64, _ low: UInt64) -> String {
+        let high: UInt64 = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000  // version 4
+        let low: UInt64 = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // variant 10
         return hex(high, low, dashes: true)
     }
 
     /// `bytes` random bytes (at most 16) as lower-case hex, never all zeros.
     public static func hex(bytes: Int) -> String {
         precondition(bytes > 0 && bytes <= 16)
-        var generator = SystemRandomNumberGenerator()
         while true {
-            let high: UInt64 = generator.next(), low: UInt64 = generator.next()
+            let (high, low) = generator.withLock { ($0.next(), $0.next()) }
             let text = String(hex(high, low, dashes: false).prefix(bytes * 2))
             if text.contains(where: { $0 != "0" }) { return text }
         }
     }
+
+    private static let generator = Mutex(Xoshiro256StarStar())
 
     private static let digits: StaticString = "0123456789abcdef"
 
@@ -56,4 +65,35 @@ extension UUID {
             byte(low, 0), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4), byte(low, 5), byte(low, 6), byte(low, 7)
         ))
     }
+}
+
+/// xoshiro256** (Blackman and Vigna): fast, 256 bits of state, seeded from the system's generator.
+struct Xoshiro256StarStar: RandomNumberGenerator {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        repeat {
+            state = (system.next(), system.next(), system.next(), system.next())
+        } while state == (0, 0, 0, 0)
+    }
+
+    /// A given state (tests: the reference implementation's outputs).
+    init(state: (UInt64, UInt64, UInt64, UInt64)) { self.state = state }
+
+    mutating func next() -> UInt64 {
+        let result = (state.1 &* 5).rotatedLeft(by: 7) &* 9
+        let shifted = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= shifted
+        state.3 = state.3.rotatedLeft(by: 45)
+        return result
+    }
+}
+
+extension UInt64 {
+    fileprivate func rotatedLeft(by count: UInt64) -> UInt64 { (self << count) | (self >> (64 - count)) }
 }

@@ -133,3 +133,11 @@ import Testing
         #expect(seen.count == 1000)
     }
 }
+
+@Suite struct XoshiroTests {
+    @Test func givesTheReferenceSequence() {
+        // xoshiro256** from state {1, 2, 3, 4}: the reference C implementation's first outputs.
+        var generator = Xoshiro256StarStar(state: (1, 2, 3, 4))
+        #expect((0..<4).map { _ in generator.next() } == [11520, 0, 1_509_978_240, 1_215_971_899_390_074_240])
+    }
+}
