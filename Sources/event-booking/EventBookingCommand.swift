@@ -15,7 +15,7 @@ struct EventBookingCommand: AsyncParsableCommand {
 
     /// Runs the command; usage errors exit with 2 (as `switchboard`'s do), failures with 1.
     static func main() async {
-        EventLoopExecutor.installUnlessDisabled()
+        EventLoopExecutor.install(byDefault: false)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

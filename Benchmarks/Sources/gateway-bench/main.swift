@@ -75,7 +75,7 @@ struct Arguments {
 
 func ready() { FileHandle.standardOutput.write(Data("READY\n".utf8)) }
 
-EventLoopExecutor.installUnlessDisabled()  // as event-booking does (SWITCHBOARD_NIO_EXECUTOR=0: Swift's pool)
+EventLoopExecutor.install(byDefault: false)  // as event-booking: Swift's pool (SWITCHBOARD_NIO_EXECUTOR=1: the event loops)
 let arguments = Arguments()
 let level = arguments.logLevel
 LoggingSystem.bootstrap { label in
