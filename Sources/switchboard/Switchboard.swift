@@ -18,7 +18,7 @@ struct Switchboard: AsyncParsableCommand {
 
     /// Runs the command, mapping ArgumentParser's usage errors to exit status 2.
     static func main() async {
-        EventLoopExecutor.install(byDefault: true)
+        EventLoopExecutor.install(byDefault: false)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
