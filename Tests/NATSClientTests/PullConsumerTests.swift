@@ -1,0 +1,155 @@
+import Foundation
+import NATSClient
+import NATSWire
+import NIOCore
+import Synchronization
+import TestSupport
+import Testing
+
+/// Durable pull consumers against a real nats-server with JetStream.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct PullConsumerTests {
+    /// A connection, its JetStream context, stream ORDERS (`orders.>`) holding `count` messages
+    /// `0`, `1`… and the durable consumer `billing` on it.
+    func setUp(
+        _ server: NATSServer, messages count: Int, ackWait: Duration = .seconds(30)
+    ) async throws -> (NATSConnection, JetStream, PullConsumer) {
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        try await jetStream.createStream(StreamConfig(name: "ORDERS", subjects: ["orders.>"]))
+        var config = ConsumerConfig(durableName: "billing")
+        config.ackWait = ackWait
+        try await jetStream.createConsumer(stream: "ORDERS", config)
+        for index in 0..<count { _ = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "\(index)")) }
+        return (connection, jetStream, jetStream.pullConsumer(stream: "ORDERS", name: "billing"))
+    }
+
+    @Test func aFetchReturnsUpToItsBatchAndAnEmptyOneExpires() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let first = try await consumer.fetch(batch: 2, expires: .seconds(5))
+        #expect(first.map { String(buffer: $0.payload) } == ["0", "1"])
+        #expect(first.map(\.metadata.streamSequence) == [1, 2] && first.map(\.metadata.consumerSequence) == [1, 2])
+        #expect(first.allSatisfy { $0.metadata.stream == "ORDERS" && $0.metadata.consumer == "billing" && $0.metadata.delivered == 1 })
+        #expect(first.first?.metadata.pending == 2 && first.first?.subject == "orders.created")
+        for message in first { try message.ack() }
+        // Fewer than asked for: what there is comes, then the request expires.
+        let rest = try await consumer.fetch(batch: 5, expires: .milliseconds(500))
+        #expect(rest.map { String(buffer: $0.payload) } == ["2"])
+        try await rest[0].ackConfirmed()
+        let none = try await consumer.fetch(batch: 1, expires: .milliseconds(300))
+        #expect(none.isEmpty)
+        let info = try await jetStream.consumerInfo(stream: "ORDERS", name: "billing")
+        #expect(info.ackFloor.streamSequence == 3 && info.ackPending == 0 && info.pending == 0)
+        await connection.close()
+    }
+
+    @Test func aNakRedeliversATermDoesNot() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let delivered = try await consumer.fetch(batch: 3)
+        #expect(delivered.count == 3)
+        try delivered[0].nak()
+        try delivered[1].nak(delay: .milliseconds(100))
+        try delivered[2].term()
+        var again: [JetStreamMessage] = []
+        // Redeliveries come when due; a fetch waits for them (bounded by its expiry).
+        for _ in 0..<10 where again.count < 2 {
+            again += try await consumer.fetch(batch: 2 - again.count, expires: .seconds(2))
+        }
+        #expect(again.map(\.metadata.streamSequence).sorted() == [1, 2], "the terminated message is not redelivered")
+        #expect(again.allSatisfy { $0.metadata.delivered == 2 })
+        for message in again { try await message.ackConfirmed() }
+        #expect(try await consumer.fetch(batch: 1, expires: .milliseconds(300)).isEmpty)
+        let info = try await jetStream.consumerInfo(stream: "ORDERS", name: "billing")
+        #expect(info.ackPending == 0 && info.redelivered == 0 && info.delivered.streamSequence == 3)
+        await connection.close()
+    }
+
+    @Test func workInProgressKeepsAMessageFromBeingRedelivered() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, _, consumer) = try await setUp(server, messages: 1, ackWait: .seconds(1))
+        let message = try #require(try await consumer.fetch(batch: 1).first)
+        // Keep the message for three ack waits, telling the server it is being worked on.
+        for _ in 0..<6 {
+            try message.inProgress()
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        // Not redelivered meanwhile: no other delivery is waiting.
+        let redelivered = try await consumer.fetch(batch: 1, expires: .milliseconds(200))
+        #expect(redelivered.isEmpty, "redelivered: \(redelivered.map(\.metadata))")
+        try await message.ackConfirmed()
+        await connection.close()
+    }
+
+    @Test func aDurableConsumerResumesAfterTheClientReconnects() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 2)
+        let first = try await consumer.fetch(batch: 1)
+        #expect(first.map(\.metadata.streamSequence) == [1])
+        try await first[0].ackConfirmed()
+
+        var events = connection.events.makeAsyncIterator()
+        server.stop()
+        try server.start()
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+        }
+        // JetStream recovers its streams after the server accepts connections: wait (bounded) for it.
+        var stored: PubAck?
+        for _ in 0..<100 where stored == nil {
+            stored = try? await jetStream.publish("orders.created", payload: ByteBuffer(string: "2"), timeout: .milliseconds(500))
+            if stored == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(stored?.sequence == 3)
+        var resumed: [JetStreamMessage] = []
+        for _ in 0..<10 where resumed.count < 2 { resumed += try await consumer.fetch(batch: 2 - resumed.count, expires: .seconds(2)) }
+        #expect(resumed.map { String(buffer: $0.payload) } == ["1", "2"], "where it left off, the acknowledged one not again")
+        await connection.close()
+    }
+
+    @Test func messagesKeepsPullingAsTheyCome() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let reader = Task {
+            var seen: [String] = []
+            // Small batches and short expiries: the sequence pulls again and again.
+            for try await message in consumer.messages(batch: 2, expires: .milliseconds(300)) {
+                seen.append(String(buffer: message.payload))
+                try message.ack()
+                if seen.count == 8 { break }
+            }
+            return seen
+        }
+        for index in 3..<8 { _ = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "\(index)")) }
+        #expect(try await reader.value == (0..<8).map(String.init))
+        await connection.close()
+    }
+
+    @Test func consumerErrorsAreTheServers() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 0)
+        let noStream = await #expect(throws: JetStreamError.self) {
+            try await jetStream.createConsumer(stream: "MISSING", ConsumerConfig(durableName: "billing"))
+        }
+        #expect(noStream?.isStreamNotFound == true)
+        let noConsumer = await #expect(throws: JetStreamError.self) { try await jetStream.consumerInfo(stream: "ORDERS", name: "nobody") }
+        #expect(noConsumer?.isConsumerNotFound == true)
+        await #expect(throws: NATSClientError.self) { try await jetStream.createConsumer(stream: "ORDERS", ConsumerConfig()) }
+
+        // A pull waiting at the server ends when its consumer is deleted.
+        let waiting = Task { try await consumer.fetch(batch: 1, expires: .seconds(20)) }
+        for _ in 0..<200 where try await jetStream.consumerInfo(stream: "ORDERS", name: "billing").waiting == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await jetStream.deleteConsumer(stream: "ORDERS", name: "billing")
+        let deleted = await #expect(throws: JetStreamError.self) { try await waiting.value }
+        #expect(deleted?.code == .consumerDeleted)
+        await connection.close()
+    }
+}
