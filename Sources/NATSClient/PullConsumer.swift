@@ -2,9 +2,10 @@ import Foundation
 import NATSWire
 import NIOCore
 
-/// Pulls messages from a durable consumer: each `fetch` asks the server for a batch on a reply
-/// inbox (`$JS.API.CONSUMER.MSG.NEXT.<stream>.<consumer>`) and returns what came before the batch
-/// was full or the request expired. Replicas pulling from the same durable consumer share its messages.
+/// Pulls messages from a durable consumer: each pull asks the server for a batch on a reply
+/// inbox (`$JS.API.CONSUMER.MSG.NEXT.<stream>.<consumer>`); messages come as the server sends
+/// them, until the batch is complete or the request expires. Replicas pulling from the same
+/// durable consumer share its messages.
 public struct PullConsumer: Sendable {
     public let jetStream: JetStream
     public let stream: String
@@ -23,20 +24,60 @@ public struct PullConsumer: Sendable {
     }
 
     /// Up to `batch` messages: returns once `batch` came, or when the server says the request
-    /// expired (after `expires`) or that nothing is there; an empty array when nothing came.
+    /// expired (after `expires`); an empty array when nothing came.
     /// - Throws: `JetStreamError` `.consumerDeleted` (status 409 "Consumer Deleted"), `.pullFailed`
     ///   for another 409 with nothing delivered, `NATSClientError` when the connection is closed.
     public func fetch(batch: Int, expires: Duration = .seconds(5)) async throws -> [JetStreamMessage] {
-        guard batch > 0 else { throw NATSClientError(.invalidArgument, "a fetch asks for 1 message or more, not \(batch)") }
+        var messages: [JetStreamMessage] = []
+        try await pull(batch: batch, expires: expires) { messages.append($0) }
+        return messages
+    }
+
+    /// Sends one pull request and hands each message to `body` as it arrives, until `batch` came
+    /// or the request expired (or the task is cancelled). Returns how many came.
+    /// - Throws: what `fetch` throws, and what `body` throws.
+    @discardableResult
+    public func pull(
+        batch: Int, expires: Duration = .seconds(5), _ body: (JetStreamMessage) async throws -> Void
+    ) async throws -> Int {
+        var pull = try await Pull.start(self, batch: batch, expires: expires)
+        defer { pull.finish() }
+        var count = 0
+        while let message = try await pull.next() {
+            count += 1
+            try await body(message)
+        }
+        return count
+    }
+
+    /// Messages as they come, pulled in batches of `batch` (each request expiring after
+    /// `expires`, then the next one goes out): an endless sequence that ends when the task is
+    /// cancelled or the connection is closed. Losing the connection is waited out.
+    public func messages(batch: Int = 64, expires: Duration = .seconds(30)) -> JetStreamMessages {
+        JetStreamMessages(consumer: self, batch: batch, expires: expires)
+    }
+}
+
+/// One pull request in flight: its inbox subscription and what is left of its batch.
+struct Pull {
+    let consumer: PullConsumer
+    let subscription: NATSSubscription
+    var messages: NATSSubscription.Iterator
+    var remaining: Int
+    let deadline: Task<Void, Never>
+
+    /// Subscribes to a new inbox, then sends the request with it as the reply subject.
+    static func start(_ consumer: PullConsumer, batch: Int, expires: Duration) async throws -> Pull {
+        guard batch > 0 else { throw NATSClientError(.invalidArgument, "a pull asks for 1 message or more, not \(batch)") }
         guard expires >= .milliseconds(1) else { throw NATSClientError(.invalidArgument, "a pull request expires after 1 ms or more") }
-        let connection = jetStream.connection
+        let connection = consumer.jetStream.connection
         var nuid = NUID()
         let inbox = "_INBOX.\(nuid.next())"
         let subscription = try await connection.subscribe(inbox, pendingLimits: .unlimited)
-        let body = try JSONEncoder().encode(Request(batch: batch, expires: expires.nanosecondsForJetStream))
+        let body = try JSONEncoder().encode(PullConsumer.Request(batch: batch, expires: expires.nanosecondsForJetStream))
         do {
-            try connection.publish(
-                jetStream.apiSubject("CONSUMER.MSG.NEXT.\(stream).\(name)"), payload: ByteBuffer(bytes: body), replyTo: inbox)
+            let subject = consumer.jetStream.apiSubject("CONSUMER.MSG.NEXT.\(consumer.stream).\(consumer.name)")
+            try connection.publish(subject, payload: ByteBuffer(bytes: body), replyTo: inbox)
         } catch {
             subscription.unsubscribe()
             throw error
@@ -46,43 +87,37 @@ public struct PullConsumer: Sendable {
             try? await Task.sleep(for: expires + .seconds(2))
             subscription.unsubscribe()
         }
-        defer {
-            deadline.cancel()
-            subscription.unsubscribe()
-        }
-        return try await withTaskCancellationHandler {
-            try await collect(from: subscription, batch: batch)
-        } onCancel: {
-            subscription.unsubscribe()
-        }
+        return Pull(
+            consumer: consumer, subscription: subscription, messages: subscription.makeAsyncIterator(), remaining: batch,
+            deadline: deadline)
     }
 
-    private func collect(from subscription: NATSSubscription, batch: Int) async throws -> [JetStreamMessage] {
-        var messages: [JetStreamMessage] = []
-        for await message in subscription {
+    /// The next message of this request; nil once it is over (batch complete, expired, deadline
+    /// passed, task cancelled).
+    mutating func next() async throws -> JetStreamMessage? {
+        while remaining > 0, let message = await messages.next() {
             switch PullStatus(message.headers) {
             case .message:
-                messages.append(try JetStreamMessage(message, connection: jetStream.connection))
-                if messages.count == batch { return messages }
+                remaining -= 1
+                return try JetStreamMessage(message, connection: consumer.jetStream.connection)
             case .heartbeat:
                 continue
             case .done:
-                return messages
+                remaining = 0
             case .consumerDeleted:
-                throw JetStreamError(.consumerDeleted, "consumer \(name) of stream \(stream) was deleted")
+                remaining = 0
+                throw JetStreamError(.consumerDeleted, "consumer \(consumer.name) of stream \(consumer.stream) was deleted")
             case .failed(let status, let description):
-                if !messages.isEmpty { return messages }
-                throw JetStreamError(.pullFailed, "pull from \(stream) > \(name): \(status) \(description)")
+                remaining = 0
+                throw JetStreamError(.pullFailed, "pull from \(consumer.stream) > \(consumer.name): \(status) \(description)")
             }
         }
-        return messages
+        return nil
     }
 
-    /// Messages as they come, pulled in batches of `batch` (each request expiring after
-    /// `expires`, then the next one goes out): an endless sequence that ends when the task is
-    /// cancelled or the connection is closed. Losing the connection is waited out.
-    public func messages(batch: Int = 64, expires: Duration = .seconds(30)) -> JetStreamMessages {
-        JetStreamMessages(consumer: self, batch: batch, expires: expires)
+    func finish() {
+        deadline.cancel()
+        subscription.unsubscribe()
     }
 }
 
@@ -111,7 +146,7 @@ enum PullStatus: Equatable {
     }
 }
 
-/// A pull consumer's messages, pulled as they are read (see `PullConsumer.messages`).
+/// A pull consumer's messages, each as soon as it comes (see `PullConsumer.messages`).
 public struct JetStreamMessages: AsyncSequence, Sendable {
     public typealias Element = JetStreamMessage
     let consumer: PullConsumer
@@ -124,23 +159,36 @@ public struct JetStreamMessages: AsyncSequence, Sendable {
         let consumer: PullConsumer
         let batch: Int
         let expires: Duration
-        var pending: [JetStreamMessage] = []
+        var current: Pull?
 
         /// The next message; nil once the task is cancelled or the connection closed.
         /// - Throws: `JetStreamError` when the consumer is deleted or the server refuses the pull.
         public mutating func next() async throws -> JetStreamMessage? {
-            while pending.isEmpty {
-                if Task.isCancelled { return nil }
-                do {
-                    pending = try await consumer.fetch(batch: batch, expires: expires)
-                } catch let error as NATSClientError where error.code == .connectionClosed || error.code == .cancelled {
-                    return nil
-                } catch let error as NATSClientError where error.code == .disconnected || error.code == .reconnectBufferFull {
-                    // Waiting for the reconnect: try again a little later.
-                    try? await Task.sleep(for: .milliseconds(250))
+            while !Task.isCancelled {
+                if current == nil {
+                    do {
+                        current = try await Pull.start(consumer, batch: batch, expires: expires)
+                    } catch let error as NATSClientError where error.code == .connectionClosed || error.code == .cancelled {
+                        return nil
+                    } catch let error as NATSClientError where error.code == .disconnected || error.code == .reconnectBufferFull {
+                        // Waiting for the reconnect: try again a little later.
+                        try? await Task.sleep(for: .milliseconds(250))
+                        continue
+                    }
                 }
+                do {
+                    if let message = try await current?.next() { return message }
+                } catch {
+                    current?.finish()
+                    current = nil
+                    throw error
+                }
+                current?.finish()
+                current = nil
             }
-            return pending.removeFirst()
+            current?.finish()
+            current = nil
+            return nil
         }
     }
 }

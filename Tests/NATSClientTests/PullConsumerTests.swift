@@ -67,23 +67,6 @@ import Testing
         await connection.close()
     }
 
-    @Test func workInProgressKeepsAMessageFromBeingRedelivered() async throws {
-        let server = try NATSServer(jetStream: true)
-        defer { server.stop() }
-        let (connection, _, consumer) = try await setUp(server, messages: 1, ackWait: .seconds(1))
-        let message = try #require(try await consumer.fetch(batch: 1).first)
-        // Keep the message for three ack waits, telling the server it is being worked on.
-        for _ in 0..<6 {
-            try message.inProgress()
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        // Not redelivered meanwhile: no other delivery is waiting.
-        let redelivered = try await consumer.fetch(batch: 1, expires: .milliseconds(200))
-        #expect(redelivered.isEmpty, "redelivered: \(redelivered.map(\.metadata))")
-        try await message.ackConfirmed()
-        await connection.close()
-    }
-
     @Test func aDurableConsumerResumesAfterTheClientReconnects() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
@@ -111,14 +94,42 @@ import Testing
         await connection.close()
     }
 
-    @Test func messagesKeepsPullingAsTheyCome() async throws {
+    @Test func messagesYieldsEachMessageAsItComesAndKeepsPulling() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let (read, reading) = AsyncStream<String>.makeStream()
+        let reader = Task {
+            // Batches larger than what is there and requests that outlive the test's time limit:
+            // a message must come as soon as the server sends it, not when a batch completes.
+            for try await message in consumer.messages(batch: 100, expires: .seconds(90)) {
+                reading.yield(String(buffer: message.payload))
+                try message.ack()
+            }
+            reading.finish()
+        }
+        var seen = read.makeAsyncIterator()
+        var received: [String] = []
+        for _ in 0..<3 { received.append(await seen.next() ?? "ended") }
+        // Published only after the first three were read: the running pull delivers them.
+        for index in 3..<6 { _ = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "\(index)")) }
+        for _ in 3..<6 { received.append(await seen.next() ?? "ended") }
+        #expect(received == (0..<6).map(String.init))
+        reader.cancel()
+        #expect(await seen.next() == nil, "the sequence ends when its task is cancelled")
+        let info = try await jetStream.consumerInfo(stream: "ORDERS", name: "billing")
+        #expect(info.delivered.streamSequence == 6)
+        await connection.close()
+    }
+
+    @Test func messagesSendsANewRequestWhenABatchIsDone() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
         let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
         let reader = Task {
             var seen: [String] = []
-            // Small batches and short expiries: the sequence pulls again and again.
-            for try await message in consumer.messages(batch: 2, expires: .milliseconds(300)) {
+            // Small batches and short expiries: the sequence sends request after request.
+            for try await message in consumer.messages(batch: 2, expires: .milliseconds(200)) {
                 seen.append(String(buffer: message.payload))
                 try message.ack()
                 if seen.count == 8 { break }
