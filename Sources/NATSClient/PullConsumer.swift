@@ -24,7 +24,8 @@ public struct PullConsumer: Sendable {
     }
 
     /// Up to `batch` messages: returns once `batch` came, or when the server says the request
-    /// expired (after `expires`); an empty array when nothing came.
+    /// expired (after `expires`; the client gives up 2 s later if the server never says so); an
+    /// empty array when nothing came.
     /// - Throws: `JetStreamError` `.consumerDeleted` (status 409 "Consumer Deleted"), `.pullFailed`
     ///   for another 409 with nothing delivered, `NATSClientError` when the connection is closed.
     public func fetch(batch: Int, expires: Duration = .seconds(5)) async throws -> [JetStreamMessage] {
@@ -70,6 +71,8 @@ struct Pull {
     static func start(_ consumer: PullConsumer, batch: Int, expires: Duration) async throws -> Pull {
         guard batch > 0 else { throw NATSClientError(.invalidArgument, "a pull asks for 1 message or more, not \(batch)") }
         guard expires >= .milliseconds(1) else { throw NATSClientError(.invalidArgument, "a pull request expires after 1 ms or more") }
+        try JetStream.checkName(consumer.stream, "stream")
+        try JetStream.checkName(consumer.name, "consumer")
         let connection = consumer.jetStream.connection
         var nuid = NUID()
         let inbox = "_INBOX.\(nuid.next())"

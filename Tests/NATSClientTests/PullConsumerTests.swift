@@ -152,6 +152,10 @@ import Testing
         let noConsumer = await #expect(throws: JetStreamError.self) { try await jetStream.consumerInfo(stream: "ORDERS", name: "nobody") }
         #expect(noConsumer?.isConsumerNotFound == true)
         await #expect(throws: NATSClientError.self) { try await jetStream.createConsumer(stream: "ORDERS", ConsumerConfig()) }
+        await #expect(throws: NATSClientError.self, "a name is one token") {
+            try await jetStream.pullConsumer(stream: "ORDERS", name: "bill.ing").fetch(batch: 1)
+        }
+        await #expect(throws: NATSClientError.self) { try await consumer.fetch(batch: 0) }
 
         // A pull waiting at the server ends when its consumer is deleted.
         let waiting = Task { try await consumer.fetch(batch: 1, expires: .seconds(20)) }
