@@ -1,5 +1,5 @@
-public import Foundation
-public import NIOCore
+import Foundation
+import NIOCore
 import NATSWire
 
 /// A JetStream context on a connection: publishes that the server acknowledges once stored,
