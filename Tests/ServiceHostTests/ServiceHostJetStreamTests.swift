@@ -124,6 +124,34 @@ import Testing
         await publisher.nats.close()
     }
 
+    @Test func anEventInItsHandlerAtShutdownIsAcknowledgedWhenItFinishes() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (entered, entering) = AsyncStream<Void>.makeStream()
+        let (release, releasing) = AsyncStream<Void>.makeStream()
+        let host = ServiceHost(name: "mailer", nats: try await connect(server))
+        host.consume(Auth.Subjects.userRegistered) { _, _ in
+            entering.yield()
+            for await _ in release { break }
+        }
+        let running = RunningHosts([host])
+        let publisher = ServiceHost(name: "auth", nats: try await connect(server))
+        try await publisher.publish(Auth.Subjects.userRegistered, profile("slow@example.com"))
+        var handlers = entered.makeAsyncIterator()
+        await handlers.next()
+        let stopping = Task { try await running.stop() }
+        // The host stops pulling (its pull inbox goes) while the handler still runs.
+        while await host.nats.statistics().subscriptions.contains(where: { $0.subject.hasPrefix("_INBOX.") }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        releasing.yield()
+        try await stopping.value
+        let info = try await publisher.nats.jetStream().consumerInfo(stream: "AUTH", name: Self.durable)
+        #expect(info.ackFloor.streamSequence == 1 && info.ackPending == 0, "acknowledged before the host stopped")
+        await host.nats.close()
+        await publisher.nats.close()
+    }
+
     @Test func withoutJetStreamAStreamHostSaysSo() async throws {
         let server = try NATSServer()
         defer { server.stop() }
