@@ -27,10 +27,15 @@ public struct PullConsumer: Sendable {
     /// expired (after `expires`; the client gives up 2 s later if the server never says so); an
     /// empty array when nothing came.
     /// - Throws: `JetStreamError` `.consumerDeleted` (status 409 "Consumer Deleted"), `.pullFailed`
-    ///   for another 409 with nothing delivered, `NATSClientError` when the connection is closed.
+    ///   for another 409 before any message, `.notEnabled` when nothing answers the pull (503: no JetStream, or the
+    ///   server is starting); `NATSClientError` when the connection is closed.
     public func fetch(batch: Int, expires: Duration = .seconds(5)) async throws -> [JetStreamMessage] {
         var messages: [JetStreamMessage] = []
-        try await pull(batch: batch, expires: expires) { messages.append($0) }
+        do {
+            try await pull(batch: batch, expires: expires) { messages.append($0) }
+        } catch let error as JetStreamError where error.code == .pullFailed && !messages.isEmpty {
+            // What came before the refusal is delivered and waits for its acknowledgement.
+        }
         return messages
     }
 
@@ -53,7 +58,8 @@ public struct PullConsumer: Sendable {
 
     /// Messages as they come, pulled in batches of `batch` (each request expiring after
     /// `expires`, then the next one goes out): an endless sequence that ends when the task is
-    /// cancelled or the connection is closed. Losing the connection is waited out.
+    /// cancelled or the connection is closed. Losing the connection, a server that restarts
+    /// (status 503) and refused pulls (409 other than a deleted consumer) are waited out.
     public func messages(batch: Int = 64, expires: Duration = .seconds(30)) -> JetStreamMessages {
         JetStreamMessages(consumer: self, batch: batch, expires: expires)
     }
@@ -110,6 +116,10 @@ struct Pull {
             case .consumerDeleted:
                 remaining = 0
                 throw JetStreamError(.consumerDeleted, "consumer \(consumer.name) of stream \(consumer.stream) was deleted")
+            case .noResponders:
+                remaining = 0
+                throw JetStreamError(
+                    .notEnabled, "nothing answers pulls from \(consumer.stream) > \(consumer.name): is JetStream enabled, the server starting?")
             case .failed(let status, let description):
                 remaining = 0
                 throw JetStreamError(.pullFailed, "pull from \(consumer.stream) > \(consumer.name): \(status) \(description)")
@@ -132,6 +142,8 @@ enum PullStatus: Equatable {
     /// 404 no messages, 408 request expired: the request is over.
     case done
     case consumerDeleted
+    /// 503: nothing answers the JetStream API (not enabled, or the server is starting).
+    case noResponders
     case failed(Int, String)
 
     init(_ headers: NATSHeaders?) {
@@ -143,6 +155,7 @@ enum PullStatus: Equatable {
         switch status {
         case 100: self = .heartbeat
         case 404, 408: self = .done
+        case 503: self = .noResponders
         case 409 where description.lowercased().contains("consumer deleted"): self = .consumerDeleted
         default: self = .failed(status, description)
         }
@@ -159,35 +172,42 @@ public struct JetStreamMessages: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> Iterator { Iterator(consumer: consumer, batch: batch, expires: expires) }
 
     public struct Iterator: AsyncIteratorProtocol {
+        static func isTransient(_ error: any Error) -> Bool {
+            switch error {
+            case let error as NATSClientError: [.disconnected, .reconnectBufferFull, .timeout].contains(error.code)
+            case let error as JetStreamError: error.code == .notEnabled || error.code == .pullFailed
+            default: false
+            }
+        }
+
         let consumer: PullConsumer
         let batch: Int
         let expires: Duration
         var current: Pull?
 
         /// The next message; nil once the task is cancelled or the connection closed.
-        /// - Throws: `JetStreamError` when the consumer is deleted or the server refuses the pull.
+        /// - Throws: `JetStreamError` `.consumerDeleted`; `NATSClientError` `.invalidArgument`.
         public mutating func next() async throws -> JetStreamMessage? {
             while !Task.isCancelled {
-                if current == nil {
-                    do {
-                        current = try await Pull.start(consumer, batch: batch, expires: expires)
-                    } catch let error as NATSClientError where error.code == .connectionClosed || error.code == .cancelled {
-                        return nil
-                    } catch let error as NATSClientError where error.code == .disconnected || error.code == .reconnectBufferFull {
-                        // Waiting for the reconnect: try again a little later.
-                        try? await Task.sleep(for: .milliseconds(250))
-                        continue
-                    }
-                }
                 do {
+                    if current == nil { current = try await Pull.start(consumer, batch: batch, expires: expires) }
                     if let message = try await current?.next() { return message }
+                    current?.finish()
+                    current = nil
+                } catch let error as NATSClientError where error.code == .connectionClosed || error.code == .cancelled {
+                    current?.finish()
+                    current = nil
+                    return nil
+                } catch where Self.isTransient(error) {
+                    // A reconnect, a restart, a pull refused for now: try again a little later.
+                    current?.finish()
+                    current = nil
+                    try? await Task.sleep(for: .milliseconds(250))
                 } catch {
                     current?.finish()
                     current = nil
                     throw error
                 }
-                current?.finish()
-                current = nil
             }
             current?.finish()
             current = nil
