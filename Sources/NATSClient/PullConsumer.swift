@@ -1,6 +1,7 @@
 import Foundation
 import NATSWire
 import NIOCore
+import Synchronization
 
 /// Pulls messages from a durable consumer: each pull asks the server for a batch on a reply
 /// inbox (`$JS.API.CONSUMER.MSG.NEXT.<stream>.<consumer>`); messages come as the server sends
@@ -16,10 +17,12 @@ public struct PullConsumer: Sendable {
         var batch: Int
         var expires: Int64?
         var noWait: Bool?
+        var idleHeartbeat: Int64?
 
         enum CodingKeys: String, CodingKey {
             case batch, expires
             case noWait = "no_wait"
+            case idleHeartbeat = "idle_heartbeat"
         }
     }
 
@@ -41,12 +44,15 @@ public struct PullConsumer: Sendable {
 
     /// Sends one pull request and hands each message to `body` as it arrives, until `batch` came
     /// or the request expired (or the task is cancelled). Returns how many came.
+    /// - Parameter idleHeartbeat: the server sends a heartbeat this often while it has nothing to
+    ///   deliver (at most half of `expires`); two missed in a row end the pull early, as a pull
+    ///   that a reconnect or a server restart lost does.
     /// - Throws: what `fetch` throws, and what `body` throws.
     @discardableResult
     public func pull(
-        batch: Int, expires: Duration = .seconds(5), _ body: (JetStreamMessage) async throws -> Void
+        batch: Int, expires: Duration = .seconds(5), idleHeartbeat: Duration? = nil, _ body: (JetStreamMessage) async throws -> Void
     ) async throws -> Int {
-        var pull = try await Pull.start(self, batch: batch, expires: expires)
+        var pull = try await Pull.start(self, batch: batch, expires: expires, idleHeartbeat: idleHeartbeat)
         defer { pull.finish() }
         var count = 0
         while let message = try await pull.next() {
@@ -59,9 +65,19 @@ public struct PullConsumer: Sendable {
     /// Messages as they come, pulled in batches of `batch` (each request expiring after
     /// `expires`, then the next one goes out): an endless sequence that ends when the task is
     /// cancelled or the connection is closed. Losing the connection, a server that restarts
-    /// (status 503) and refused pulls (409 other than a deleted consumer) are waited out.
+    /// (status 503) and refused pulls (409 other than a deleted consumer) are waited out; requests
+    /// of 2 s or more ask for idle heartbeats (`defaultHeartbeat`), so that a lost one is replaced
+    /// within two heartbeats.
     public func messages(batch: Int = 64, expires: Duration = .seconds(30)) -> JetStreamMessages {
         JetStreamMessages(consumer: self, batch: batch, expires: expires)
+    }
+}
+
+extension PullConsumer {
+    /// The idle heartbeat of a pull that expires after `expires`: half of it, at most 5 s; none
+    /// under 2 s (such a pull ends soon anyway).
+    public static func defaultHeartbeat(expires: Duration) -> Duration? {
+        expires < .seconds(2) ? nil : min(expires / 2, .seconds(5))
     }
 }
 
@@ -71,19 +87,31 @@ struct Pull {
     let subscription: NATSSubscription
     var messages: NATSSubscription.Iterator
     var remaining: Int
-    let deadline: Task<Void, Never>
+    /// Ends the subscription at the deadline, or when heartbeats stop.
+    let watchdog: Task<Void, Never>
+    let lastHeard: LastHeard
+
+    /// When the reader last took something the server sent on the inbox.
+    final class LastHeard: Sendable {
+        let instant = Mutex(ContinuousClock.now)
+    }
 
     /// Subscribes to a new inbox, then sends the request with it as the reply subject.
-    static func start(_ consumer: PullConsumer, batch: Int, expires: Duration) async throws -> Pull {
+    static func start(_ consumer: PullConsumer, batch: Int, expires: Duration, idleHeartbeat: Duration? = nil) async throws -> Pull {
         guard batch > 0 else { throw NATSClientError(.invalidArgument, "a pull asks for 1 message or more, not \(batch)") }
         guard expires >= .milliseconds(1) else { throw NATSClientError(.invalidArgument, "a pull request expires after 1 ms or more") }
+        if let idleHeartbeat, idleHeartbeat <= .zero || idleHeartbeat > expires / 2 {
+            throw NATSClientError(.invalidArgument, "an idle heartbeat is positive and at most half of the expiry")
+        }
         try JetStream.checkName(consumer.stream, "stream")
         try JetStream.checkName(consumer.name, "consumer")
         let connection = consumer.jetStream.connection
         var nuid = NUID()
         let inbox = "_INBOX.\(nuid.next())"
         let subscription = try await connection.subscribe(inbox, pendingLimits: .unlimited)
-        let body = try JSONEncoder().encode(PullConsumer.Request(batch: batch, expires: expires.nanosecondsForJetStream))
+        let request = PullConsumer.Request(
+            batch: batch, expires: expires.nanosecondsForJetStream, idleHeartbeat: idleHeartbeat?.nanosecondsForJetStream)
+        let body = try JSONEncoder().encode(request)
         do {
             let subject = consumer.jetStream.apiSubject("CONSUMER.MSG.NEXT.\(consumer.stream).\(consumer.name)")
             try connection.publish(subject, payload: ByteBuffer(bytes: body), replyTo: inbox)
@@ -91,20 +119,33 @@ struct Pull {
             subscription.unsubscribe()
             throw error
         }
-        // The server answers at `expires` at the latest; the margin covers a slow server or a lost reply.
-        let deadline = Task {
-            try? await Task.sleep(for: expires + .seconds(2))
+        // The server answers at `expires` at the latest; the margin covers a slow server or a lost
+        // reply. With heartbeats, two missed ones say the request is gone (a reconnect, a restart).
+        let lastHeard = LastHeard()
+        let watchdog = Task {
+            let deadline = ContinuousClock.now + expires + .seconds(2)
+            while !Task.isCancelled {
+                let left = deadline - .now
+                try? await Task.sleep(for: left > .zero ? min(idleHeartbeat ?? left, left) : idleHeartbeat ?? .seconds(1))
+                if Task.isCancelled { return }
+                // What the reader has not taken yet says all there is to say (a status ends the pull).
+                if subscription.pending.messages > 0 { continue }
+                if ContinuousClock.now >= deadline { break }
+                // Silent for two heartbeats: nothing read since, nothing waiting to be read.
+                if let idleHeartbeat, ContinuousClock.now - lastHeard.instant.withLock({ $0 }) > idleHeartbeat * 2 { break }
+            }
             subscription.unsubscribe()
         }
         return Pull(
             consumer: consumer, subscription: subscription, messages: subscription.makeAsyncIterator(), remaining: batch,
-            deadline: deadline)
+            watchdog: watchdog, lastHeard: lastHeard)
     }
 
     /// The next message of this request; nil once it is over (batch complete, expired, deadline
     /// passed, task cancelled).
     mutating func next() async throws -> JetStreamMessage? {
         while remaining > 0, let message = await messages.next() {
+            lastHeard.instant.withLock { $0 = .now }
             switch PullStatus(message.headers) {
             case .message:
                 remaining -= 1
@@ -129,7 +170,7 @@ struct Pull {
     }
 
     func finish() {
-        deadline.cancel()
+        watchdog.cancel()
         subscription.unsubscribe()
     }
 }
@@ -190,7 +231,10 @@ public struct JetStreamMessages: AsyncSequence, Sendable {
         public mutating func next() async throws -> JetStreamMessage? {
             while !Task.isCancelled {
                 do {
-                    if current == nil { current = try await Pull.start(consumer, batch: batch, expires: expires) }
+                    if current == nil {
+                        current = try await Pull.start(
+                            consumer, batch: batch, expires: expires, idleHeartbeat: PullConsumer.defaultHeartbeat(expires: expires))
+                    }
                     if let message = try await current?.next() { return message }
                     current?.finish()
                     current = nil

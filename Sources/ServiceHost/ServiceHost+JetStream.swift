@@ -132,7 +132,9 @@ extension ServiceHost {
             }
             do {
                 // Each event goes to its handler as it comes; the batch is what there is room for.
-                try await consumer.pull(batch: free, expires: options.eventPullExpiry) { message in
+                let expires = options.eventPullExpiry
+                try await consumer.pull(batch: free, expires: expires, idleHeartbeat: PullConsumer.defaultHeartbeat(expires: expires)) {
+                    message in
                     inFlight.value.withLock { $0 += 1 }
                     delivery.yield(message)
                 }

@@ -45,6 +45,7 @@ import Testing
         #expect(PullStatus(NATSHeaders(status: 408, description: "Request Timeout")) == .done)
         #expect(PullStatus(NATSHeaders(status: 409, description: "Consumer Deleted")) == .consumerDeleted)
         #expect(PullStatus(NATSHeaders(status: 503)) == .noResponders)
+        #expect(PullStatus(NATSHeaders(status: 409, description: "Server Shutdown")) == .failed(409, "Server Shutdown"))
         #expect(PullStatus(NATSHeaders(status: 409, description: "Exceeded MaxWaiting")) == .failed(409, "Exceeded MaxWaiting"))
         var withFields = NATSHeaders(status: nil)
         withFields["Nats-Msg-Id"] = "a"

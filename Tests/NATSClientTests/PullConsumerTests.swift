@@ -152,6 +152,30 @@ import Testing
         await connection.close()
     }
 
+    @Test func aPullThatARestartLostEndsAfterTwoMissedHeartbeats() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 0)
+        // Without heartbeats this pull would wait past the test's time limit.
+        let pulling = Task { try await consumer.pull(batch: 1, expires: .seconds(120), idleHeartbeat: .milliseconds(500)) { _ in } }
+        while try await jetStream.consumerInfo(stream: "ORDERS", name: "billing").waiting == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // A crash: no "409 Server Shutdown" ends the pull, it is just gone.
+        var events = connection.events.makeAsyncIterator()
+        kill(try #require(server.processIdentifier), SIGKILL)
+        server.stop()
+        try server.start()
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+        }
+        #expect(try await pulling.value == 0)
+        await #expect(throws: NATSClientError.self, "at most half of the expiry") {
+            try await consumer.pull(batch: 1, expires: .seconds(2), idleHeartbeat: .seconds(2)) { _ in }
+        }
+        await connection.close()
+    }
+
     @Test func messagesSendsANewRequestWhenABatchIsDone() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }

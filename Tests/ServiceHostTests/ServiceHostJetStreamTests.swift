@@ -152,6 +152,35 @@ import Testing
         await publisher.nats.close()
     }
 
+    @Test func aConsumingHostGoesOnAfterTheServerRestarts() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (seen, delivered) = AsyncStream<String>.makeStream()
+        var deliveries = seen.makeAsyncIterator()
+        let host = try await mailer(server) { delivered.yield($0.email) }
+        let running = RunningHosts([host])
+        let publisher = ServiceHost(name: "auth", nats: try await connect(server))
+        try await publisher.publish(Auth.Subjects.userRegistered, profile("before@example.com"))
+        #expect(await deliveries.next() == "before@example.com")
+
+        var events = publisher.nats.events.makeAsyncIterator()
+        server.stop()
+        try server.start()
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+        }
+        // Publish (again, bounded) until JetStream is back and acknowledges.
+        var published = false
+        for _ in 0..<100 where !published {
+            published = (try? await publisher.publish(Auth.Subjects.userRegistered, profile("after@example.com"))) != nil
+            if !published { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(await deliveries.next() == "after@example.com", "the host pulls again once the server is back")
+        try await running.stop()
+        await host.nats.close()
+        await publisher.nats.close()
+    }
+
     @Test func withoutJetStreamAStreamHostSaysSo() async throws {
         let server = try NATSServer()
         defer { server.stop() }
