@@ -176,6 +176,23 @@ import Testing
         await connection.close()
     }
 
+    @Test func aSlowReaderKeepsWhatItsPullBrought() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, _, consumer) = try await setUp(server, messages: 3)
+        var messages = consumer.messages(batch: 3, expires: .seconds(2)).makeAsyncIterator()
+        let first = try #require(try await messages.next())
+        // Work that outlasts the request's expiry, its deadline and two heartbeats (not a
+        // synchronisation: the longer it takes, the more the pull is tested).
+        try await Task.sleep(for: .seconds(5))
+        try first.ack()
+        var rest: [JetStreamMessage] = []
+        for _ in 0..<2 { rest.append(try #require(try await messages.next())) }
+        #expect(rest.map { String(buffer: $0.payload) } == ["1", "2"])
+        #expect(rest.allSatisfy { $0.metadata.delivered == 1 }, "what the pull brought was kept, not dropped and redelivered")
+        await connection.close()
+    }
+
     @Test func messagesSendsANewRequestWhenABatchIsDone() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
