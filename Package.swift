@@ -126,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "event-booking",
             dependencies: [
-                "EventBooking", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "EventBooking", "NATSClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

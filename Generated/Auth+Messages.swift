@@ -7,7 +7,7 @@ import MessagingRuntime
 
 extension Auth {
     /// - Remark: Generated from `auth.yaml#/enums/Role`.
-    public enum Role: String, Codable, Hashable, Sendable, CaseIterable {
+    public enum Role: String, Codable, Hashable, Sendable, CaseIterable, MessagingRuntime.JSONWritable {
         case user
         case organizer
         case admin
@@ -72,6 +72,23 @@ extension Auth.RegisterRequest: Codable {
     }
 }
 
+extension Auth.RegisterRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("email", self.email)
+        json.member("password", self.password)
+        json.member("role", self.role)
+        json.member("displayName", ifPresent: self.displayName)
+        json.member("tags", ifPresent: self.tags)
+    }
+}
+
 extension Auth.RegisterRequest: CustomStringConvertible, CustomDebugStringConvertible {
     /// The message with its secret fields redacted, so that it can be logged.
     public var description: String {
@@ -121,6 +138,20 @@ extension Auth.LoginRequest: Codable {
     }
 }
 
+extension Auth.LoginRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("email", self.email)
+        json.member("password", self.password)
+    }
+}
+
 extension Auth.LoginRequest: CustomStringConvertible, CustomDebugStringConvertible {
     /// The message with its secret fields redacted, so that it can be logged.
     public var description: String {
@@ -164,6 +195,19 @@ extension Auth.RefreshRequest: Codable {
     }
 }
 
+extension Auth.RefreshRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("refreshToken", self.refreshToken)
+    }
+}
+
 extension Auth.RefreshRequest: CustomStringConvertible, CustomDebugStringConvertible {
     /// The message with its secret fields redacted, so that it can be logged.
     public var description: String {
@@ -189,6 +233,18 @@ extension Auth.MeRequest: Codable {
     public init(from decoder: any Decoder) throws {}
 
     public func encode(to encoder: any Encoder) throws {}
+}
+
+extension Auth.MeRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+    }
 }
 
 // MARK: - Session
@@ -248,6 +304,23 @@ extension Auth.Session: Codable {
         try container.encode(tokenType, forKey: .tokenType)
         try container.encode(expiresIn, forKey: .expiresIn)
         try container.encode(user, forKey: .user)
+    }
+}
+
+extension Auth.Session: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("accessToken", self.accessToken)
+        json.member("refreshToken", self.refreshToken)
+        json.member("tokenType", self.tokenType)
+        json.member("expiresIn", self.expiresIn)
+        json.member("user", self.user)
     }
 }
 
@@ -314,5 +387,22 @@ extension Auth.UserProfile: Codable {
         try container.encode(role, forKey: .role)
         try container.encode(displayName, forKey: .displayName)
         try container.encode(createdAt, forKey: .createdAt)
+    }
+}
+
+extension Auth.UserProfile: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("id", self.id)
+        json.member("email", self.email)
+        json.member("role", self.role)
+        json.member("displayName", self.displayName)
+        json.member("createdAt", self.createdAt)
     }
 }

@@ -7,7 +7,7 @@ import MessagingRuntime
 
 extension Bookings {
     /// - Remark: Generated from `bookings.yaml#/enums/BookingStatus`.
-    public enum BookingStatus: String, Codable, Hashable, Sendable, CaseIterable {
+    public enum BookingStatus: String, Codable, Hashable, Sendable, CaseIterable, MessagingRuntime.JSONWritable {
         case confirmed
         case cancelled
     }
@@ -50,6 +50,20 @@ extension Bookings.Seat: Codable {
     }
 }
 
+extension Bookings.Seat: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("row", self.row)
+        json.member("number", self.number)
+    }
+}
+
 // MARK: - CardPayment
 
 extension Bookings {
@@ -85,6 +99,20 @@ extension Bookings.CardPayment: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(token, forKey: .token)
         try container.encode(last4, forKey: .last4)
+    }
+}
+
+extension Bookings.CardPayment: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("token", self.token)
+        json.member("last4", self.last4)
     }
 }
 
@@ -134,6 +162,20 @@ extension Bookings.InvoicePayment: Codable {
     }
 }
 
+extension Bookings.InvoicePayment: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("company", self.company)
+        json.member("vatNumber", ifPresent: self.vatNumber)
+    }
+}
+
 // MARK: - FreeTicket
 
 extension Bookings {
@@ -162,6 +204,19 @@ extension Bookings.FreeTicket: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(voucher, forKey: .voucher)
+    }
+}
+
+extension Bookings.FreeTicket: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("voucher", self.voucher)
     }
 }
 
@@ -222,6 +277,23 @@ extension Bookings.CreateBookingRequest: Codable {
     }
 }
 
+extension Bookings.CreateBookingRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("eventId", self.eventId)
+        json.member("seats", self.seats)
+        json.member("payment", self.payment)
+        json.member("notes", ifPresent: self.notes)
+        json.member("metadata", ifPresent: self.metadata)
+    }
+}
+
 // MARK: - CancelBookingRequest
 
 extension Bookings {
@@ -259,6 +331,20 @@ extension Bookings.CancelBookingRequest: Codable {
     }
 }
 
+extension Bookings.CancelBookingRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("bookingId", self.bookingId)
+        json.member("reason", ifPresent: self.reason)
+    }
+}
+
 // MARK: - GetBookingRequest
 
 extension Bookings {
@@ -287,6 +373,19 @@ extension Bookings.GetBookingRequest: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(MessagingRuntime.UUIDText.lower(bookingId), forKey: .bookingId)
+    }
+}
+
+extension Bookings.GetBookingRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("bookingId", self.bookingId)
     }
 }
 
@@ -324,6 +423,20 @@ extension Bookings.ListMyBookingsRequest: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(status, forKey: .status)
         try container.encode(limit, forKey: .limit)
+    }
+}
+
+extension Bookings.ListMyBookingsRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("status", ifPresent: self.status)
+        json.member("limit", self.limit)
     }
 }
 
@@ -412,6 +525,28 @@ extension Bookings.Booking: Codable {
     }
 }
 
+extension Bookings.Booking: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("id", self.id)
+        json.member("eventId", self.eventId)
+        json.member("userId", self.userId)
+        json.member("seats", self.seats)
+        json.member("totalCents", self.totalCents)
+        json.member("currency", self.currency)
+        json.member("status", self.status)
+        json.member("bookedOn", self.bookedOn)
+        json.member("createdAt", self.createdAt)
+        json.member("cancelledAt", self.cancelledAt)
+    }
+}
+
 // MARK: - BookingList
 
 extension Bookings {
@@ -440,6 +575,19 @@ extension Bookings.BookingList: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(items, forKey: .items)
+    }
+}
+
+extension Bookings.BookingList: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("items", self.items)
     }
 }
 
@@ -480,6 +628,20 @@ extension Bookings.BookingCreated: Codable {
     }
 }
 
+extension Bookings.BookingCreated: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("booking", self.booking)
+        json.member("event", self.event)
+    }
+}
+
 // MARK: - BookingCancelled
 
 extension Bookings {
@@ -514,6 +676,20 @@ extension Bookings.BookingCancelled: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(booking, forKey: .booking)
         try container.encode(reason, forKey: .reason)
+    }
+}
+
+extension Bookings.BookingCancelled: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("booking", self.booking)
+        json.member("reason", self.reason)
     }
 }
 
@@ -563,5 +739,23 @@ extension Bookings.Payment: Codable {
             try container.encode("free", forKey: .discriminator)
             try value.encode(to: encoder)
         }
+    }
+}
+
+extension Bookings.Payment: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        switch self {
+        case .card(let value):
+            json.member("method", "card")
+            value.writeJSONMembers(to: &json)
+        case .invoice(let value):
+            json.member("method", "invoice")
+            value.writeJSONMembers(to: &json)
+        case .free(let value):
+            json.member("method", "free")
+            value.writeJSONMembers(to: &json)
+        }
+        json.endObject()
     }
 }

@@ -7,7 +7,7 @@ import MessagingRuntime
 
 extension Events {
     /// - Remark: Generated from `events.yaml#/enums/EventStatus`.
-    public enum EventStatus: String, Codable, Hashable, Sendable, CaseIterable {
+    public enum EventStatus: String, Codable, Hashable, Sendable, CaseIterable, MessagingRuntime.JSONWritable {
         case draft
         case published
         case cancelled
@@ -66,6 +66,23 @@ extension Events.Venue: Codable {
         try container.encodeIfPresent(address, forKey: .address)
         try container.encodeIfPresent(latitude, forKey: .latitude)
         try container.encodeIfPresent(longitude, forKey: .longitude)
+    }
+}
+
+extension Events.Venue: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("name", self.name)
+        json.member("city", self.city)
+        json.member("address", ifPresent: self.address)
+        json.member("latitude", ifPresent: self.latitude)
+        json.member("longitude", ifPresent: self.longitude)
     }
 }
 
@@ -158,6 +175,28 @@ extension Events.CreateEventRequest: Codable {
     }
 }
 
+extension Events.CreateEventRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("title", self.title)
+        json.member("description", ifPresent: self.description)
+        json.member("venue", self.venue)
+        json.member("startsAt", self.startsAt)
+        json.member("endsAt", self.endsAt)
+        json.member("capacity", self.capacity)
+        json.member("durationMinutes", ifPresent: self.durationMinutes)
+        json.member("priceCents", self.priceCents)
+        json.member("currency", self.currency)
+        json.member("tags", ifPresent: self.tags)
+    }
+}
+
 // MARK: - UpdateEventRequest
 
 extension Events {
@@ -233,6 +272,26 @@ extension Events.UpdateEventRequest: Codable {
     }
 }
 
+extension Events.UpdateEventRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("eventId", self.eventId)
+        json.member("title", ifPresent: self.title)
+        json.member("description", self.description)
+        json.member("venue", ifPresent: self.venue)
+        json.member("startsAt", ifPresent: self.startsAt)
+        json.member("endsAt", ifPresent: self.endsAt)
+        json.member("capacity", ifPresent: self.capacity)
+        json.member("priceCents", ifPresent: self.priceCents)
+    }
+}
+
 // MARK: - GetEventRequest
 
 extension Events {
@@ -261,6 +320,19 @@ extension Events.GetEventRequest: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
+    }
+}
+
+extension Events.GetEventRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("eventId", self.eventId)
     }
 }
 
@@ -315,6 +387,22 @@ extension Events.ListEventsRequest: Codable {
     }
 }
 
+extension Events.ListEventsRequest: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("city", ifPresent: self.city)
+        json.member("from", ifPresent: self.from)
+        json.member("limit", self.limit)
+        json.member("cursor", ifPresent: self.cursor)
+    }
+}
+
 // MARK: - EventStatusChange
 
 extension Events {
@@ -351,6 +439,20 @@ extension Events.EventStatusChange: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
         try container.encodeIfPresent(reason, forKey: .reason)
+    }
+}
+
+extension Events.EventStatusChange: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("eventId", self.eventId)
+        json.member("reason", ifPresent: self.reason)
     }
 }
 
@@ -457,6 +559,31 @@ extension Events.Event: Codable {
     }
 }
 
+extension Events.Event: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("id", self.id)
+        json.member("organizerId", self.organizerId)
+        json.member("title", self.title)
+        json.member("description", self.description)
+        json.member("venue", self.venue)
+        json.member("startsAt", self.startsAt)
+        json.member("endsAt", self.endsAt)
+        json.member("capacity", self.capacity)
+        json.member("seatsAvailable", self.seatsAvailable)
+        json.member("priceCents", self.priceCents)
+        json.member("currency", self.currency)
+        json.member("status", self.status)
+        json.member("tags", self.tags)
+    }
+}
+
 // MARK: - EventPage
 
 extension Events {
@@ -494,6 +621,20 @@ extension Events.EventPage: Codable {
     }
 }
 
+extension Events.EventPage: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("items", self.items)
+        json.member("nextCursor", self.nextCursor)
+    }
+}
+
 // MARK: - EventCreated
 
 extension Events {
@@ -522,6 +663,19 @@ extension Events.EventCreated: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(event, forKey: .event)
+    }
+}
+
+extension Events.EventCreated: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("event", self.event)
     }
 }
 
@@ -560,5 +714,19 @@ extension Events.EventUpdated: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(event, forKey: .event)
         try container.encode(changed, forKey: .changed)
+    }
+}
+
+extension Events.EventUpdated: MessagingRuntime.JSONWritable {
+    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
+        json.beginObject()
+        writeJSONMembers(to: &json)
+        json.endObject()
+    }
+
+    /// The members of the JSON object (a tagged union writes them beside its discriminator).
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+        json.member("event", self.event)
+        json.member("changed", self.changed)
     }
 }

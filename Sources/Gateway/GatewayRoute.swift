@@ -31,7 +31,7 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
             let reply: InboundMessage
             do {
                 reply = try await gateway.nats.request(
-                    subject.subject(message), payload: ByteBuffer(bytes: try JSONEncoder().encode(envelope)),
+                    subject.subject(message), payload: ByteBuffer(bytes: envelope.jsonBytes()),
                     headers: headers.isEmpty ? nil : headers, timeout: subject.timeout)
             } catch let error as NATSClientError {
                 throw Self.gatewayError(for: error)

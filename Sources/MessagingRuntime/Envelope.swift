@@ -45,6 +45,31 @@ public struct Envelope<Payload: Message>: Sendable, Hashable, Codable {
     public static func newID() -> String { RandomID.uuid() }
 }
 
+extension Envelope: JSONWritable {
+    /// The envelope as `JSONEncoder` writes it (absent optionals left out), without `JSONEncoder`.
+    public func writeJSON(to json: inout JSONOutput) {
+        json.beginObject()
+        json.member("messageId", messageId)
+        json.member("correlationId", correlationId)
+        json.member("causationId", ifPresent: causationId)
+        json.member("timestamp", timestamp)
+        json.member("type", type)
+        json.member("schemaVersion", schemaVersion)
+        json.member("caller", ifPresent: caller)
+        json.member("payload", payload)
+        json.endObject()
+    }
+}
+
+extension Caller: JSONWritable {
+    public func writeJSON(to json: inout JSONOutput) {
+        json.beginObject()
+        json.member("id", id)
+        json.member("role", ifPresent: role)
+        json.endObject()
+    }
+}
+
 extension Envelope: Validatable {
     /// Validates the envelope's fields and its payload (issues under `payload`). Unknown envelope
     /// keys are ignored, so that newer senders can add metadata.

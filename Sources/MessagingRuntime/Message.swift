@@ -5,8 +5,9 @@ public protocol Validatable: Sendable {
     static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self?
 }
 
-/// A message type of a schema: validatable, encodable, with a stable type name and schema version.
-public protocol Message: Validatable, Codable, Hashable {
+/// A message type of a schema: validatable, encodable (by `JSONWritable`, generated; `Codable`
+/// for everything else), with a stable type name and schema version.
+public protocol Message: Validatable, Codable, Hashable, JSONWritable {
     /// `namespace.Name`, as the envelope's `type` carries it.
     static var messageType: String { get }
     /// The schema version of the message's namespace.

@@ -12,15 +12,14 @@ extension NATSConnection {
                 subscriptions.removeValue(forKey: sid)
                 if sid == inboxSID {
                     inboxSID = nil
-                    for id in mux.removeAll() { finishRequest(id, with: .failure(error)) }
+                    inboxReady.store(false, ordering: .releasing)
+                    failRequests(error, refusingInbox: true)
                 } else {
                     subscription.buffer.finish(error: error)
                 }
             }
         case .publish:
-            for (id, request) in requests where request.subject == violation.subject {
-                finishRequest(id, with: .failure(error))
-            }
+            failRequests(error, where: { $0.subject == violation.subject })
         }
         emit(.permissionViolation(violation))
     }

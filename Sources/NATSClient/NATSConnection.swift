@@ -1,6 +1,7 @@
 public import NATSWire
 public import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A connection to a NATS cluster that survives server restarts: the one I/O executor of
 /// `ConnectionStateMachine`. All mutable state lives on one event loop; public methods hop to it.
@@ -62,6 +63,8 @@ public final class NATSConnection: @unchecked Sendable {
         self.machine = ConnectionStateMachine(pool: pool, configuration: configuration, random: random)
         self.outbound = Outbound(disconnectedLimit: options.reconnectBufferSize, pendingLimit: options.maxPendingBytes)
         (self.events, self.eventsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
+        var nuid = NUID()
+        self.requests = Mutex(Requests(mux: RequestMux(prefix: "_INBOX.\(nuid.next()).")))
     }
 
     /// Connects to the first server of the pool that answers, trying the others as ADR-40 says.
@@ -93,8 +96,7 @@ public final class NATSConnection: @unchecked Sendable {
     public func publish(
         _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil, replyTo: String? = nil
     ) throws(NATSClientError) {
-        let op = ClientOp.pub(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
-        if try outbound.append(op, countsAsMessage: payload.readableBytes, mayWait: !eventLoop.inEventLoop) {
+        if try outbound.appendPublish(subject, replyTo: replyTo, headers: headers, payload: payload, mayWait: !eventLoop.inEventLoop) {
             eventLoop.execute { self.flushOutbound() }
         }
     }
@@ -150,19 +152,12 @@ public final class NATSConnection: @unchecked Sendable {
     }
 
     private var closePromises: [EventLoopPromise<Void>] = []
-    var mux: RequestMux = {
-        var nuid = NUID()
-        return RequestMux(prefix: "_INBOX.\(nuid.next()).")
-    }()
+    /// The requests waiting for replies, shared by requesting threads and the event loop.
+    let requests: Mutex<Requests>
+    /// The inbox subscription exists (`inboxSID`); requests may go out without a hop first.
+    let inboxReady = Atomic<Bool>(false)
     /// The sid of the inbox subscription, made at the first request.
     var inboxSID: UInt64?
-    var requests: [UInt64: PendingRequest] = [:]
-
-    struct PendingRequest {
-        let subject: String
-        let promise: EventLoopPromise<InboundMessage>
-        let timeout: Scheduled<Void>
-    }
 
     // MARK: The executor
 
@@ -198,12 +193,7 @@ public final class NATSConnection: @unchecked Sendable {
                 let flushes = pendingFlushes
                 pendingFlushes = []
                 for promise in flushes { promise?.fail(NATSClientError(.disconnected, "the connection was lost")) }
-                for id in mux.removeAll() {
-                    finishRequest(id, with: .failure(NATSClientError(.disconnected, "the connection was lost")))
-                }
-                for id in Array(requests.keys) {
-                    finishRequest(id, with: .failure(NATSClientError(.disconnected, "the connection was lost")))
-                }
+                failRequests(NATSClientError(.disconnected, "the connection was lost"))
             case .scheduleTimer(let kind, let delay):
                 timers[kind]?.cancel()
                 timers[kind] = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(delay))) {
@@ -298,7 +288,9 @@ public final class NATSConnection: @unchecked Sendable {
         while channel.isWritable, let bytes = outbound.take() {
             channel.writeAndFlush(bytes, promise: nil)
         }
-        if !channel.isWritable { outbound.withLock { $0.flushScheduled = false } }
+        // The socket is full: what comes next waits for `writabilityChanged`, which flushes; until
+        // then publishers need not wake the event loop for each message.
+        if !channel.isWritable { outbound.withLock { $0.flushScheduled = true } }
     }
 
     func writabilityChanged(_ channel: any Channel) {

@@ -1,10 +1,13 @@
-/// Request/reply over one wildcard subscription (`_INBOX.<nuid>.*`): each request gets a token
-/// under the connection's inbox, and a reply finds its request by the token. Pure bookkeeping.
-struct RequestMux: Sendable {
+/// Request/reply over one wildcard subscription (`_INBOX.<nuid>.*`): each request gets an id,
+/// its reply subject is the inbox prefix and the id in base 36, and a reply finds its request by
+/// parsing that token back (no string is made per reply). Pure bookkeeping: `NATSConnection`
+/// keeps one behind a lock, so that requests register from any thread and replies resolve on
+/// the event loop.
+struct RequestMux<Pending> {
     /// `_INBOX.<nuid>.`
     let prefix: String
-    private var nextToken: UInt64 = 1
-    private var pending: [String: UInt64] = [:]
+    private var nextID: UInt64 = 1
+    private var pending: [UInt64: Pending] = [:]
 
     init(prefix: String) { self.prefix = prefix }
 
@@ -13,29 +16,61 @@ struct RequestMux: Sendable {
 
     var count: Int { pending.count }
 
-    /// A new request: its id and the reply subject to send with it.
-    mutating func register() -> (id: UInt64, replyTo: String) {
-        let id = nextToken
-        nextToken += 1
-        let token = String(id, radix: 36)
-        pending[token] = id
-        return (id, prefix + token)
+    /// A new request id (registered later with `insert`, so that a cancellation handler can name it first).
+    mutating func reserve() -> UInt64 {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    /// The reply subject of request `id`.
+    func replyTo(_ id: UInt64) -> String { prefix + String(id, radix: 36) }
+
+    mutating func insert(_ value: Pending, for id: UInt64) { pending[id] = value }
+
+    /// Changes a pending request in place; false when it is not pending (any more).
+    mutating func update(_ id: UInt64, _ change: (inout Pending) -> Void) -> Bool {
+        guard pending[id] != nil else { return false }
+        change(&pending[id]!)
+        return true
     }
 
     /// The request a reply on `subject` answers, removed from the pending ones.
-    mutating func resolve(_ subject: String) -> UInt64? {
-        guard subject.hasPrefix(prefix) else { return nil }
-        return pending.removeValue(forKey: String(subject.dropFirst(prefix.count)))
+    mutating func resolve(_ subject: String) -> Pending? {
+        guard let id = Self.id(of: subject, prefix: prefix) else { return nil }
+        return pending.removeValue(forKey: id)
     }
 
-    /// Forgets a request (timed out, cancelled).
-    mutating func cancel(_ id: UInt64) {
-        if let token = pending.first(where: { $0.value == id })?.key { pending.removeValue(forKey: token) }
+    /// Forgets a request (answered, timed out, cancelled) and returns it if it was pending.
+    mutating func remove(_ id: UInt64) -> Pending? { pending.removeValue(forKey: id) }
+
+    /// The pending requests `matching`, removed, in the order they were made.
+    mutating func removeAll(where matching: (Pending) -> Bool = { _ in true }) -> [Pending] {
+        let ids = pending.filter { matching($0.value) }.keys.sorted()
+        return ids.compactMap { pending.removeValue(forKey: $0) }
     }
 
-    /// Every pending request, forgotten.
-    mutating func removeAll() -> [UInt64] {
-        defer { pending = [:] }
-        return Array(pending.values).sorted()
+    /// The id in a reply subject: `prefix` then base-36 digits (at most 13, the digits of a UInt64).
+    static func id(of subject: String, prefix: String) -> UInt64? {
+        var subject = subject
+        return subject.withUTF8 { bytes -> UInt64? in
+            let head = prefix.utf8.count
+            guard bytes.count > head, bytes.count - head <= 13, bytes.starts(with: prefix.utf8) else { return nil }
+            var id: UInt64 = 0
+            for byte in bytes[head...] {
+                let digit: UInt64
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = UInt64(byte - UInt8(ascii: "a") + 10)
+                default: return nil
+                }
+                let (times36, overflow) = id.multipliedReportingOverflow(by: 36)
+                let (sum, carry) = times36.addingReportingOverflow(digit)
+                guard !overflow, !carry else { return nil }
+                id = sum
+            }
+            return id
+        }
     }
 }
+
+extension RequestMux: Sendable where Pending: Sendable {}

@@ -58,38 +58,15 @@ extension ClientOp {
             buffer.writeBytes(json)
             buffer.writeStaticString("\r\n")
         case .pub(let subject, let replyTo, let headers, let payload):
-            try Self.check(subject: subject)
-            if let replyTo { try Self.check(subject: replyTo) }
-            if let headers, !headers.isEmpty {
-                for field in headers.fields {
-                    guard NATSHeaders.isValidName(field.name), NATSHeaders.isValidValue(field.value) else {
-                        throw NATSProtocolError(.invalidArgument, "header '\(field.name)' cannot be written")
-                    }
-                }
-                var block = ByteBuffer()
-                let headerLength = headers.write(to: &block)
-                try Self.check(size: headerLength + payload.readableBytes, maxPayload: maxPayload)
-                buffer.writeStaticString("HPUB ")
-                buffer.writeString(subject)
-                if let replyTo { buffer.writeString(" \(replyTo)") }
-                buffer.writeString(" \(headerLength) \(headerLength + payload.readableBytes)\r\n")
-                buffer.writeImmutableBuffer(block)
-            } else {
-                try Self.check(size: payload.readableBytes, maxPayload: maxPayload)
-                buffer.writeStaticString("PUB ")
-                buffer.writeString(subject)
-                if let replyTo { buffer.writeString(" \(replyTo)") }
-                buffer.writeString(" \(payload.readableBytes)\r\n")
-            }
-            buffer.writeImmutableBuffer(payload)
-            buffer.writeStaticString("\r\n")
+            try Self.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload, to: &buffer, maxPayload: maxPayload)
         case .sub(let subject, let queue, let sid):
             try Self.check(subject: subject)
             if let queue { try Self.check(subject: queue) }
             buffer.writeStaticString("SUB ")
             buffer.writeString(subject)
-            if let queue { buffer.writeString(" \(queue)") }
-            buffer.writeString(" \(sid)\r\n")
+            if let queue { buffer.writeSpaced(queue) }
+            buffer.writeSpaced(Int(sid))
+            buffer.writeStaticString("\r\n")
         case .unsub(let sid, let max):
             buffer.writeString(max.map { "UNSUB \(sid) \($0)\r\n" } ?? "UNSUB \(sid)\r\n")
         case .ping:
@@ -107,8 +84,13 @@ extension ClientOp {
 
     /// Subjects and queue names: not empty, no whitespace or control characters.
     static func check(subject: String) throws(NATSProtocolError) {
-        guard !subject.isEmpty, subject.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
-            throw NATSProtocolError(.invalidArgument, "'\(subject)' is not a valid subject")
-        }
+        let valid = subject.utf8.withContiguousStorageIfAvailable(isValidSubject) ?? isValidSubject(Array(subject.utf8))
+        guard valid else { throw NATSProtocolError(.invalidArgument, "'\(subject)' is not a valid subject") }
+    }
+
+    private static func isValidSubject(_ bytes: some Collection<UInt8>) -> Bool {
+        var valid = !bytes.isEmpty
+        for byte in bytes { valid = valid && byte > 0x20 && byte != 0x7F }
+        return valid
     }
 }

@@ -114,15 +114,19 @@ struct NamespaceViews {
         let encodeLine = field.nullable || !optional
             ? "try container.encode(\(value), forKey: .\(swiftName))"
             : "try container.encodeIfPresent(\(value), forKey: .\(swiftName))"
+        let jsonName = SwiftNames.stringLiteral(field.name)
+        let writeLine = field.nullable || !optional
+            ? "json.member(\(jsonName), self.\(swiftName))"
+            : "json.member(\(jsonName), ifPresent: self.\(swiftName))"
         var description = field.description
         if field.deprecated { description = (description.map { $0 + "\n\n" } ?? "") + "- Warning: Deprecated." }
         if field.secret { description = (description.map { $0 + "\n\n" } ?? "") + "- Note: Secret: never logged or echoed." }
         return FieldView(
-            swiftName: swiftName, bareName: bare, jsonName: SwiftNames.stringLiteral(field.name),
+            swiftName: swiftName, bareName: bare, jsonName: jsonName,
             propertyType: SwiftTypes.propertyType(field), wrapper: isStoredIndirectly(field) ? "@\(RuntimeSymbols.indirect) " : "",
             fieldDoc: SwiftNames.docComment(description, remark: nil, indent: "        "),
             initDefault: initDefault, codingKeyValue: "",
-            decodeLine: decodeLine, encodeLine: encodeLine, validateBlock: emitter.fieldBlock(field),
+            decodeLine: decodeLine, encodeLine: encodeLine, writeLine: writeLine, validateBlock: emitter.fieldBlock(field),
             secret: field.secret, access: access
         )
     }

@@ -115,6 +115,7 @@ extension FieldView: MustacheParent {
         case "codingKeyValue": self.codingKeyValue
         case "decodeLine": self.decodeLine
         case "encodeLine": self.encodeLine
+        case "writeLine": self.writeLine
         case "validateBlock": self.validateBlock
         case "secret": self.secret
         case "access": self.access

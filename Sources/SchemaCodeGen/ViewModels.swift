@@ -81,6 +81,8 @@ struct FieldView {
     let codingKeyValue: String
     let decodeLine: String
     let encodeLine: String
+    /// The member's line in `writeJSONMembers(to:)`.
+    let writeLine: String
     let validateBlock: String
     let secret: Bool
     let access: String

@@ -146,7 +146,7 @@ struct RequestPipeline<Request: Message, Reply: Message>: Sendable {
             context.fencingToken = nil
             reply = try await call(context)
         }
-        let bytes = Array(try JSONEncoder().encode(envelope.caused(reply)))
+        let bytes = envelope.caused(reply).jsonBytes()
         if options.validateReplies, case .failure(let error) = Envelope<Reply>.validate(json: bytes) {
             logger.error("reply breaks its schema", metadata: ["subject": "\(subject.name)", "issues": "\(error)"])
             throw ErrorReply(code: ErrorReply.internalError, status: 500, message: "the service's reply does not match its schema")

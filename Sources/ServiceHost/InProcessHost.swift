@@ -48,7 +48,7 @@ public final class InProcessHost: ServiceRegistrar, Sendable {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { natsHeaders.add(name, value) }
         let message = InboundMessage(
             subject: subject.subject(request), sid: 0, replyTo: "_INBOX.in-process", headers: headers.isEmpty ? nil : natsHeaders,
-            payload: ByteBuffer(bytes: try JSONEncoder().encode(envelope)))
+            payload: ByteBuffer(bytes: envelope.jsonBytes()))
         let outcome = await endpoint.process(message)
         if let error = outcome.error { throw error }
         return try Envelope<Reply>(validatingJSON: outcome.payload).payload

@@ -138,7 +138,7 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     ///   `JetStreamError` (JetStream not enabled, the stream refused the event).
     public func publish<Event>(_ subject: EventSubject<Event>, _ event: Event, causedBy context: HandlerContext? = nil) async throws {
         let envelope = Envelope(event, correlationId: context?.correlationId, causationId: context?.messageId)
-        let payload = ByteBuffer(bytes: try JSONEncoder().encode(envelope))
+        let payload = ByteBuffer(bytes: envelope.jsonBytes())
         guard let stream = subject.stream else {
             try nats.publish(subject.subject(event), payload: payload)
             return

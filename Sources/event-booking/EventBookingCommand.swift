@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NATSClient
 
 /// `event-booking`: the worked example of Switchboard, an event-booking system of three services
 /// (auth, events, bookings) and an HTTP gateway, on NATS and SQLite.
@@ -14,6 +15,7 @@ struct EventBookingCommand: AsyncParsableCommand {
 
     /// Runs the command; usage errors exit with 2 (as `switchboard`'s do), failures with 1.
     static func main() async {
+        EventLoopExecutor.installUnlessDisabled()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -23,6 +23,7 @@ struct NATSBench: AsyncParsableCommand {
         func run() async throws {
             let client = try await connection.connect(name: "switchboard-bench-pub")
             let payload = ByteBuffer(repeating: 0x61, count: size)
+            let (subject, count) = (subject, count)
             let start = ContinuousClock.now
             for _ in 0..<count { try client.publish(subject, payload: payload) }
             try await client.flush()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NATSClient
 
 /// `switchboard`: compiles schemas, generates Swift, validates payloads and exports JSON Schema.
 @main
@@ -17,6 +18,7 @@ struct Switchboard: AsyncParsableCommand {
 
     /// Runs the command, mapping ArgumentParser's usage errors to exit status 2.
     static func main() async {
+        EventLoopExecutor.installUnlessDisabled()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import Testing
 @testable import MessagingRuntime
@@ -83,5 +84,52 @@ import Testing
             #expect(try JSONValue(parsing: value.serialized()) == value)
             #expect(try JSONValue(parsing: value.serialized(pretty: true)) == value)
         }
+    }
+}
+
+@Suite struct JSONOutputTests {
+    @Test func membersGetCommasAndOptionalsAreLeftOutOrNull() {
+        var json = JSONOutput()
+        json.beginObject()
+        json.member("a", ifPresent: String?.none)
+        json.member("b", 1)
+        json.member("c", ifPresent: Optional(2.5))
+        json.member("d", Int?.none)
+        json.member("e", ["x": [true, false], "a": []])
+        json.member("f", JSONValue.object(JSONObject()))
+        json.endObject()
+        #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"b":1,"c":2.5,"d":null,"e":{"a":[],"x":[true,false]},"f":{}}"#)
+    }
+
+    @Test func stringsAreEscapedAndNumbersRoundTrip() throws {
+        for text in ["", "plain", "quote\" back\\slash", "ctl\u{01}\u{1F}\n\r\t\u{08}\u{0C}", "ünïcødé 🚀"] {
+            let bytes = text.jsonBytes()
+            #expect(try JSONValue(parsing: bytes) == .string(text), "\(text)")
+        }
+        for number in [0, -1, Int.max, Int.min, 42] {
+            #expect(String(decoding: number.jsonBytes(), as: UTF8.self) == String(number))
+        }
+        for number in [0.1, -2.5e-300, 1e300, 5e-324, 3.0] {
+            guard case .double(let back)? = try? JSONValue(parsing: number.jsonBytes()) else {
+                Issue.record("\(number) did not read back as a double")
+                continue
+            }
+            #expect(back == number)
+        }
+        #expect(String(decoding: Double.nan.jsonBytes(), as: UTF8.self) == "null")
+    }
+
+    @Test func uuidsAreLowerCaseAndRandomOnesAreVersion4() {
+        let uuid = UUID(uuidString: "3F2B8C1E-9A4D-4E6F-8B2A-1C3D5E7F9A0B")!
+        #expect(String(decoding: uuid.jsonBytes(), as: UTF8.self) == #""3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b""#)
+        var seen = Set<UUID>()
+        for _ in 0..<1000 {
+            let random = UUID.random()
+            seen.insert(random)
+            let text = random.uuidString
+            #expect(Array(text)[14] == "4", "version 4: \(text)")
+            #expect("89AB".contains(Array(text)[19]), "variant 10: \(text)")
+        }
+        #expect(seen.count == 1000)
     }
 }

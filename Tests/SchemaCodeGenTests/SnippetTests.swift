@@ -10,7 +10,7 @@ import Testing
               State: [in-progress, DONE, 2fa, default, done]
             """)])
         let messages = try #require(files["Shop+Messages.swift"])
-        #expect(messages.contains("public enum State: String, Codable, Hashable, Sendable, CaseIterable {"))
+        #expect(messages.contains("public enum State: String, Codable, Hashable, Sendable, CaseIterable, MessagingRuntime.JSONWritable {"))
         #expect(messages.contains("case inProgress = \"in-progress\""))
         #expect(messages.contains("case done = \"DONE\""))
         #expect(messages.contains("case done2"))

@@ -25,7 +25,7 @@ import UnixSignals
 /// The peers' responder as a Switchboard handler: no password hashing, no storage.
 struct BenchAuth: Auth.Handler {
     func register(_ request: Auth.RegisterRequest, context: HandlerContext) async throws -> Auth.UserProfile {
-        Auth.UserProfile(id: UUID(), email: request.email, role: request.role, createdAt: .now)
+        Auth.UserProfile(id: UUID.random(), email: request.email, role: request.role, createdAt: .now)
     }
 
     func login(_ request: Auth.LoginRequest, context: HandlerContext) async throws -> Auth.Session { throw NotImplemented() }
@@ -75,6 +75,7 @@ struct Arguments {
 
 func ready() { FileHandle.standardOutput.write(Data("READY\n".utf8)) }
 
+EventLoopExecutor.installUnlessDisabled()  // as event-booking does (SWITCHBOARD_NIO_EXECUTOR=0: Swift's pool)
 let arguments = Arguments()
 let level = arguments.logLevel
 LoggingSystem.bootstrap { label in

@@ -37,7 +37,7 @@ public final class AuthService: Auth.Handler {
 
     public func register(_ request: Auth.RegisterRequest, context: HandlerContext) async throws -> Auth.UserProfile {
         let profile = Auth.UserProfile(
-            id: UUID(), email: request.email, role: request.role, displayName: request.displayName, createdAt: .now)
+            id: UUID.random(), email: request.email, role: request.role, displayName: request.displayName, createdAt: .now)
         let passwordHash = try await hasher.hash(request.password)
         guard try store.insert(profile, passwordHash: passwordHash, tags: request.tags ?? []) else { throw Auth.ErrorCode.emailTaken }
         await events.announce(Auth.Subjects.userRegistered, profile, causedBy: context, logger: logger)

@@ -95,7 +95,7 @@ final class AuthStore: Sendable {
             try db.run("DELETE FROM refresh_tokens WHERE expires_at < ?", now.milliseconds - 86_400_000)
             try db.run(
                 "INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
-                digest, userID, UUID(), expiresAt.milliseconds, now.milliseconds)
+                digest, userID, UUID.random(), expiresAt.milliseconds, now.milliseconds)
         }
     }
 

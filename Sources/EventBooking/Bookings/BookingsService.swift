@@ -34,7 +34,7 @@ public final class BookingsService: Bookings.Handler {
         }
         let now = DateTime(milliseconds: DateTime.now.milliseconds)
         let booking = Bookings.Booking(
-            id: UUID(), eventId: event.id, userId: caller.id, seats: request.seats, totalCents: request.seats.count * event.priceCents,
+            id: UUID.random(), eventId: event.id, userId: caller.id, seats: request.seats, totalCents: request.seats.count * event.priceCents,
             currency: event.currency, status: .confirmed, bookedOn: CalendarDate(now), createdAt: now)
         let lockKey = Bookings.Subjects.create.lockKey?(request) ?? "bookings:event:\(event.id)"
         let fence = context.fencingToken.map { (key: lockKey, token: $0) }

@@ -23,7 +23,7 @@ public final class EventsService: Events.Handler {
         let caller = try context.identity()
         guard request.endsAt > request.startsAt else { throw Events.ErrorCode.invalidSchedule }
         let event = Events.Event(
-            id: UUID(), organizerId: caller.id, title: request.title, description: request.description, venue: request.venue,
+            id: UUID.random(), organizerId: caller.id, title: request.title, description: request.description, venue: request.venue,
             startsAt: request.startsAt, endsAt: request.endsAt, capacity: request.capacity, seatsAvailable: request.capacity,
             priceCents: request.priceCents, currency: request.currency, status: .draft, tags: request.tags ?? [])
         try store.insert(event, fencingToken: context.fencingToken)
