@@ -35,12 +35,14 @@ extension Auth {
         func me(_ request: Auth.MeRequest, context: MessagingRuntime.HandlerContext) async throws -> Auth.UserProfile
     }
 
-    /// Registers every method of `handler` for its subject.
+    /// Registers every method of `handler` for its subject, and the events of
+    /// the namespace that go to a stream (the host makes the stream).
     public static func serve(_ handler: some Handler, with registrar: some MessagingRuntime.ServiceRegistrar) {
         registrar.handle(Subjects.register) { request, context in try await handler.register(request, context: context) }
         registrar.handle(Subjects.login) { request, context in try await handler.login(request, context: context) }
         registrar.handle(Subjects.refresh) { request, context in try await handler.refresh(request, context: context) }
         registrar.handle(Subjects.me) { request, context in try await handler.me(request, context: context) }
+        registrar.publishes(Subjects.userRegistered)
     }
 
     /// Registers the HTTP routes of the subjects with `http:` with a gateway.

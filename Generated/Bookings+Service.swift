@@ -37,12 +37,15 @@ extension Bookings {
         func listMine(_ request: Bookings.ListMyBookingsRequest, context: MessagingRuntime.HandlerContext) async throws -> Bookings.BookingList
     }
 
-    /// Registers every method of `handler` for its subject.
+    /// Registers every method of `handler` for its subject, and the events of
+    /// the namespace that go to a stream (the host makes the stream).
     public static func serve(_ handler: some Handler, with registrar: some MessagingRuntime.ServiceRegistrar) {
         registrar.handle(Subjects.create) { request, context in try await handler.create(request, context: context) }
         registrar.handle(Subjects.cancel) { request, context in try await handler.cancel(request, context: context) }
         registrar.handle(Subjects.get) { request, context in try await handler.get(request, context: context) }
         registrar.handle(Subjects.listMine) { request, context in try await handler.listMine(request, context: context) }
+        registrar.publishes(Subjects.bookingCreated)
+        registrar.publishes(Subjects.bookingCancelled)
     }
 
     /// Registers the HTTP routes of the subjects with `http:` with a gateway.

@@ -51,7 +51,8 @@ extension Events {
         func cancel(_ request: Events.EventStatusChange, context: MessagingRuntime.HandlerContext) async throws -> Events.Event
     }
 
-    /// Registers every method of `handler` for its subject.
+    /// Registers every method of `handler` for its subject, and the events of
+    /// the namespace that go to a stream (the host makes the stream).
     public static func serve(_ handler: some Handler, with registrar: some MessagingRuntime.ServiceRegistrar) {
         registrar.handle(Subjects.create) { request, context in try await handler.create(request, context: context) }
         registrar.handle(Subjects.update) { request, context in try await handler.update(request, context: context) }
@@ -59,6 +60,8 @@ extension Events {
         registrar.handle(Subjects.list) { request, context in try await handler.list(request, context: context) }
         registrar.handle(Subjects.publish) { request, context in try await handler.publish(request, context: context) }
         registrar.handle(Subjects.cancel) { request, context in try await handler.cancel(request, context: context) }
+        registrar.publishes(Subjects.eventCreated)
+        registrar.publishes(Subjects.eventUpdated)
     }
 
     /// Registers the HTTP routes of the subjects with `http:` with a gateway.

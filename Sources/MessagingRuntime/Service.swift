@@ -55,6 +55,15 @@ public protocol ServiceRegistrar {
     func handle<Request, Reply>(
         _ subject: RequestSubject<Request, Reply>, with handler: @escaping @Sendable (Request, HandlerContext) async throws -> Reply
     )
+
+    /// Declares an event subject with a `stream:` that the namespace publishes: a host that
+    /// talks to JetStream makes the stream before serving.
+    func publishes<Event>(_ subject: EventSubject<Event>)
+}
+
+extension ServiceRegistrar {
+    /// Nothing to make for a registrar without a broker.
+    public func publishes<Event>(_ subject: EventSubject<Event>) {}
 }
 
 /// Where generated code registers the gateway routes of a namespace; the gateway implements it.

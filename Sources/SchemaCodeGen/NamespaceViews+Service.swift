@@ -13,6 +13,9 @@ struct ServiceView {
     /// Subjects with `http:`, by Swift name.
     let routes: [String]
     var hasRoutes: Bool { !routes.isEmpty }
+    /// The namespace's event subjects with a `stream:`, by Swift name: the service publishes them.
+    let streamEvents: [String]
+    var hasStreamEvents: Bool { !streamEvents.isEmpty }
 }
 
 struct HandlerView {
@@ -39,7 +42,11 @@ extension NamespaceViews {
                     swiftName: SwiftNames.identifier(subject.name), name: "\(namespace.name).\(subject.name)", doc: handlerDoc(subject, request),
                     requestType: SwiftTypes.qualified(request.request), replyType: SwiftTypes.qualified(request.reply))
             },
-            routes: requests.filter { $0.1.http != nil }.map { SwiftNames.identifier($0.0.name) }
+            routes: requests.filter { $0.1.http != nil }.map { SwiftNames.identifier($0.0.name) },
+            streamEvents: namespace.subjects.compactMap { subject in
+                guard case .event(let event) = subject.kind, event.stream != nil else { return nil }
+                return SwiftNames.identifier(subject.name)
+            }
         )
     }
 
@@ -73,6 +80,8 @@ extension ServiceView: MustacheParent {
         case "handlers": self.handlers
         case "routes": self.routes
         case "hasRoutes": self.hasRoutes
+        case "streamEvents": self.streamEvents
+        case "hasStreamEvents": self.hasStreamEvents
         default: nil
         }
     }

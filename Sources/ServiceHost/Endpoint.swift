@@ -12,6 +12,9 @@ struct Outcome: Sendable {
     var payload: [UInt8]
     var error: ErrorReply?
 
+    /// The message itself is bad (an invalid event): delivering it again cannot help.
+    var isInvalidInput: Bool { error.map { (400..<500).contains($0.status) } ?? false }
+
     var headers: NATSHeaders? {
         guard let error else { return nil }
         var headers = NATSHeaders(status: nil)
@@ -34,18 +37,34 @@ public struct EndpointStatistics: Sendable, Hashable {
     public var averageProcessingTime: Duration { requests == 0 ? .zero : processingTime / requests }
 }
 
+/// Where the events of a `stream:` subject come from: a durable pull consumer of the stream,
+/// shared by the replicas of a service.
+struct StreamBinding: Sendable, Hashable {
+    var stream: String
+    var durable: String
+    /// The consumer's filter: the event subject, `{field}` tokens as `*`.
+    var filter: String
+}
+
 /// One subject a service answers: how a message becomes an outcome, and its counters.
 final class Endpoint: Sendable {
     let name: String
     let subscription: String
+    /// The queue group; the durable consumer's name for a stream endpoint.
     let queue: String
+    /// Set for events of a `stream:` subject: pulled from JetStream instead of subscribed to.
+    let stream: StreamBinding?
     let process: @Sendable (InboundMessage) async -> Outcome
     private let counters: Mutex<EndpointStatistics>
 
-    init(name: String, subscription: String, queue: String, process: @escaping @Sendable (InboundMessage) async -> Outcome) {
+    init(
+        name: String, subscription: String, queue: String, stream: StreamBinding? = nil,
+        process: @escaping @Sendable (InboundMessage) async -> Outcome
+    ) {
         self.name = name
         self.subscription = subscription
         self.queue = queue
+        self.stream = stream
         self.process = process
         self.counters = Mutex(EndpointStatistics(name: name, subject: subscription, queueGroup: queue))
     }

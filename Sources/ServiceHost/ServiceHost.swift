@@ -28,6 +28,14 @@ public struct ServiceHostOptions: Sendable {
     /// Where handled messages are counted and timed (`switchboard_messages_total{service,endpoint,status}`,
     /// `switchboard_handler_duration_seconds{service,endpoint}`); a Prometheus factory exposes them.
     public var metrics: (any MetricsFactory)?
+    /// Events of `stream:` subjects whose handler throws are delivered again after this delay.
+    public var eventRetryDelay: Duration = .seconds(5)
+    /// How long an event of a `stream:` subject may be in its handler before JetStream delivers it again.
+    public var eventAckWait: Duration = .seconds(30)
+    /// Deliveries of one event at most (the first and the retries); -1: no limit.
+    public var eventMaxDeliveries = 10
+    /// How long one pull request for stream events waits at the server for messages.
+    public var eventPullExpiry: Duration = .seconds(10)
 
     public init() {}
 }
@@ -46,6 +54,11 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     let logger: Logger
     private let endpoints = Mutex<[Endpoint]>([])
     let started = Mutex<Date?>(nil)
+    /// The subjects of each stream the host publishes to or consumes from, as the stream stores them.
+    let streamSubjects = Mutex<[String: Set<String>]>([:])
+    /// The tasks pulling stream events, cancelled at shutdown (and any started after it at once).
+    let pullers = Mutex<(stopped: Bool, tasks: [Task<Void, Never>])>((false, []))
+    var jetStream: JetStream { nats.jetStream() }
 
     /// - Parameters:
     ///   - name: the service's name in discovery (`[A-Za-z0-9_-]+`), shared by its replicas.
@@ -77,11 +90,23 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
 
     /// Handles the events published on `subject` (another namespace's, typically), each once per
     /// queue group: by default the service's name, so that its replicas share them.
+    ///
+    /// Events of a `stream:` subject come from a durable JetStream pull consumer named after the
+    /// group and the subject (`mailer_auth_userRegistered`), so that events published while the
+    /// service is down are handled once it is back: acknowledged after the handler returns,
+    /// delivered again after `eventRetryDelay` when it throws, never again when invalid.
     public func consume<Event>(
         _ subject: EventSubject<Event>, queue: String? = nil, with handler: @escaping @Sendable (Event, HandlerContext) async throws -> Void
     ) {
         let consumer = EventConsumer(subject: subject, handler: handler, logger: logger)
-        let endpoint = Endpoint(name: subject.name, subscription: subject.subscription, queue: queue ?? name) { message in
+        let group = queue ?? name
+        let binding = subject.stream.map {
+            StreamBinding(stream: $0, durable: Self.durableName(group: group, subject: subject.name), filter: subject.subscription)
+        }
+        if let stream = subject.stream { stores(subject.subscription, in: stream) }
+        let endpoint = Endpoint(
+            name: subject.name, subscription: subject.subscription, queue: binding?.durable ?? group, stream: binding
+        ) { message in
             await consumer.run(message)
         }
         endpoints.withLock { $0.append(endpoint) }
@@ -104,9 +129,21 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
 
     /// Publishes `event` on its subject in an envelope; with `context`, as caused by the message
     /// being handled (same correlation id, causation = that message).
-    public func publish<Event>(_ subject: EventSubject<Event>, _ event: Event, causedBy context: HandlerContext? = nil) throws {
+    ///
+    /// On a `stream:` subject the event goes through JetStream with the envelope's message id as
+    /// `Nats-Msg-Id` (a retry within the stream's duplicate window is stored once), and this
+    /// returns once the stream has stored it; the stream is made when missing. Other events are
+    /// core NATS publishes.
+    /// - Throws: `NATSClientError` (closed, reconnect buffer full, no acknowledgement in time),
+    ///   `JetStreamError` (JetStream not enabled, the stream refused the event).
+    public func publish<Event>(_ subject: EventSubject<Event>, _ event: Event, causedBy context: HandlerContext? = nil) async throws {
         let envelope = Envelope(event, correlationId: context?.correlationId, causationId: context?.messageId)
-        try nats.publish(subject.subject(event), payload: ByteBuffer(bytes: envelope.jsonBytes()))
+        let payload = ByteBuffer(bytes: envelope.jsonBytes())
+        guard let stream = subject.stream else {
+            try nats.publish(subject.subject(event), payload: payload)
+            return
+        }
+        try await publish(payload, on: subject.subject(event), pattern: subject.subscription, stream: stream, messageID: envelope.messageId)
     }
 
     // MARK: Running
@@ -117,11 +154,18 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     public func run() async throws {
         let served = endpoints.withLock { $0 }
         started.withLock { $0 = Date() }
+        try await ensureStreams()
         var subscribed: [(Endpoint, NATSSubscription)] = []
+        var pulled: [(Endpoint, PullConsumer)] = []
         for endpoint in served {
-            subscribed.append((endpoint, try await nats.subscribe(endpoint.subscription, queue: endpoint.queue)))
+            if let binding = endpoint.stream {
+                pulled.append((endpoint, try await ensureConsumer(binding)))
+            } else {
+                subscribed.append((endpoint, try await nats.subscribe(endpoint.subscription, queue: endpoint.queue)))
+            }
         }
         let subscriptions = subscribed
+        let consumers = pulled
         let discovery = try await subscribeDiscovery()
         try await nats.flush()
         logger.info("serving", metadata: ["service": "\(name)", "id": "\(id)", "endpoints": "\(served.count)"])
@@ -131,12 +175,17 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
                 for (endpoint, subscription) in subscriptions {
                     group.addTask { await self.serve(endpoint, from: subscription) }
                 }
+                for (endpoint, consumer) in consumers {
+                    group.addTask { await self.serve(endpoint, pullingFrom: consumer) }
+                }
                 group.addTask { await self.answerDiscovery(discovery) }
                 await group.waitForAll()
             }
         } onGracefulShutdown: {
             // Stop taking messages without losing what the server already sent (drain: UNSUB and
-            // a PING round trip); each loop ends once it has handled all of it.
+            // a PING round trip); each loop ends once it has handled all of it. Stream endpoints
+            // stop pulling and settle (ack or nak) the events they pulled.
+            self.stopPulling()
             Task {
                 await withDiscardingTaskGroup { group in
                     for (_, subscription) in subscriptions { group.addTask { await subscription.drain() } }
@@ -175,6 +224,17 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     }
 
     private func answer(_ message: InboundMessage, with endpoint: Endpoint) async {
+        let outcome = await process(message, with: endpoint)
+        guard let replyTo = message.replyTo else { return }
+        do {
+            try nats.publish(replyTo, payload: ByteBuffer(bytes: outcome.payload), headers: outcome.headers)
+        } catch {
+            logger.warning("could not send a reply", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
+        }
+    }
+
+    /// Runs a message through its endpoint, counted and timed.
+    func process(_ message: InboundMessage, with endpoint: Endpoint) async -> Outcome {
         let start = ContinuousClock.now
         let outcome = await endpoint.process(message)
         let took = ContinuousClock.now - start
@@ -186,12 +246,7 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
             Metrics.Timer(label: "switchboard_handler_duration_seconds", dimensions: [("service", name), ("endpoint", endpoint.name)], factory: metrics)
                 .record(duration: took)
         }
-        guard let replyTo = message.replyTo else { return }
-        do {
-            try nats.publish(replyTo, payload: ByteBuffer(bytes: outcome.payload), headers: outcome.headers)
-        } catch {
-            logger.warning("could not send a reply", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
-        }
+        return outcome
     }
 
     static func newID() -> String {

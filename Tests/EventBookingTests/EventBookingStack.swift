@@ -23,7 +23,7 @@ final class EventBookingStack: Sendable {
     init(
         components: [EventBookingConfiguration.Component] = EventBookingConfiguration.Component.allCases, redis: RedisServer? = nil
     ) async throws {
-        server = try NATSServer()
+        server = try NATSServer(jetStream: true)
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-\(UUID().uuidString)")
         var configuration = EventBookingConfiguration(tokenSecret: Self.secret)
         configuration.natsURL = server.url

@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func serveListensKeepsItsDataAndStopsGracefullyOnSIGTERM() async throws {
-        let nats = try NATSServer()
+        let nats = try NATSServer(jetStream: true)
         defer { nats.stop() }
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-serve-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
@@ -96,7 +96,7 @@ import Testing
         #expect(try await server.waitForLog("connecting to NATS"))
         try await Task.sleep(for: .milliseconds(300))
         #expect(server.process.isRunning && !server.log.withLock { $0.contains("gateway listening") })
-        let nats = try NATSServer(port: natsPort)
+        let nats = try NATSServer(port: natsPort, jetStream: true)
         defer { nats.stop() }
         #expect(try await server.waitForLog("gateway listening"), "\(server.log.withLock { $0 })")
         let registered = try await HTTPTestClient(port: port).send(

@@ -21,7 +21,7 @@ import FoundationNetworking
     }
 
     @Test func sigtermDuringLoadLosesNoRequestThatWasTaken() async throws {
-        let nats = try NATSServer()
+        let nats = try NATSServer(jetStream: true)
         defer { nats.stop() }
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-load-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }

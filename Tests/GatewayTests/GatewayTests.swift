@@ -46,7 +46,7 @@ final class Stack: Sendable {
     private let task: Task<Void, any Error>
 
     init(auth: TestAuth = TestAuth(), maxBodyBytes: Int = 1024 * 1024, idempotency: (any IdempotencyGuard)? = nil) async throws {
-        server = try NATSServer()
+        server = try NATSServer(jetStream: true)
         tokens = try await AccessTokens(secret: Self.secret)
         let hostNATS = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
         let registry = PrometheusCollectorRegistry()

@@ -135,6 +135,22 @@ import Testing
         #expect(files["News+Service.swift"] == nil, "a namespace that answers nothing has no handler protocol")
     }
 
+    @Test func serveDeclaresTheEventsThatGoToAStream() async throws {
+        let files = try await Support.generate([("shop.yaml", """
+            namespace: shop
+            messages:
+              Ship: { fields: { orderId: uuid } }
+            subjects:
+              ship: { subject: shop.ship, kind: request, request: Ship, reply: Ship }
+              shipped: { subject: "shop.{orderId}.shipped", kind: event, message: Ship, stream: SHOP }
+              noticed: { subject: shop.noticed, kind: event, message: Ship }
+            """)])
+        let service = try #require(files["Shop+Service.swift"])
+        #expect(service.contains("        registrar.publishes(Subjects.shipped)\n    }"))
+        #expect(!service.contains("Subjects.noticed"), "an event without a stream has nothing to make")
+        #expect(service.contains("/// the namespace that go to a stream (the host makes the stream)."))
+    }
+
     @Test func descriptionsBecomeDocCommentsWithSchemaPointers() async throws {
         let files = try await Support.generate([("shop.yaml", """
             namespace: shop

@@ -30,7 +30,7 @@ final class EchoAuth: Auth.Handler {
     }
 
     @Test func aRequestKeepsTheConversationAndErrorsComeBackTyped() async throws {
-        let server = try NATSServer()
+        let server = try NATSServer(jetStream: true)
         let handler = EchoAuth()
         let host = ServiceHost(name: "auth", nats: try await connect(server))
         Auth.serve(handler, with: host)

@@ -12,7 +12,7 @@ import Testing
 /// Discovery, breaker and graceful shutdown of a service host against a real nats-server.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct ServiceHostLifecycleTests {
     @Test func answersTheMicroDiscoveryProtocol() async throws {
-        let server = try NATSServer()
+        let server = try NATSServer(jetStream: true)
         defer { server.stop() }
         let host = ServiceHost(name: "auth", version: "2.1.0", description: "Accounts", nats: try await connect(server))
         Auth.serve(MemoryAuth(replica: "a"), with: host)
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func anOpenBreakerFailsFastWithoutCallingTheHandler() async throws {
-        let server = try NATSServer()
+        let server = try NATSServer(jetStream: true)
         defer { server.stop() }
         var policy = CircuitBreakerPolicy()
         policy.minimumCalls = 2
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func gracefulShutdownAnswersEveryRequestItTook() async throws {
-        let server = try NATSServer()
+        let server = try NATSServer(jetStream: true)
         defer { server.stop() }
         let handler = MemoryAuth(replica: "a", delay: .milliseconds(300))
         let host = ServiceHost(name: "auth", nats: try await connect(server))
@@ -131,7 +131,7 @@ import Testing
 
 extension ServiceHostLifecycleTests {
     @Test func publishedEventsReachConsumersOncePerQueueGroup() async throws {
-        let server = try NATSServer()
+        let server = try NATSServer(jetStream: true)
         defer { server.stop() }
         let publisher = ServiceHost(name: "auth", nats: try await connect(server))
         let seen = Mutex<[String]>([])
@@ -149,7 +149,7 @@ extension ServiceHostLifecycleTests {
         let origin = HandlerContext.test()
         for index in 0..<10 {
             let profile = Auth.UserProfile(id: UUID(), email: "u\(index)@example.com", role: .user, createdAt: .now)
-            try publisher.publish(Auth.Subjects.userRegistered, profile, causedBy: origin)
+            try await publisher.publish(Auth.Subjects.userRegistered, profile, causedBy: origin)
         }
         try await publisher.nats.flush()
         for _ in 0..<200 where seen.withLock({ $0.count }) < 10 { try await Task.sleep(for: .milliseconds(10)) }

@@ -36,7 +36,7 @@ final class LockedAuth: Auth.Handler {
 /// The host's `lock:` and idempotency guards on a real redis-server.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct ServiceHostRedisTests {
     func start(_ handler: LockedAuth) async throws -> (NATSServer, RedisServer, RedisClient, ServiceHost, RunningHosts, NATSConnection) {
-        let nats = try NATSServer()
+        let nats = try NATSServer(jetStream: true)
         let redisServer = try RedisServer()
         let redis = RedisClient(options: try RedisOptions(url: redisServer.url))
         var options = ServiceHostOptions()

@@ -87,7 +87,7 @@ func connect(_ server: NATSServer) async throws -> NATSConnection {
     }
 
     @Test func twoReplicasShareTheQueueGroupAndKeepTheCorrelation() async throws {
-        let server = try NATSServer()
+        let server = try NATSServer(jetStream: true)
         defer { server.stop() }
         let a = MemoryAuth(replica: "a"), b = MemoryAuth(replica: "b")
         var hosts: [ServiceHost] = []
@@ -116,7 +116,7 @@ func connect(_ server: NATSServer) async throws -> NATSConnection {
     }
 
     @Test func everyFailureIsATypedErrorReply() async throws {
-        let server = try NATSServer()
+        let server = try NATSServer(jetStream: true)
         defer { server.stop() }
         let host = ServiceHost(name: "auth", nats: try await connect(server))
         Auth.serve(MemoryAuth(replica: "a"), with: host)

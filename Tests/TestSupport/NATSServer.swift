@@ -8,6 +8,8 @@ public final class NATSServer: @unchecked Sendable {
     public let port: Int
     /// A configuration file (auth, TLS, cluster…) when the server was given one, in a folder of its own.
     public let configurationFile: URL?
+    /// Where JetStream keeps its data, when the server was started with JetStream; removed at deinit.
+    public let storeDirectory: URL?
     private let arguments: [String]
     private var process: Process?
 
@@ -19,9 +21,19 @@ public final class NATSServer: @unchecked Sendable {
     ///   - configuration: the text of a nats-server configuration file; the listen address and port
     ///     always come from the command line (127.0.0.1 and `port`).
     ///   - arguments: more command-line flags.
-    public init(port: Int? = nil, configuration: String? = nil, arguments: [String] = []) throws {
+    ///   - jetStream: start with JetStream (`-js`), its data in a temporary folder that survives
+    ///     `stop()` and `start()` (a restart keeps the streams) and is removed at deinit.
+    public init(port: Int? = nil, configuration: String? = nil, arguments: [String] = [], jetStream: Bool = false) throws {
         self.port = try port ?? Self.freePort()
-        self.arguments = arguments
+        if jetStream {
+            let store = FileManager.default.temporaryDirectory.appendingPathComponent("nats-js-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: store, withIntermediateDirectories: true)
+            self.storeDirectory = store
+            self.arguments = arguments + ["-js", "-sd", store.path]
+        } else {
+            self.storeDirectory = nil
+            self.arguments = arguments
+        }
         if let configuration {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nats-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -85,6 +97,7 @@ public final class NATSServer: @unchecked Sendable {
         resume()
         stop()
         if let folder = configurationFile?.deletingLastPathComponent() { try? FileManager.default.removeItem(at: folder) }
+        if let storeDirectory { try? FileManager.default.removeItem(at: storeDirectory) }
     }
 
 

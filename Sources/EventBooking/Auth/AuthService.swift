@@ -40,7 +40,7 @@ public final class AuthService: Auth.Handler {
             id: UUID.random(), email: request.email, role: request.role, displayName: request.displayName, createdAt: .now)
         let passwordHash = try await hasher.hash(request.password)
         guard try store.insert(profile, passwordHash: passwordHash, tags: request.tags ?? []) else { throw Auth.ErrorCode.emailTaken }
-        events.announce(Auth.Subjects.userRegistered, profile, causedBy: context, logger: logger)
+        await events.announce(Auth.Subjects.userRegistered, profile, causedBy: context, logger: logger)
         return profile
     }
 

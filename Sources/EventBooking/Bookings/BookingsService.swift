@@ -39,7 +39,7 @@ public final class BookingsService: Bookings.Handler {
         let lockKey = Bookings.Subjects.create.lockKey?(request) ?? "bookings:event:\(event.id)"
         let fence = context.fencingToken.map { (key: lockKey, token: $0) }
         try store.create(booking, capacity: event.capacity, paymentMethod: Self.method(of: request.payment), fence: fence)
-        events.announce(
+        await events.announce(
             Bookings.Subjects.bookingCreated, Bookings.BookingCreated(booking: booking, event: event), causedBy: context, logger: logger)
         return booking
     }
@@ -51,7 +51,7 @@ public final class BookingsService: Bookings.Handler {
         }
         guard let (booking, cancelledNow) = result else { throw Bookings.ErrorCode.bookingNotFound }
         if cancelledNow {
-            events.announce(
+            await events.announce(
                 Bookings.Subjects.bookingCancelled, Bookings.BookingCancelled(booking: booking, reason: request.reason), causedBy: context,
                 logger: logger)
         }

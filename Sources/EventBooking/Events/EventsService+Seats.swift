@@ -11,17 +11,17 @@ extension EventsService {
         guard booking.status == .confirmed,
             let event = try store.book(bookingID: booking.id, eventID: booking.eventId, seats: booking.seats.count)
         else { return }
-        announceSeats(event, context: context)
+        await announceSeats(event, context: context)
     }
 
     public func bookingCancelled(_ message: Bookings.BookingCancelled, context: HandlerContext) async throws {
         let booking = message.booking
         guard let event = try store.release(bookingID: booking.id, eventID: booking.eventId, seats: booking.seats.count) else { return }
-        announceSeats(event, context: context)
+        await announceSeats(event, context: context)
     }
 
-    private func announceSeats(_ event: Events.Event, context: HandlerContext) {
-        events.announce(
+    private func announceSeats(_ event: Events.Event, context: HandlerContext) async {
+        await events.announce(
             Events.Subjects.eventUpdated, Events.EventUpdated(event: event, changed: ["seatsAvailable"]), causedBy: context, logger: logger)
     }
 

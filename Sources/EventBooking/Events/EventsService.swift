@@ -27,12 +27,12 @@ public final class EventsService: Events.Handler {
             startsAt: request.startsAt, endsAt: request.endsAt, capacity: request.capacity, seatsAvailable: request.capacity,
             priceCents: request.priceCents, currency: request.currency, status: .draft, tags: request.tags ?? [])
         try store.insert(event, fencingToken: context.fencingToken)
-        events.announce(Events.Subjects.eventCreated, Events.EventCreated(event: event), causedBy: context, logger: logger)
+        await events.announce(Events.Subjects.eventCreated, Events.EventCreated(event: event), causedBy: context, logger: logger)
         return event
     }
 
     public func update(_ request: Events.UpdateEventRequest, context: HandlerContext) async throws -> Events.Event {
-        try modify(request.eventId, context: context) { event in
+        try await modify(request.eventId, context: context) { event in
             guard event.status != .cancelled else { throw Events.ErrorCode.eventNotEditable }
             if let title = request.title { event.title = title }
             if let description = request.description { event.description = description }
@@ -71,21 +71,21 @@ public final class EventsService: Events.Handler {
     }
 
     public func publish(_ request: Events.EventStatusChange, context: HandlerContext) async throws -> Events.Event {
-        try modify(request.eventId, context: context) { event in
+        try await modify(request.eventId, context: context) { event in
             guard event.status != .cancelled else { throw Events.ErrorCode.eventNotEditable }
             event.status = .published
         }
     }
 
     public func cancel(_ request: Events.EventStatusChange, context: HandlerContext) async throws -> Events.Event {
-        try modify(request.eventId, context: context) { event in
+        try await modify(request.eventId, context: context) { event in
             event.status = .cancelled
         }
     }
 
     /// Applies `change` to the event as its organizer (or an admin), under the context's fencing
     /// token, and announces what changed. A change that changes nothing announces nothing.
-    private func modify(_ id: UUID, context: HandlerContext, _ change: (inout Events.Event) throws -> Void) throws -> Events.Event {
+    private func modify(_ id: UUID, context: HandlerContext, _ change: (inout Events.Event) throws -> Void) async throws -> Events.Event {
         let caller = try context.identity()
         let result = try store.modify(id: id, fencingToken: context.fencingToken) { event in
             guard event.organizerId == caller.id || caller.isAdmin else { throw Events.ErrorCode.notEventOrganizer }
@@ -94,7 +94,7 @@ public final class EventsService: Events.Handler {
         guard let (before, after) = result else { throw Events.ErrorCode.eventNotFound }
         let changed = Self.changedFields(before, after)
         if !changed.isEmpty {
-            events.announce(
+            await events.announce(
                 Events.Subjects.eventUpdated, Events.EventUpdated(event: after, changed: changed), causedBy: context, logger: logger)
         }
         return after

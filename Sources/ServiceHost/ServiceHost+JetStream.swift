@@ -1,0 +1,181 @@
+import Logging
+import MessagingRuntime
+import NATSClient
+import NIOCore
+
+/// The events of `stream:` subjects: published through JetStream (acknowledged, deduplicated by
+/// message id), consumed from durable pull consumers, the streams made at start.
+extension ServiceHost {
+    /// Declares that this host publishes `subject`: `run` makes sure its stream exists (and
+    /// stores the subject) before serving. Events without a stream need no declaration.
+    public func publishes<Event>(_ subject: EventSubject<Event>) {
+        if let stream = subject.stream { stores(subject.subscription, in: stream) }
+    }
+
+    func stores(_ subject: String, in stream: String) {
+        streamSubjects.withLock { _ = $0[stream, default: []].insert(subject) }
+    }
+
+    /// The durable consumer name of a group consuming a subject: `mailer_auth_userRegistered`
+    /// (a consumer name is one subject token).
+    static func durableName(group: String, subject: String) -> String {
+        let name = "\(group)_\(subject)"
+        return String(name.map { $0 == "." || $0 == "*" || $0 == ">" || $0.isWhitespace ? "_" : $0 })
+    }
+
+    /// Makes every stream the host publishes to or consumes from, or adds the subjects it lacks
+    /// (a stream's subjects only grow: other services may publish other subjects to it).
+    func ensureStreams() async throws {
+        let wanted = streamSubjects.withLock { $0 }
+        for (stream, subjects) in wanted.sorted(by: { $0.key < $1.key }) {
+            try await ensureStream(stream, subjects: subjects)
+        }
+    }
+
+    func ensureStream(_ stream: String, subjects: Set<String>) async throws {
+        let jetStream = self.jetStream
+        // Another host may create or update the stream meanwhile: read, then write, a few times.
+        for attempt in 1...3 {
+            do {
+                let info = try await jetStream.streamInfo(stream)
+                let missing = subjects.subtracting(info.config.subjects)
+                guard !missing.isEmpty else { return }
+                var config = info.config
+                config.subjects += missing.sorted()
+                try await jetStream.updateStream(config)
+                logger.info("stream subjects added", metadata: ["stream": "\(stream)", "subjects": "\(missing.sorted())"])
+                return
+            } catch let error as JetStreamError where error.isStreamNotFound {
+                do {
+                    try await jetStream.createStream(StreamConfig(name: stream, subjects: subjects.sorted()))
+                    logger.info("stream created", metadata: ["stream": "\(stream)", "subjects": "\(subjects.sorted())"])
+                    return
+                } catch let error as JetStreamError where error.apiError?.errorCode == JetStreamError.APIError.streamNameInUse && attempt < 3 {
+                    continue
+                }
+            }
+        }
+    }
+
+    /// Publishes on a stream subject and waits for the stream's acknowledgement; a stream that
+    /// is not there (deleted, or never made because this host did not run) is made, once.
+    func publish(_ payload: ByteBuffer, on subject: String, pattern: String, stream: String, messageID: String) async throws {
+        let expectation = PublishExpectations(stream: stream)
+        do {
+            _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
+        } catch let error as JetStreamError where error.code == .noStream {
+            stores(pattern, in: stream)
+            let subjects = streamSubjects.withLock { $0[stream] ?? [pattern] }
+            try await ensureStream(stream, subjects: subjects)
+            _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
+        }
+    }
+
+    /// The durable pull consumer of a stream endpoint, created when missing. One that exists with
+    /// another configuration (changed options) is used as it is.
+    func ensureConsumer(_ binding: StreamBinding) async throws -> PullConsumer {
+        var config = ConsumerConfig(durableName: binding.durable, filterSubject: binding.filter)
+        config.ackWait = options.eventAckWait
+        config.maxDeliver = options.eventMaxDeliveries
+        config.maxAckPending = max(options.maxInFlightPerEndpoint, 1) * 4
+        do {
+            try await jetStream.createConsumer(stream: binding.stream, config)
+        } catch let error as JetStreamError where error.code == .api && !error.isStreamNotFound {
+            // Exists, configured otherwise: keep it (info fails, and says why, when it does not exist).
+            let existing = try await jetStream.consumerInfo(stream: binding.stream, name: binding.durable)
+            logger.warning(
+                "using the existing consumer as it is configured", metadata: ["consumer": "\(existing.name)", "error": "\(error)"])
+        }
+        return jetStream.pullConsumer(stream: binding.stream, name: binding.durable)
+    }
+
+    /// Handles the events of a stream endpoint, at most `maxInFlightPerEndpoint` at once: a task
+    /// pulls as many as there is room for, each is acknowledged when handled. Ends after shutdown
+    /// (`stopPulling`) once the events pulled so far are handled.
+    func serve(_ endpoint: Endpoint, pullingFrom consumer: PullConsumer) async {
+        let (pulled, delivery) = AsyncStream<JetStreamMessage>.makeStream()
+        let inFlight = InFlight()
+        let room = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let puller = Task { await self.pull(for: endpoint, from: consumer, into: delivery, inFlight: inFlight, room: room.stream) }
+        let stopped = pullers.withLock { pullers in
+            pullers.tasks.append(puller)
+            return pullers.stopped
+        }
+        if stopped { puller.cancel() }
+        await withTaskCancellationHandler {
+            await withDiscardingTaskGroup { group in
+                for await message in pulled {
+                    group.addTask {
+                        await self.settle(message, outcome: await self.process(message.message, with: endpoint))
+                        inFlight.value.withLock { $0 -= 1 }
+                        room.continuation.yield()
+                    }
+                }
+            }
+        } onCancel: {
+            puller.cancel()
+        }
+    }
+
+    /// Pulls while there is room, until cancelled; connection and server trouble is waited out.
+    private func pull(
+        for endpoint: Endpoint, from consumer: PullConsumer, into delivery: AsyncStream<JetStreamMessage>.Continuation,
+        inFlight: InFlight, room: AsyncStream<Void>
+    ) async {
+        defer { delivery.finish() }
+        var roomMade = room.makeAsyncIterator()
+        while !Task.isCancelled {
+            let free = options.maxInFlightPerEndpoint - inFlight.value.withLock { $0 }
+            guard free > 0 else {
+                _ = await roomMade.next()
+                continue
+            }
+            do {
+                // Each event goes to its handler as it comes; the batch is what there is room for.
+                let expires = options.eventPullExpiry
+                try await consumer.pull(batch: free, expires: expires, idleHeartbeat: PullConsumer.defaultHeartbeat(expires: expires)) {
+                    message in
+                    inFlight.value.withLock { $0 += 1 }
+                    delivery.yield(message)
+                }
+            } catch let error as NATSClientError where error.code == .connectionClosed {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                logger.error("pulling events failed", metadata: ["consumer": "\(consumer.name)", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                if let error = error as? JetStreamError, error.code == .consumerDeleted || error.isConsumerNotFound,
+                    let binding = endpoint.stream
+                {
+                    _ = try? await ensureConsumer(binding)
+                }
+            }
+        }
+    }
+
+    /// Acknowledges a handled event; one whose handler threw comes again after
+    /// `eventRetryDelay`; an invalid one never again.
+    private func settle(_ message: JetStreamMessage, outcome: Outcome) async {
+        do {
+            if outcome.error == nil {
+                try message.ack()
+            } else if outcome.isInvalidInput {
+                try message.term()
+            } else {
+                try message.nak(delay: options.eventRetryDelay)
+            }
+        } catch {
+            logger.warning(
+                "could not acknowledge an event", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
+        }
+    }
+
+    /// Stops every pull at once; handlers in flight finish.
+    func stopPulling() {
+        let tasks = pullers.withLock { pullers in
+            pullers.stopped = true
+            return pullers.tasks
+        }
+        for task in tasks { task.cancel() }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import NATSClient
+import NATSWire
+import NIOCore
+import Synchronization
+import TestSupport
+import Testing
+
+/// JetStream against a real nats-server started with `-js` and its own store folder.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct JetStreamTests {
+    func orders(_ jetStream: JetStream, duplicateWindow: Duration = .seconds(120)) async throws {
+        var config = StreamConfig(name: "ORDERS", subjects: ["orders.>"])
+        config.duplicateWindow = duplicateWindow
+        try await jetStream.createStream(config)
+    }
+
+    @Test func aPublishIsAcknowledgedOnceStored() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        try await orders(jetStream)
+        let first = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "one"))
+        var headers = NATSHeaders(status: nil)
+        headers["Trace"] = "t1"
+        let second = try await jetStream.publish("orders.paid", payload: ByteBuffer(string: "two"), headers: headers)
+        #expect(first.stream == "ORDERS" && first.sequence == 1 && !first.duplicate && first.domain == nil)
+        #expect(second.sequence == 2)
+        let info = try await jetStream.streamInfo("ORDERS")
+        #expect(info.state.messages == 2 && info.state.lastSequence == 2)
+        await connection.close()
+    }
+
+    @Test func aMessageIDIsStoredOnceWithinTheDuplicateWindow() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        try await orders(jetStream)
+        let first = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "a"), messageID: "order-1")
+        let again = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "a"), messageID: "order-1")
+        let other = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "b"), messageID: "order-2")
+        #expect(!first.duplicate && again.duplicate && again.sequence == first.sequence)
+        #expect(other.sequence == 2 && !other.duplicate)
+        #expect(try await jetStream.streamInfo("ORDERS").state.messages == 2)
+        await connection.close()
+    }
+
+    @Test func publishingWhereNoStreamStoresTheSubjectIsATypedError() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        try await orders(jetStream)
+        let error = await #expect(throws: JetStreamError.self) { try await jetStream.publish("invoices.created") }
+        #expect(error?.code == .noStream && error?.message == "no stream stores subject invoices.created")
+        await connection.close()
+    }
+
+    @Test func aFailedExpectationIsTheServersError() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        try await orders(jetStream)
+        let stored = try await jetStream.publish("orders.created", expect: PublishExpectations(stream: "ORDERS", lastSequence: 0))
+        #expect(stored.sequence == 1)
+        let stale = await #expect(throws: JetStreamError.self) {
+            try await jetStream.publish("orders.created", expect: PublishExpectations(lastSequence: 0))
+        }
+        #expect(stale?.code == .api && stale?.apiError?.code == 400 && stale?.apiError?.errorCode == 10071, "wrong last sequence")
+        let wrongStream = await #expect(throws: JetStreamError.self) {
+            try await jetStream.publish("orders.created", expect: PublishExpectations(stream: "INVOICES"))
+        }
+        #expect(wrongStream?.apiError?.errorCode == 10060, "expected stream does not match")
+        #expect(try await jetStream.streamInfo("ORDERS").state.messages == 1, "nothing refused was stored")
+        await connection.close()
+    }
+
+    @Test func streamsAreCreatedReadUpdatedAndDeleted() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        var config = StreamConfig(name: "ORDERS", subjects: ["orders.created"])
+        config.storage = .memory
+        config.maxMessages = 100
+        config.maxAge = .seconds(3600)
+        let created = try await jetStream.createStream(config)
+        #expect(created.config == config, "the server keeps what was asked: \(created.config)")
+        #expect(try await jetStream.streamInfo("ORDERS").config == config)
+
+        var conflicting = config
+        conflicting.subjects = ["other.>"]
+        let inUse = await #expect(throws: JetStreamError.self) { try await jetStream.createStream(conflicting) }
+        #expect(inUse?.apiError?.errorCode == JetStreamError.APIError.streamNameInUse)
+
+        config.subjects = ["orders.created", "orders.paid"]
+        config.maxMessages = 10
+        #expect(try await jetStream.updateStream(config).config == config)
+        #expect(try await jetStream.publish("orders.paid").stream == "ORDERS", "the added subject is stored")
+
+        try await jetStream.deleteStream("ORDERS")
+        let gone = await #expect(throws: JetStreamError.self) { try await jetStream.streamInfo("ORDERS") }
+        #expect(gone?.isStreamNotFound == true && gone?.apiError?.code == 404)
+        let deleteAgain = await #expect(throws: JetStreamError.self) { try await jetStream.deleteStream("ORDERS") }
+        #expect(deleteAgain?.isStreamNotFound == true)
+        await #expect(throws: NATSClientError.self, "a name is one token") { try await jetStream.streamInfo("A.B") }
+        await connection.close()
+    }
+
+    @Test func ensureStreamCreatesUpdatesOrLeavesAlone() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        var config = StreamConfig(name: "EVENTS", subjects: ["events.created"])
+        let created = try await jetStream.ensureStream(config)
+        #expect(created.config == config)
+        _ = try await jetStream.publish("events.created")
+        #expect(try await jetStream.ensureStream(config).state.messages == 1, "an equal stream is left alone")
+        config.subjects = ["events.updated", "events.created"]
+        let updated = try await jetStream.ensureStream(config)
+        #expect(Set(updated.config.subjects) == ["events.created", "events.updated"] && updated.state.messages == 1)
+        await connection.close()
+    }
+
+    @Test func withoutJetStreamTheAPIIsNotThere() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let error = await #expect(throws: JetStreamError.self) { try await connection.jetStream().streamInfo("ORDERS") }
+        #expect(error?.code == .notEnabled)
+        await connection.close()
+    }
+}

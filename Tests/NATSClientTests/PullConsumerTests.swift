@@ -1,0 +1,241 @@
+import Foundation
+import NATSClient
+import NATSWire
+import NIOCore
+import Synchronization
+import TestSupport
+import Testing
+
+/// Durable pull consumers against a real nats-server with JetStream.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct PullConsumerTests {
+    /// A connection, its JetStream context, stream ORDERS (`orders.>`) holding `count` messages
+    /// `0`, `1`… and the durable consumer `billing` on it.
+    func setUp(
+        _ server: NATSServer, messages count: Int, ackWait: Duration = .seconds(30)
+    ) async throws -> (NATSConnection, JetStream, PullConsumer) {
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        try await jetStream.createStream(StreamConfig(name: "ORDERS", subjects: ["orders.>"]))
+        var config = ConsumerConfig(durableName: "billing")
+        config.ackWait = ackWait
+        try await jetStream.createConsumer(stream: "ORDERS", config)
+        for index in 0..<count { _ = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "\(index)")) }
+        return (connection, jetStream, jetStream.pullConsumer(stream: "ORDERS", name: "billing"))
+    }
+
+    @Test func aFetchReturnsUpToItsBatchAndAnEmptyOneExpires() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let first = try await consumer.fetch(batch: 2, expires: .seconds(5))
+        #expect(first.map { String(buffer: $0.payload) } == ["0", "1"])
+        #expect(first.map(\.metadata.streamSequence) == [1, 2] && first.map(\.metadata.consumerSequence) == [1, 2])
+        #expect(first.allSatisfy { $0.metadata.stream == "ORDERS" && $0.metadata.consumer == "billing" && $0.metadata.delivered == 1 })
+        #expect(first.first?.metadata.pending == 2 && first.first?.subject == "orders.created")
+        for message in first { try message.ack() }
+        // Fewer than asked for: what there is comes, then the request expires.
+        let rest = try await consumer.fetch(batch: 5, expires: .milliseconds(500))
+        #expect(rest.map { String(buffer: $0.payload) } == ["2"])
+        try await rest[0].ackConfirmed()
+        let none = try await consumer.fetch(batch: 1, expires: .milliseconds(300))
+        #expect(none.isEmpty)
+        let info = try await jetStream.consumerInfo(stream: "ORDERS", name: "billing")
+        #expect(info.ackFloor.streamSequence == 3 && info.ackPending == 0 && info.pending == 0)
+        await connection.close()
+    }
+
+    @Test func aNakRedeliversATermDoesNot() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let delivered = try await consumer.fetch(batch: 3)
+        #expect(delivered.count == 3)
+        try delivered[0].nak()
+        try delivered[1].nak(delay: .milliseconds(100))
+        try delivered[2].term()
+        var again: [JetStreamMessage] = []
+        // Redeliveries come when due; a fetch waits for them (bounded by its expiry).
+        for _ in 0..<10 where again.count < 2 {
+            again += try await consumer.fetch(batch: 2 - again.count, expires: .seconds(2))
+        }
+        #expect(again.map(\.metadata.streamSequence).sorted() == [1, 2], "the terminated message is not redelivered")
+        #expect(again.allSatisfy { $0.metadata.delivered == 2 })
+        for message in again { try await message.ackConfirmed() }
+        #expect(try await consumer.fetch(batch: 1, expires: .milliseconds(300)).isEmpty)
+        let info = try await jetStream.consumerInfo(stream: "ORDERS", name: "billing")
+        #expect(info.ackPending == 0 && info.redelivered == 0 && info.delivered.streamSequence == 3)
+        await connection.close()
+    }
+
+    @Test func aDurableConsumerResumesAfterTheClientReconnects() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 2)
+        let first = try await consumer.fetch(batch: 1)
+        #expect(first.map(\.metadata.streamSequence) == [1])
+        try await first[0].ackConfirmed()
+
+        var events = connection.events.makeAsyncIterator()
+        server.stop()
+        try server.start()
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+        }
+        // JetStream recovers its streams after the server accepts connections: wait (bounded) for it.
+        var stored: PubAck?
+        for _ in 0..<100 where stored == nil {
+            stored = try? await jetStream.publish("orders.created", payload: ByteBuffer(string: "2"), timeout: .milliseconds(500))
+            if stored == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(stored?.sequence == 3)
+        var resumed: [JetStreamMessage] = []
+        for _ in 0..<10 where resumed.count < 2 { resumed += try await consumer.fetch(batch: 2 - resumed.count, expires: .seconds(2)) }
+        #expect(resumed.map { String(buffer: $0.payload) } == ["1", "2"], "where it left off, the acknowledged one not again")
+        await connection.close()
+    }
+
+    @Test func messagesYieldsEachMessageAsItComesAndKeepsPulling() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let (read, reading) = AsyncStream<String>.makeStream()
+        let reader = Task {
+            // Batches larger than what is there and requests that outlive the test's time limit:
+            // a message must come as soon as the server sends it, not when a batch completes.
+            for try await message in consumer.messages(batch: 100, expires: .seconds(90)) {
+                reading.yield(String(buffer: message.payload))
+                try message.ack()
+            }
+            reading.finish()
+        }
+        var seen = read.makeAsyncIterator()
+        var received: [String] = []
+        for _ in 0..<3 { received.append(await seen.next() ?? "ended") }
+        // Published only after the first three were read: the running pull delivers them.
+        for index in 3..<6 { _ = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "\(index)")) }
+        for _ in 3..<6 { received.append(await seen.next() ?? "ended") }
+        #expect(received == (0..<6).map(String.init))
+        reader.cancel()
+        #expect(await seen.next() == nil, "the sequence ends when its task is cancelled")
+        let info = try await jetStream.consumerInfo(stream: "ORDERS", name: "billing")
+        #expect(info.delivered.streamSequence == 6)
+        await connection.close()
+    }
+
+    @Test func messagesGoesOnAfterTheServerRestarts() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 1)
+        let (read, reading) = AsyncStream<String>.makeStream()
+        let reader = Task {
+            for try await message in consumer.messages(batch: 10, expires: .seconds(1)) {
+                reading.yield(String(buffer: message.payload))
+                try await message.ackConfirmed()
+            }
+        }
+        var seen = read.makeAsyncIterator()
+        #expect(await seen.next() == "0")
+        var events = connection.events.makeAsyncIterator()
+        server.stop()
+        try server.start()
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+        }
+        var stored: PubAck?
+        for _ in 0..<100 where stored == nil {
+            stored = try? await jetStream.publish("orders.created", payload: ByteBuffer(string: "1"), timeout: .milliseconds(500))
+            if stored == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        // The pull the restart lost runs out; the next one gets the new message.
+        #expect(await seen.next() == "1")
+        reader.cancel()
+        await connection.close()
+    }
+
+    @Test func aPullThatARestartLostEndsAfterTwoMissedHeartbeats() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 0)
+        // Without heartbeats this pull would wait past the test's time limit.
+        let pulling = Task { try await consumer.pull(batch: 1, expires: .seconds(120), idleHeartbeat: .milliseconds(500)) { _ in } }
+        while try await jetStream.consumerInfo(stream: "ORDERS", name: "billing").waiting == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // A crash: no "409 Server Shutdown" ends the pull, it is just gone.
+        var events = connection.events.makeAsyncIterator()
+        kill(try #require(server.processIdentifier), SIGKILL)
+        server.stop()
+        try server.start()
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+        }
+        #expect(try await pulling.value == 0)
+        await #expect(throws: NATSClientError.self, "at most half of the expiry") {
+            try await consumer.pull(batch: 1, expires: .seconds(2), idleHeartbeat: .seconds(2)) { _ in }
+        }
+        await connection.close()
+    }
+
+    @Test func aSlowReaderKeepsWhatItsPullBrought() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, _, consumer) = try await setUp(server, messages: 3)
+        var messages = consumer.messages(batch: 3, expires: .seconds(2)).makeAsyncIterator()
+        let first = try #require(try await messages.next())
+        // Work that outlasts the request's expiry, its deadline and two heartbeats (not a
+        // synchronisation: the longer it takes, the more the pull is tested).
+        try await Task.sleep(for: .seconds(5))
+        try first.ack()
+        var rest: [JetStreamMessage] = []
+        for _ in 0..<2 { rest.append(try #require(try await messages.next())) }
+        #expect(rest.map { String(buffer: $0.payload) } == ["1", "2"])
+        #expect(rest.allSatisfy { $0.metadata.delivered == 1 }, "what the pull brought was kept, not dropped and redelivered")
+        await connection.close()
+    }
+
+    @Test func messagesSendsANewRequestWhenABatchIsDone() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let reader = Task {
+            var seen: [String] = []
+            // Small batches and short expiries: the sequence sends request after request.
+            for try await message in consumer.messages(batch: 2, expires: .milliseconds(200)) {
+                seen.append(String(buffer: message.payload))
+                try message.ack()
+                if seen.count == 8 { break }
+            }
+            return seen
+        }
+        for index in 3..<8 { _ = try await jetStream.publish("orders.created", payload: ByteBuffer(string: "\(index)")) }
+        #expect(try await reader.value == (0..<8).map(String.init))
+        await connection.close()
+    }
+
+    @Test func consumerErrorsAreTheServers() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 0)
+        let noStream = await #expect(throws: JetStreamError.self) {
+            try await jetStream.createConsumer(stream: "MISSING", ConsumerConfig(durableName: "billing"))
+        }
+        #expect(noStream?.isStreamNotFound == true)
+        let noConsumer = await #expect(throws: JetStreamError.self) { try await jetStream.consumerInfo(stream: "ORDERS", name: "nobody") }
+        #expect(noConsumer?.isConsumerNotFound == true)
+        await #expect(throws: NATSClientError.self) { try await jetStream.createConsumer(stream: "ORDERS", ConsumerConfig()) }
+        await #expect(throws: NATSClientError.self, "a name is one token") {
+            try await jetStream.pullConsumer(stream: "ORDERS", name: "bill.ing").fetch(batch: 1)
+        }
+        await #expect(throws: NATSClientError.self) { try await consumer.fetch(batch: 0) }
+
+        // A pull waiting at the server ends when its consumer is deleted.
+        let waiting = Task { try await consumer.fetch(batch: 1, expires: .seconds(20)) }
+        for _ in 0..<200 where try await jetStream.consumerInfo(stream: "ORDERS", name: "billing").waiting == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await jetStream.deleteConsumer(stream: "ORDERS", name: "billing")
+        let deleted = await #expect(throws: JetStreamError.self) { try await waiting.value }
+        #expect(deleted?.code == .consumerDeleted)
+        await connection.close()
+    }
+}
