@@ -49,52 +49,57 @@ final class Outbound: @unchecked Sendable {
     /// - Parameter mayWait: false on the event loop, which must never block (asked only when the
     ///   buffer is full: the question costs a thread-local lookup).
     func append(_ op: ClientOp, countsAsMessage payloadBytes: Int? = nil, mayWait: @autoclosure () -> Bool = false) throws(NATSClientError) -> Bool {
-        try append(countsAsMessage: payloadBytes, mayWait: mayWait()) { (buffer, maxPayload) throws(NATSProtocolError) in
-            try op.write(to: &buffer, maxPayload: maxPayload)
-        }
+        condition.lock()
+        defer { condition.unlock() }
+        let before = try waitForRoom(mayWait())
+        do { try op.write(to: &state.pointee.buffer, maxPayload: state.pointee.maxPayload) } catch { throw Self.clientError(error) }
+        return try appended(since: before, payloadBytes: payloadBytes)
     }
 
-    /// Appends a `PUB`/`HPUB` (the hot path: no `ClientOp` value is made); as `append(_:)`.
+    /// Appends a `PUB`/`HPUB`, as `append(_:)` (the hot path: no `ClientOp` value, no closure).
     func appendPublish(
         _ subject: String, replyTo: String?, headers: NATSHeaders?, payload: ByteBuffer, mayWait: @autoclosure () -> Bool
     ) throws(NATSClientError) -> Bool {
-        try append(countsAsMessage: payload.readableBytes, mayWait: mayWait()) { (buffer, maxPayload) throws(NATSProtocolError) in
-            try ClientOp.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload, to: &buffer, maxPayload: maxPayload)
-        }
-    }
-
-    private func append(
-        countsAsMessage payloadBytes: Int?, mayWait: @autoclosure () -> Bool,
-        _ write: (inout ByteBuffer, Int) throws(NATSProtocolError) -> Void
-    ) throws(NATSClientError) -> Bool {
         condition.lock()
         defer { condition.unlock() }
+        let before = try waitForRoom(mayWait())
+        do {
+            try ClientOp.writePublish(
+                subject: subject, replyTo: replyTo, headers: headers, payload: payload, to: &state.pointee.buffer,
+                maxPayload: state.pointee.maxPayload)
+        } catch {
+            throw Self.clientError(error)
+        }
+        return try appended(since: before, payloadBytes: payload.readableBytes)
+    }
+
+    /// Waits (when allowed) while a full buffer drains; the writer index to roll back to. Locked.
+    private func waitForRoom(_ mayWait: @autoclosure () -> Bool) throws(NATSClientError) -> Int {
         while state.pointee.connected, !state.pointee.closed, state.pointee.buffer.readableBytes >= pendingLimit, mayWait() {
             condition.wait()
         }
-        return try Self.append(to: &state.pointee, countsAsMessage: payloadBytes, disconnectedLimit: disconnectedLimit, write)
+        guard !state.pointee.closed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
+        return state.pointee.buffer.writerIndex
     }
 
-    private static func append(
-        to state: inout State, countsAsMessage payloadBytes: Int?, disconnectedLimit: Int,
-        _ write: (inout ByteBuffer, Int) throws(NATSProtocolError) -> Void
-    ) throws(NATSClientError) -> Bool {
-        guard !state.closed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
-        let before = state.buffer.writerIndex
-        do { try write(&state.buffer, state.maxPayload) } catch {
-            throw NATSClientError(error.code == .payloadTooLarge ? .maxPayloadExceeded : .invalidArgument, error.message)
-        }
-        if !state.connected, state.buffer.readableBytes > disconnectedLimit {
-            state.buffer.moveWriterIndex(to: before)
+    /// Checks the reconnect limit (rolling back to `before` past it), counts the message, and
+    /// says whether the caller must schedule a flush. Locked.
+    private func appended(since before: Int, payloadBytes: Int?) throws(NATSClientError) -> Bool {
+        if !state.pointee.connected, state.pointee.buffer.readableBytes > disconnectedLimit {
+            state.pointee.buffer.moveWriterIndex(to: before)
             throw NATSClientError(.reconnectBufferFull, "more than \(disconnectedLimit) bytes wait for a reconnect")
         }
         if let payloadBytes {
-            state.messages += 1
-            state.bytes += payloadBytes
+            state.pointee.messages += 1
+            state.pointee.bytes += payloadBytes
         }
-        guard state.connected, !state.flushScheduled else { return false }
-        state.flushScheduled = true
+        guard state.pointee.connected, !state.pointee.flushScheduled else { return false }
+        state.pointee.flushScheduled = true
         return true
+    }
+
+    private static func clientError(_ error: NATSProtocolError) -> NATSClientError {
+        NATSClientError(error.code == .payloadTooLarge ? .maxPayloadExceeded : .invalidArgument, error.message)
     }
 
     /// Everything waiting, taken out whole (on the event loop, to write it). The buffer itself is

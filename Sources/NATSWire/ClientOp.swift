@@ -84,13 +84,11 @@ extension ClientOp {
 
     /// Subjects and queue names: not empty, no whitespace or control characters.
     static func check(subject: String) throws(NATSProtocolError) {
-        let valid = subject.utf8.withContiguousStorageIfAvailable(isValidSubject) ?? isValidSubject(Array(subject.utf8))
+        let valid = subject.utf8.withContiguousStorageIfAvailable { bytes in
+            var valid = !bytes.isEmpty
+            for byte in bytes { valid = valid && byte > 0x20 && byte != 0x7F }
+            return valid
+        } ?? subject.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F } && !subject.isEmpty
         guard valid else { throw NATSProtocolError(.invalidArgument, "'\(subject)' is not a valid subject") }
-    }
-
-    private static func isValidSubject(_ bytes: some Collection<UInt8>) -> Bool {
-        var valid = !bytes.isEmpty
-        for byte in bytes { valid = valid && byte > 0x20 && byte != 0x7F }
-        return valid
     }
 }
