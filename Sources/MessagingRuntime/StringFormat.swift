@@ -60,16 +60,22 @@ public enum StringFormat: String, Sendable, CaseIterable, Codable {
         guard local.allSatisfy(ASCIISet.emailLocal.contains), local.first != dot, local.last != dot,
             !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot })
         else { return false }
-        let labels = bytes[(at + 1)...].split(separator: dot, omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { return false }
-        for label in labels {
+        // The labels between dots (empty ones included), without collecting them.
+        var labelCount = 0
+        var start = at + 1
+        var topLevel = start..<start
+        for end in (at + 1)...bytes.count where end == bytes.count || bytes[end] == dot {
+            let label = bytes[start..<end]
             guard !label.isEmpty, label.first != hyphen, label.last != hyphen,
                 label.allSatisfy(ASCIISet.hostnameLabel.contains),  // so no second `@`
                 !Self.hasReservedHyphens(label)
             else { return false }
+            labelCount += 1
+            topLevel = start..<end
+            start = end + 1
         }
-        let topLevel = labels[labels.count - 1]
-        return topLevel.count >= 2 && topLevel.allSatisfy(ASCIISet.letters.contains)
+        guard labelCount >= 2 else { return false }
+        return topLevel.count >= 2 && bytes[topLevel].allSatisfy(ASCIISet.letters.contains)
     }
 
     /// `ab--cd`: hyphens in the third and fourth places are reserved for IDNA's `xn--` labels

@@ -84,7 +84,9 @@ extension Validation {
             var scalars: Int?
             func length() -> Int {
                 if let scalars { return scalars }
-                let count = text.unicodeScalars.count
+                // A scalar is a UTF-8 byte that is not a continuation byte (10xxxxxx).
+                let count = text.utf8.withContiguousStorageIfAvailable { utf8 in utf8.count { $0 & 0xC0 != 0x80 } }
+                    ?? text.unicodeScalars.count
                 scalars = count
                 return count
             }
