@@ -1,8 +1,11 @@
 /// A type that generated code decodes from JSON while checking every rule of its schema.
 public protocol Validatable: Sendable {
-    /// Decodes `json`, appending every issue found (with paths under `path`, which is only
-    /// computed when there is an issue). Returns nil only after appending at least one issue.
-    static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self?
+    /// Decodes the value at `index` of `tape`, appending every issue found (with paths under
+    /// `path`, which is only computed when there is an issue). Returns nil only after appending
+    /// at least one issue.
+    static func validate(
+        _ tape: JSONTape, _ index: JSONTape.Index, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) -> Self?
 }
 
 /// A message type of a schema: validatable, encodable, with a stable type name and schema version.
@@ -15,39 +18,55 @@ public protocol Message: Validatable, Codable, Hashable {
 
 /// A record message, which a tagged union can embed beside its discriminator.
 public protocol RecordMessage: Message {
-    /// Validates the members of `object`; `discriminator` names a key that belongs to the
-    /// enclosing union and is therefore not an unknown key.
+    /// Validates the members of the object at `object`; `discriminator` names a key that belongs
+    /// to the enclosing union and is therefore not an unknown key.
     static func validate(
-        _ object: JSONObject, at path: @autoclosure () -> JSONPath, discriminator: String?,
+        _ tape: JSONTape, object: JSONTape.Index, at path: @autoclosure () -> JSONPath, discriminator: String?,
         _ issues: inout [ValidationIssue]
     ) -> Self?
 }
 
 extension RecordMessage {
-    public static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self? {
-        guard let object = Validation.object(json, at: path(), &issues) else { return nil }
-        return validate(object, at: path(), discriminator: nil, &issues)
+    @inlinable
+    public static func validate(
+        _ tape: JSONTape, _ index: JSONTape.Index, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) -> Self? {
+        guard let object = Validation.object(tape, index, at: path(), &issues) else { return nil }
+        return validate(tape, object: object, at: path(), discriminator: nil, &issues)
     }
 }
 
 extension Validatable {
-    /// Validates a parsed JSON value: the typed value, or every issue found.
+    /// Validates a parsed JSON value (through its JSON text: generated validators read a tape):
+    /// the typed value, or every issue found.
     public static func validate(_ json: JSONValue) -> Result<Self, ValidationError> {
-        var issues: [ValidationIssue] = []
-        if let value = validate(json, at: .root, &issues), issues.isEmpty { return .success(value) }
-        return .failure(ValidationError(issues: issues))
+        validate(json: json.serializedBytes())
+    }
+
+    /// Validates a parsed JSON value, appending every issue found (with paths under `path`).
+    public static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self? {
+        let bytes = json.serializedBytes()
+        // The text of a `JSONValue` always parses.
+        return (try? JSONTape.parse(bytes) { tape in validate(tape, JSONTape.root, at: path(), &issues) }.get()) ?? nil
     }
 
     /// Parses and validates JSON bytes. Bytes that are not JSON give one `invalid_json` issue.
+    @inlinable
     public static func validate(json bytes: some Collection<UInt8>) -> Result<Self, ValidationError> {
-        do {
-            return validate(try JSONValue(parsing: bytes))
-        } catch {
+        let parsed = JSONTape.parse(bytes) { tape -> Result<Self, ValidationError> in
+            var issues: [ValidationIssue] = []
+            if let value = validate(tape, JSONTape.root, at: .root, &issues), issues.isEmpty { return .success(value) }
+            return .failure(ValidationError(issues: issues))
+        }
+        switch parsed {
+        case .success(let result): return result
+        case .failure(let error):
             return .failure(ValidationError(issues: [ValidationIssue(code: .invalidJSON, path: .root, message: error.description)]))
         }
     }
 
     /// Parses and validates JSON bytes, throwing every issue found.
+    @inlinable
     public init(validatingJSON bytes: some Collection<UInt8>) throws(ValidationError) {
         self = try Self.validate(json: bytes).get()
     }

@@ -5,6 +5,8 @@ enum RuntimeSymbols {
     static let jsonValue = "\(module).JSONValue"
     static let jsonObject = "\(module).JSONObject"
     static let jsonPath = "\(module).JSONPath"
+    static let jsonTape = "\(module).JSONTape"
+    static let fieldNames = "\(module).FieldNames"
     static let issue = "\(module).ValidationIssue"
     static let stringRules = "\(module).StringRules"
     static let numberRules = "\(module).NumberRules"

@@ -91,6 +91,7 @@ extension RecordView: MustacheParent {
         case "fields": self.fields
         case "rules": self.rules
         case "rejectsUnknown": self.rejectsUnknown
+        case "fieldNames": self.fieldNames
         case "guardBindings": self.guardBindings
         case "initArguments": self.initArguments
         case "redactedDescription": self.redactedDescription
@@ -116,6 +117,7 @@ extension FieldView: MustacheParent {
         case "decodeLine": self.decodeLine
         case "encodeLine": self.encodeLine
         case "validateBlock": self.validateBlock
+        case "position": self.position
         case "secret": self.secret
         case "access": self.access
         default: nil

@@ -60,6 +60,8 @@ struct RecordView {
     let fields: [FieldView]
     let rules: [String]
     let rejectsUnknown: Bool
+    /// The JSON names of the fields, as a list of string literals.
+    let fieldNames: String
     let guardBindings: String
     let initArguments: String
     let redactedDescription: String
@@ -82,6 +84,8 @@ struct FieldView {
     let decodeLine: String
     let encodeLine: String
     let validateBlock: String
+    /// The field's position among the record's fields (what `JSONTape.match` returns for its name).
+    let position: String
     let secret: Bool
     let access: String
 }
