@@ -46,17 +46,27 @@ struct JSONParser {
     private var count = 0
     private var capacity: Int
 
-    private init(input: UnsafeBufferPointer<UInt8>) {
+    /// The storage that is enough for the entries of `count` bytes: every entry after the first
+    /// takes at least two bytes (a value and a separator or bracket).
+    static func capacity(forByteCount count: Int) -> Int { count / 2 + 2 }
+
+    /// The storage that was given, if it was enough.
+    private let storage: UnsafeMutablePointer<Entry>
+
+    private init(input: UnsafeBufferPointer<UInt8>, storage: UnsafeMutableBufferPointer<Entry>) {
         self.input = input
-        // Every entry after the first takes at least two bytes (a value and a separator or bracket).
-        self.capacity = input.count / 2 + 2
-        self.entries = .allocate(capacity: capacity)
+        self.storage = storage.baseAddress!
+        self.entries = storage.baseAddress!
+        self.capacity = storage.count
     }
 
-    /// Parses a whole document, one value with optional surrounding whitespace, into entries
-    /// that the caller deallocates.
-    static func tape(_ input: UnsafeBufferPointer<UInt8>) -> Result<UnsafeMutablePointer<Entry>, JSONParseError> {
-        var parser = JSONParser(input: input)
+    /// Parses a whole document, one value with optional surrounding whitespace, into `storage`
+    /// (at least `capacity(forByteCount:)` entries). Returns where the entries are: `storage`,
+    /// or, should it have been too small, an allocation that the caller deallocates.
+    static func tape(
+        _ input: UnsafeBufferPointer<UInt8>, storage: UnsafeMutableBufferPointer<Entry>
+    ) -> Result<UnsafeMutablePointer<Entry>, JSONParseError> {
+        var parser = JSONParser(input: input, storage: storage)
         do throws(JSONParseError) {
             guard input.count < Int(UInt32.max) else { throw parser.error("document too large", at: 0) }
             try parser.parseValue()
@@ -66,7 +76,7 @@ struct JSONParser {
             }
             return .success(parser.entries)
         } catch {
-            parser.entries.deallocate()
+            if parser.entries != parser.storage { parser.entries.deallocate() }
             return .failure(error)
         }
     }
@@ -84,7 +94,7 @@ struct JSONParser {
     private mutating func grow() {
         let larger = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
         larger.moveInitialize(from: entries, count: count)
-        entries.deallocate()
+        if entries != storage { entries.deallocate() }
         entries = larger
         capacity *= 2
     }
@@ -258,9 +268,11 @@ struct JSONParser {
     /// range, and whether it has escapes or non-ASCII characters.
     private mutating func parseString() throws(JSONParseError) {
         let start = position + 1
-        var index = skipPlainASCII(from: start)
+        var index = start
         var flags: UInt8 = 0
-        while index < input.count {
+        while true {
+            index = skipPlainASCII(from: index)
+            guard index < input.count else { break }
             let byte = input[index]
             if byte == UInt8(ascii: "\"") {
                 position = index + 1
@@ -283,7 +295,7 @@ struct JSONParser {
     }
 
     /// Skips 8 bytes at a time while none of them is `"`, `\\`, a control character or non-ASCII,
-    /// returning the index of the first word that may contain one.
+    /// returning the index of the first such byte, or of the last few bytes (fewer than 8).
     @inline(__always)
     private func skipPlainASCII(from start: Int) -> Int {
         guard let base = input.baseAddress else { return start }
@@ -295,7 +307,9 @@ struct JSONParser {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             let special = word | bytesBelow(0x20, in: word)
                 | bytesBelow(1, in: word ^ (ones &* 0x22)) | bytesBelow(1, in: word ^ (ones &* 0x5C))
-            if special & highBits != 0 { break }
+            // The lowest flagged byte is exact (borrows only reach bytes above a flagged one).
+            // `.littleEndian` puts the first byte lowest on any machine.
+            if special & highBits != 0 { return index + (special & highBits).littleEndian.trailingZeroBitCount >> 3 }
             index += 8
         }
         return index
@@ -326,6 +340,7 @@ struct JSONParser {
         self.input = content
         self.capacity = 0
         self.entries = UnsafeMutablePointer(bitPattern: MemoryLayout<Entry>.alignment)!  // never read or freed
+        self.storage = entries
     }
 
     /// Decodes the escape sequence at `index` (a backslash): its scalar and the index after it.

@@ -59,21 +59,30 @@ public struct JSONTape {
         return Array(bytes).withUnsafeBufferPointer { parse(buffer: $0, body) }
     }
 
+    /// Parses into temporary storage (on the stack when it is small enough).
     @inlinable
     static func parse<R>(buffer: UnsafeBufferPointer<UInt8>, _ body: (JSONTape) -> R) -> Result<R, JSONParseError> {
-        switch build(buffer) {
-        case .success(let entries):
-            defer { entries.deallocate() }
-            return .success(body(JSONTape(bytes: buffer, entries: UnsafePointer(entries))))
-        case .failure(let error):
-            return .failure(error)
+        withUnsafeTemporaryAllocation(of: Entry.self, capacity: capacity(forByteCount: buffer.count)) { storage in
+            switch build(buffer, storage: storage) {
+            case .success(let entries):
+                defer { if entries != storage.baseAddress { entries.deallocate() } }
+                return .success(body(JSONTape(bytes: buffer, entries: UnsafePointer(entries))))
+            case .failure(let error):
+                return .failure(error)
+            }
         }
     }
 
-    /// The entries of `buffer`, allocated (the caller deallocates them), or why it is not JSON.
     @usableFromInline
-    static func build(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<UnsafeMutablePointer<Entry>, JSONParseError> {
-        JSONParser.tape(buffer)
+    static func capacity(forByteCount count: Int) -> Int { JSONParser.capacity(forByteCount: count) }
+
+    /// Where the entries of `buffer` are (`storage`, or an allocation when it was too small), or
+    /// why it is not JSON.
+    @usableFromInline
+    static func build(
+        _ buffer: UnsafeBufferPointer<UInt8>, storage: UnsafeMutableBufferPointer<Entry>
+    ) -> Result<UnsafeMutablePointer<Entry>, JSONParseError> {
+        JSONParser.tape(buffer, storage: storage)
     }
 
     // MARK: Reading entries

@@ -84,9 +84,7 @@ extension Validation {
             var scalars: Int?
             func length() -> Int {
                 if let scalars { return scalars }
-                // A scalar is a UTF-8 byte that is not a continuation byte (10xxxxxx).
-                let count = text.utf8.withContiguousStorageIfAvailable { utf8 in utf8.count { $0 & 0xC0 != 0x80 } }
-                    ?? text.unicodeScalars.count
+                let count = text.utf8.withContiguousStorageIfAvailable(scalarCount) ?? text.unicodeScalars.count
                 scalars = count
                 return count
             }
@@ -106,6 +104,24 @@ extension Validation {
         if let allowed = rules.allowedValues, !allowed.contains(text) {
             report(&issues, invalidValue(allowed, at: path()))
         }
+    }
+
+    /// The number of scalars of valid UTF-8: the bytes that are not continuation bytes (10xxxxxx),
+    /// counted eight at a time.
+    static func scalarCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = utf8.baseAddress else { return 0 }
+        var continuations = 0, index = 0
+        while index + 8 <= utf8.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            // High bit set and the next bit clear, per byte.
+            continuations += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            index += 8
+        }
+        while index < utf8.count {
+            if utf8[index] & 0xC0 == 0x80 { continuations += 1 }
+            index += 1
+        }
+        return utf8.count - continuations
     }
 
     /// Runs every number rule, in order: min, exclusiveMin, max, exclusiveMax, multipleOf.

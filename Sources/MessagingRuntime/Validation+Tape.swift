@@ -209,6 +209,19 @@ extension JSONTape {
             return false
         }
         let firstEnd = after(first), secondEnd = after(second)
+        // The common case, the same keys in the same order: values compare pairwise; a pair that
+        // differs where no later member has the same key makes the objects differ.
+        if count(first) == count(second),
+            zip(members(of: first), members(of: second)).allSatisfy({ sameKey($0.key, $1.key) })
+        {
+            var decided = true
+            for (left, right) in zip(members(of: first), members(of: second)) where !isJSONEqual(left.value, right.value) {
+                if !isShadowed(left, end: firstEnd) { return false }
+                decided = false
+                break
+            }
+            if decided { return true }
+        }
         var distinct = 0
         for member in members(of: first) where !isShadowed(member, end: firstEnd) {
             distinct += 1
