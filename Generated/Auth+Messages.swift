@@ -14,6 +14,8 @@ extension Auth {
     }
 }
 
+extension Auth.Role: MessagingRuntime.JSONWritable {}
+
 // MARK: - RegisterRequest
 
 extension Auth {
@@ -72,6 +74,17 @@ extension Auth.RegisterRequest: Codable {
     }
 }
 
+extension Auth.RegisterRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("email", self.email)
+        json.member("password", self.password)
+        json.member("role", self.role)
+        if let value = self.displayName { json.member("displayName", value) }
+        if let value = self.tags { json.member("tags", value) }
+    }
+}
+
 extension Auth.RegisterRequest: CustomStringConvertible, CustomDebugStringConvertible {
     /// The message with its secret fields redacted, so that it can be logged.
     public var description: String {
@@ -121,6 +134,14 @@ extension Auth.LoginRequest: Codable {
     }
 }
 
+extension Auth.LoginRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("email", self.email)
+        json.member("password", self.password)
+    }
+}
+
 extension Auth.LoginRequest: CustomStringConvertible, CustomDebugStringConvertible {
     /// The message with its secret fields redacted, so that it can be logged.
     public var description: String {
@@ -164,6 +185,13 @@ extension Auth.RefreshRequest: Codable {
     }
 }
 
+extension Auth.RefreshRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("refreshToken", self.refreshToken)
+    }
+}
+
 extension Auth.RefreshRequest: CustomStringConvertible, CustomDebugStringConvertible {
     /// The message with its secret fields redacted, so that it can be logged.
     public var description: String {
@@ -189,6 +217,12 @@ extension Auth.MeRequest: Codable {
     public init(from decoder: any Decoder) throws {}
 
     public func encode(to encoder: any Encoder) throws {}
+}
+
+extension Auth.MeRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+    }
 }
 
 // MARK: - Session
@@ -248,6 +282,17 @@ extension Auth.Session: Codable {
         try container.encode(tokenType, forKey: .tokenType)
         try container.encode(expiresIn, forKey: .expiresIn)
         try container.encode(user, forKey: .user)
+    }
+}
+
+extension Auth.Session {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("accessToken", self.accessToken)
+        json.member("refreshToken", self.refreshToken)
+        json.member("tokenType", self.tokenType)
+        json.member("expiresIn", self.expiresIn)
+        json.member("user", self.user)
     }
 }
 
@@ -314,5 +359,16 @@ extension Auth.UserProfile: Codable {
         try container.encode(role, forKey: .role)
         try container.encode(displayName, forKey: .displayName)
         try container.encode(createdAt, forKey: .createdAt)
+    }
+}
+
+extension Auth.UserProfile {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("id", self.id)
+        json.member("email", self.email)
+        json.member("role", self.role)
+        json.member("displayName", self.displayName)
+        json.member("createdAt", self.createdAt)
     }
 }

@@ -13,6 +13,8 @@ extension Bookings {
     }
 }
 
+extension Bookings.BookingStatus: MessagingRuntime.JSONWritable {}
+
 // MARK: - Seat
 
 extension Bookings {
@@ -47,6 +49,14 @@ extension Bookings.Seat: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(row, forKey: .row)
         try container.encode(number, forKey: .number)
+    }
+}
+
+extension Bookings.Seat {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("row", self.row)
+        json.member("number", self.number)
     }
 }
 
@@ -85,6 +95,14 @@ extension Bookings.CardPayment: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(token, forKey: .token)
         try container.encode(last4, forKey: .last4)
+    }
+}
+
+extension Bookings.CardPayment {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("token", self.token)
+        json.member("last4", self.last4)
     }
 }
 
@@ -134,6 +152,14 @@ extension Bookings.InvoicePayment: Codable {
     }
 }
 
+extension Bookings.InvoicePayment {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("company", self.company)
+        if let value = self.vatNumber { json.member("vatNumber", value) }
+    }
+}
+
 // MARK: - FreeTicket
 
 extension Bookings {
@@ -162,6 +188,13 @@ extension Bookings.FreeTicket: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(voucher, forKey: .voucher)
+    }
+}
+
+extension Bookings.FreeTicket {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("voucher", self.voucher)
     }
 }
 
@@ -222,6 +255,17 @@ extension Bookings.CreateBookingRequest: Codable {
     }
 }
 
+extension Bookings.CreateBookingRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("eventId", self.eventId)
+        json.member("seats", self.seats)
+        json.member("payment", self.payment)
+        if let value = self.notes { json.member("notes", value) }
+        if let value = self.metadata { json.member("metadata", value) }
+    }
+}
+
 // MARK: - CancelBookingRequest
 
 extension Bookings {
@@ -259,6 +303,14 @@ extension Bookings.CancelBookingRequest: Codable {
     }
 }
 
+extension Bookings.CancelBookingRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("bookingId", self.bookingId)
+        if let value = self.reason { json.member("reason", value) }
+    }
+}
+
 // MARK: - GetBookingRequest
 
 extension Bookings {
@@ -287,6 +339,13 @@ extension Bookings.GetBookingRequest: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(MessagingRuntime.UUIDText.lower(bookingId), forKey: .bookingId)
+    }
+}
+
+extension Bookings.GetBookingRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("bookingId", self.bookingId)
     }
 }
 
@@ -324,6 +383,14 @@ extension Bookings.ListMyBookingsRequest: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(status, forKey: .status)
         try container.encode(limit, forKey: .limit)
+    }
+}
+
+extension Bookings.ListMyBookingsRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        if let value = self.status { json.member("status", value) }
+        json.member("limit", self.limit)
     }
 }
 
@@ -412,6 +479,22 @@ extension Bookings.Booking: Codable {
     }
 }
 
+extension Bookings.Booking {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("id", self.id)
+        json.member("eventId", self.eventId)
+        json.member("userId", self.userId)
+        json.member("seats", self.seats)
+        json.member("totalCents", self.totalCents)
+        json.member("currency", self.currency)
+        json.member("status", self.status)
+        json.member("bookedOn", self.bookedOn)
+        json.member("createdAt", self.createdAt)
+        json.member("cancelledAt", self.cancelledAt)
+    }
+}
+
 // MARK: - BookingList
 
 extension Bookings {
@@ -440,6 +523,13 @@ extension Bookings.BookingList: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(items, forKey: .items)
+    }
+}
+
+extension Bookings.BookingList {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("items", self.items)
     }
 }
 
@@ -480,6 +570,14 @@ extension Bookings.BookingCreated: Codable {
     }
 }
 
+extension Bookings.BookingCreated {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("booking", self.booking)
+        json.member("event", self.event)
+    }
+}
+
 // MARK: - BookingCancelled
 
 extension Bookings {
@@ -514,6 +612,14 @@ extension Bookings.BookingCancelled: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(booking, forKey: .booking)
         try container.encode(reason, forKey: .reason)
+    }
+}
+
+extension Bookings.BookingCancelled {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("booking", self.booking)
+        json.member("reason", self.reason)
     }
 }
 
@@ -563,5 +669,25 @@ extension Bookings.Payment: Codable {
             try container.encode("free", forKey: .discriminator)
             try value.encode(to: encoder)
         }
+    }
+}
+
+extension Bookings.Payment {
+    /// Writes the discriminator, then the variant's fields beside it, as `encode(to:)` encodes them.
+    public func writeJSON(to json: inout MessagingRuntime.JSONWriter) {
+        json.objectStart()
+        json.key("method")
+        switch self {
+        case .card(let value):
+            json.string("card")
+            value.writeJSONMembers(to: &json)
+        case .invoice(let value):
+            json.string("invoice")
+            value.writeJSONMembers(to: &json)
+        case .free(let value):
+            json.string("free")
+            value.writeJSONMembers(to: &json)
+        }
+        json.objectEnd()
     }
 }

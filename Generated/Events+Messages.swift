@@ -14,6 +14,8 @@ extension Events {
     }
 }
 
+extension Events.EventStatus: MessagingRuntime.JSONWritable {}
+
 // MARK: - Venue
 
 extension Events {
@@ -66,6 +68,17 @@ extension Events.Venue: Codable {
         try container.encodeIfPresent(address, forKey: .address)
         try container.encodeIfPresent(latitude, forKey: .latitude)
         try container.encodeIfPresent(longitude, forKey: .longitude)
+    }
+}
+
+extension Events.Venue {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("name", self.name)
+        json.member("city", self.city)
+        if let value = self.address { json.member("address", value) }
+        if let value = self.latitude { json.member("latitude", value) }
+        if let value = self.longitude { json.member("longitude", value) }
     }
 }
 
@@ -158,6 +171,22 @@ extension Events.CreateEventRequest: Codable {
     }
 }
 
+extension Events.CreateEventRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("title", self.title)
+        if let value = self.description { json.member("description", value) }
+        json.member("venue", self.venue)
+        json.member("startsAt", self.startsAt)
+        json.member("endsAt", self.endsAt)
+        json.member("capacity", self.capacity)
+        if let value = self.durationMinutes { json.member("durationMinutes", value) }
+        json.member("priceCents", self.priceCents)
+        json.member("currency", self.currency)
+        if let value = self.tags { json.member("tags", value) }
+    }
+}
+
 // MARK: - UpdateEventRequest
 
 extension Events {
@@ -233,6 +262,20 @@ extension Events.UpdateEventRequest: Codable {
     }
 }
 
+extension Events.UpdateEventRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("eventId", self.eventId)
+        if let value = self.title { json.member("title", value) }
+        json.member("description", self.description)
+        if let value = self.venue { json.member("venue", value) }
+        if let value = self.startsAt { json.member("startsAt", value) }
+        if let value = self.endsAt { json.member("endsAt", value) }
+        if let value = self.capacity { json.member("capacity", value) }
+        if let value = self.priceCents { json.member("priceCents", value) }
+    }
+}
+
 // MARK: - GetEventRequest
 
 extension Events {
@@ -261,6 +304,13 @@ extension Events.GetEventRequest: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
+    }
+}
+
+extension Events.GetEventRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("eventId", self.eventId)
     }
 }
 
@@ -315,6 +365,16 @@ extension Events.ListEventsRequest: Codable {
     }
 }
 
+extension Events.ListEventsRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        if let value = self.city { json.member("city", value) }
+        if let value = self.from { json.member("from", value) }
+        json.member("limit", self.limit)
+        if let value = self.cursor { json.member("cursor", value) }
+    }
+}
+
 // MARK: - EventStatusChange
 
 extension Events {
@@ -351,6 +411,14 @@ extension Events.EventStatusChange: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(MessagingRuntime.UUIDText.lower(eventId), forKey: .eventId)
         try container.encodeIfPresent(reason, forKey: .reason)
+    }
+}
+
+extension Events.EventStatusChange {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("eventId", self.eventId)
+        if let value = self.reason { json.member("reason", value) }
     }
 }
 
@@ -457,6 +525,25 @@ extension Events.Event: Codable {
     }
 }
 
+extension Events.Event {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("id", self.id)
+        json.member("organizerId", self.organizerId)
+        json.member("title", self.title)
+        json.member("description", self.description)
+        json.member("venue", self.venue)
+        json.member("startsAt", self.startsAt)
+        json.member("endsAt", self.endsAt)
+        json.member("capacity", self.capacity)
+        json.member("seatsAvailable", self.seatsAvailable)
+        json.member("priceCents", self.priceCents)
+        json.member("currency", self.currency)
+        json.member("status", self.status)
+        json.member("tags", self.tags)
+    }
+}
+
 // MARK: - EventPage
 
 extension Events {
@@ -494,6 +581,14 @@ extension Events.EventPage: Codable {
     }
 }
 
+extension Events.EventPage {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("items", self.items)
+        json.member("nextCursor", self.nextCursor)
+    }
+}
+
 // MARK: - EventCreated
 
 extension Events {
@@ -522,6 +617,13 @@ extension Events.EventCreated: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(event, forKey: .event)
+    }
+}
+
+extension Events.EventCreated {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("event", self.event)
     }
 }
 
@@ -560,5 +662,13 @@ extension Events.EventUpdated: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(event, forKey: .event)
         try container.encode(changed, forKey: .changed)
+    }
+}
+
+extension Events.EventUpdated {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        json.member("event", self.event)
+        json.member("changed", self.changed)
     }
 }

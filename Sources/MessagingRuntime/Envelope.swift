@@ -113,3 +113,25 @@ extension Envelope: Validatable {
         return envelope
     }
 }
+
+extension Envelope: JSONWritable {
+    /// The envelope's members in the order its `Codable` conformance encodes them.
+    public func writeJSON(to json: inout JSONWriter) {
+        json.objectStart()
+        json.member("messageId", messageId)
+        json.member("correlationId", correlationId)
+        if let causationId { json.member("causationId", causationId) }
+        json.member("timestamp", timestamp)
+        json.member("type", type)
+        json.member("schemaVersion", schemaVersion)
+        if let caller {
+            json.key("caller")
+            json.objectStart()
+            json.member("id", caller.id)
+            if let role = caller.role { json.member("role", role) }
+            json.objectEnd()
+        }
+        json.member("payload", payload)
+        json.objectEnd()
+    }
+}

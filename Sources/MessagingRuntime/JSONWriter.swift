@@ -20,15 +20,21 @@ extension JSONValue {
     }
 }
 
-/// Appends the JSON text of values to a byte buffer.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+/// Appends the JSON text of values to a byte buffer: what generated messages write themselves
+/// with (`JSONWritable`), compact, without an `Encoder`.
+public struct JSONWriter {
+    public internal(set) var bytes: [UInt8] = []
     private let pretty: Bool
+    /// Whether the next member or element needs a `,` before it.
+    @usableFromInline var needsComma = false
 
     init(pretty: Bool) {
         self.pretty = pretty
         bytes.reserveCapacity(128)
     }
+
+    /// A compact writer.
+    public init() { self.init(pretty: false) }
 
     mutating func write(_ value: JSONValue, indent: Int) {
         switch value {
@@ -76,11 +82,11 @@ struct JSONWriter {
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
-    private mutating func append(_ text: StaticString) {
+    mutating func append(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    private mutating func writeInteger(_ number: Int64) {
+    mutating func writeInteger(_ number: Int64) {
         if number < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = number.magnitude
         let start = bytes.count
@@ -91,14 +97,14 @@ struct JSONWriter {
         bytes[start...].reverse()
     }
 
-    private mutating func writeDouble(_ number: Double) {
+    mutating func writeDouble(_ number: Double) {
         guard number.isFinite else { return append("null") }
         // Swift's `description` is the shortest round-trip form: `1.0`, `0.1`, `1e+300`, `5e-324`,
         // all of them valid JSON numbers (integral values below 2^53 keep a `.0`).
         bytes.append(contentsOf: number.description.utf8)
     }
 
-    private mutating func writeString(_ text: String) {
+    mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in

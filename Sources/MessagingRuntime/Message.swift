@@ -8,8 +8,9 @@ public protocol Validatable: Sendable {
     ) -> Self?
 }
 
-/// A message type of a schema: validatable, encodable, with a stable type name and schema version.
-public protocol Message: Validatable, Codable, Hashable {
+/// A message type of a schema: validatable, encodable (by any `Encoder`, and by itself as JSON),
+/// with a stable type name and schema version.
+public protocol Message: Validatable, JSONWritable, Codable, Hashable {
     /// `namespace.Name`, as the envelope's `type` carries it.
     static var messageType: String { get }
     /// The schema version of the message's namespace.
@@ -24,6 +25,18 @@ public protocol RecordMessage: Message {
         _ tape: JSONTape, object: JSONTape.Index, at path: @autoclosure () -> JSONPath, discriminator: String?,
         _ issues: inout [ValidationIssue]
     ) -> Self?
+
+    /// Writes the fields as members of the object being written (a tagged union writes its
+    /// discriminator beside them).
+    func writeJSONMembers(to json: inout JSONWriter)
+}
+
+extension RecordMessage {
+    public func writeJSON(to json: inout JSONWriter) {
+        json.objectStart()
+        writeJSONMembers(to: &json)
+        json.objectEnd()
+    }
 }
 
 extension RecordMessage {

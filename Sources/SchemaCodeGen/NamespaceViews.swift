@@ -115,6 +115,11 @@ struct NamespaceViews {
         let encodeLine = field.nullable || !optional
             ? "try container.encode(\(value), forKey: .\(swiftName))"
             : "try container.encodeIfPresent(\(value), forKey: .\(swiftName))"
+        // The same members as `encode(to:)` writes, in the same order.
+        let jsonName = SwiftNames.stringLiteral(field.name)
+        let writeLine = field.nullable || !optional
+            ? "json.member(\(jsonName), self.\(swiftName))"
+            : "if let value = self.\(swiftName) { json.member(\(jsonName), value) }"
         var description = field.description
         if field.deprecated { description = (description.map { $0 + "\n\n" } ?? "") + "- Warning: Deprecated." }
         if field.secret { description = (description.map { $0 + "\n\n" } ?? "") + "- Note: Secret: never logged or echoed." }
@@ -123,7 +128,7 @@ struct NamespaceViews {
             propertyType: SwiftTypes.propertyType(field), wrapper: isStoredIndirectly(field) ? "@\(RuntimeSymbols.indirect) " : "",
             fieldDoc: SwiftNames.docComment(description, remark: nil, indent: "        "),
             initDefault: initDefault, codingKeyValue: "",
-            decodeLine: decodeLine, encodeLine: encodeLine, validateBlock: emitter.fieldBlock(field),
+            decodeLine: decodeLine, encodeLine: encodeLine, writeLine: writeLine, validateBlock: emitter.fieldBlock(field),
             position: String(position), secret: field.secret, access: access
         )
     }

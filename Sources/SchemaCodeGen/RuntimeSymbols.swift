@@ -7,6 +7,8 @@ enum RuntimeSymbols {
     static let jsonPath = "\(module).JSONPath"
     static let jsonTape = "\(module).JSONTape"
     static let fieldNames = "\(module).FieldNames"
+    static let jsonWriter = "\(module).JSONWriter"
+    static let jsonWritable = "\(module).JSONWritable"
     static let issue = "\(module).ValidationIssue"
     static let stringRules = "\(module).StringRules"
     static let numberRules = "\(module).NumberRules"

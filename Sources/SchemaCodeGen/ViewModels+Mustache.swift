@@ -60,6 +60,7 @@ extension EnumView: MustacheParent {
         case "name": self.name
         case "access": self.access
         case "namespace": self.namespace
+        case "runtime": self.runtime
         case "typeDoc": self.typeDoc
         case "cases": self.cases
         default: nil
@@ -116,6 +117,7 @@ extension FieldView: MustacheParent {
         case "codingKeyValue": self.codingKeyValue
         case "decodeLine": self.decodeLine
         case "encodeLine": self.encodeLine
+        case "writeLine": self.writeLine
         case "validateBlock": self.validateBlock
         case "position": self.position
         case "secret": self.secret

@@ -44,6 +44,7 @@ struct EnumView {
     let name: String
     let access: String
     let namespace: String
+    let runtime = RuntimeSymbols.module
     let typeDoc: String?
     let cases: [Case]
 }
@@ -83,6 +84,8 @@ struct FieldView {
     let codingKeyValue: String
     let decodeLine: String
     let encodeLine: String
+    /// The statement of `writeJSONMembers(to:)` that writes the field.
+    let writeLine: String
     let validateBlock: String
     /// The field's position among the record's fields (what `JSONTape.match` returns for its name).
     let position: String
