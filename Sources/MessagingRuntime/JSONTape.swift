@@ -59,17 +59,29 @@ public struct JSONTape {
         return Array(bytes).withUnsafeBufferPointer { parse(buffer: $0, body) }
     }
 
-    /// Parses into temporary storage (on the stack when it is small enough).
+    /// Parses into temporary storage: on the stack for documents of up to about 8 KiB (64 KiB of
+    /// entries at most), allocated for larger ones.
     @inlinable
     static func parse<R>(buffer: UnsafeBufferPointer<UInt8>, _ body: (JSONTape) -> R) -> Result<R, JSONParseError> {
-        withUnsafeTemporaryAllocation(of: Entry.self, capacity: capacity(forByteCount: buffer.count)) { storage in
-            switch build(buffer, storage: storage) {
-            case .success(let entries):
-                defer { if entries != storage.baseAddress { entries.deallocate() } }
-                return .success(body(JSONTape(bytes: buffer, entries: UnsafePointer(entries))))
-            case .failure(let error):
-                return .failure(error)
-            }
+        let capacity = capacity(forByteCount: buffer.count)
+        if capacity <= 4096 {
+            return withUnsafeTemporaryAllocation(of: Entry.self, capacity: capacity) { parse(buffer: buffer, storage: $0, body) }
+        }
+        let storage = UnsafeMutableBufferPointer<Entry>.allocate(capacity: capacity)
+        defer { storage.deallocate() }
+        return parse(buffer: buffer, storage: storage, body)
+    }
+
+    @inlinable
+    static func parse<R>(
+        buffer: UnsafeBufferPointer<UInt8>, storage: UnsafeMutableBufferPointer<Entry>, _ body: (JSONTape) -> R
+    ) -> Result<R, JSONParseError> {
+        switch build(buffer, storage: storage) {
+        case .success(let entries):
+            defer { if entries != storage.baseAddress { entries.deallocate() } }
+            return .success(body(JSONTape(bytes: buffer, entries: UnsafePointer(entries))))
+        case .failure(let error):
+            return .failure(error)
         }
     }
 

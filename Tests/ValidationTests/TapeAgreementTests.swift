@@ -42,6 +42,15 @@ import Testing
         #expect(Fixtures.generatedIssues(type, json) == interpreted, "\(text)")
     }
 
+    @Test func largeDocumentsParseIntoAllocatedStorage() throws {
+        // 3,000 items: past the stack storage, so the tape's entries are allocated.
+        let tags = (0..<3000).map { "\"t\($0 % 7)\"" }.joined(separator: ",")
+        let bytes = Array(#"{"email":"a@b.co","password":"12345678","tags":[\#(tags)],"x":{"y":[1,2.5,null,true]}}"#.utf8)
+        let interpreted = Fixtures.interpretedIssues("auth.RegisterRequest", try JSONValue(parsing: bytes))
+        #expect(issues(Auth.RegisterRequest.self, bytes) == interpreted)
+        #expect(interpreted.map(\.code) == [.tooBig, .invalidValue, .unrecognizedKeys])
+    }
+
     @Test func invalidJSONGivesTheParsersError() throws {
         for text in [#"{"email":"a@b.co",}"#, #"{"email":"\ud800"}"#, "{\"a\":\"\u{1}\"}", String(repeating: "[", count: 600)] {
             let bytes = Array(text.utf8)
