@@ -343,7 +343,7 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let idValue: Foundation.UUID?
         if let json = idJSON, !tape.isNull(json) {
-            idValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "id", &issues)
+            idValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(

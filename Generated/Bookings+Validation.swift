@@ -241,7 +241,7 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !tape.isNull(json) {
-            eventIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -328,7 +328,7 @@ extension Bookings.CancelBookingRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let bookingIdValue: Foundation.UUID?
         if let json = bookingIdJSON, !tape.isNull(json) {
-            bookingIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "bookingId", &issues)
+            bookingIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "bookingId", &issues)
         } else {
             bookingIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -377,7 +377,7 @@ extension Bookings.GetBookingRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let bookingIdValue: Foundation.UUID?
         if let json = bookingIdJSON, !tape.isNull(json) {
-            bookingIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "bookingId", &issues)
+            bookingIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "bookingId", &issues)
         } else {
             bookingIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -489,7 +489,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let idValue: Foundation.UUID?
         if let json = idJSON, !tape.isNull(json) {
-            idValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "id", &issues)
+            idValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(
@@ -499,7 +499,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
         }
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !tape.isNull(json) {
-            eventIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -509,7 +509,7 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
         }
         let userIdValue: Foundation.UUID?
         if let json = userIdJSON, !tape.isNull(json) {
-            userIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "userId", &issues)
+            userIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "userId", &issues)
         } else {
             userIdValue = nil
             MessagingRuntime.Validation.missing(

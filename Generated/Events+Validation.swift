@@ -298,7 +298,7 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !tape.isNull(json) {
-            eventIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -407,7 +407,7 @@ extension Events.GetEventRequest: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !tape.isNull(json) {
-            eventIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -529,7 +529,7 @@ extension Events.EventStatusChange: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
         if let json = eventIdJSON, !tape.isNull(json) {
-            eventIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "eventId", &issues)
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -604,7 +604,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
         let issueCount = issues.count
         let idValue: Foundation.UUID?
         if let json = idJSON, !tape.isNull(json) {
-            idValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "id", &issues)
+            idValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(
@@ -614,7 +614,7 @@ extension Events.Event: MessagingRuntime.RecordMessage {
         }
         let organizerIdValue: Foundation.UUID?
         if let json = organizerIdJSON, !tape.isNull(json) {
-            organizerIdValue = MessagingRuntime.Validation.uuid(tape.scalar(json), at: path() + "organizerId", &issues)
+            organizerIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "organizerId", &issues)
         } else {
             organizerIdValue = nil
             MessagingRuntime.Validation.missing(

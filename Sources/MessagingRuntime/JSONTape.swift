@@ -110,6 +110,10 @@ public struct JSONTape {
     @inlinable
     public func isObject(_ index: Index) -> Bool { entries[index].kind == .object }
 
+    /// Whether the value is a string.
+    @inlinable
+    public func isString(_ index: Index) -> Bool { entries[index].kind == .string }
+
     /// Whether the value is an array.
     @inlinable
     public func isArray(_ index: Index) -> Bool { entries[index].kind == .array }
@@ -296,10 +300,10 @@ public struct JSONTape {
     public func match(_ key: Index, _ names: FieldNames) -> Int? {
         if isPlainASCII(key) {
             let bytes = utf8(key)
-            for index in names.utf8.indices {
+            let prefix = FieldNames.prefix(bytes, readable: self.bytes.count - Int(entries[key].a))
+            for index in names.utf8.indices where names.prefixes[index] == prefix {
                 let name = names.utf8[index]
-                guard name.count == bytes.count else { continue }
-                if JSONTape.equal(name, bytes) { return index }
+                if name.count == bytes.count, name.count <= 8 || JSONTape.equal(name, bytes) { return index }
             }
             if !names.hasNonASCII { return nil }
         }
@@ -330,6 +334,8 @@ public struct FieldNames: @unchecked Sendable, ExpressibleByArrayLiteral {
     @usableFromInline let utf8: [UnsafeBufferPointer<UInt8>]
     /// Whether some name has a character beyond ASCII (then keys are also compared as strings).
     @usableFromInline let hasNonASCII: Bool
+    /// The first eight bytes of each name (`prefix(_:readable:)`), compared before anything else.
+    @usableFromInline let prefixes: [UInt64]
 
     public init(_ names: [String]) {
         self.names = names
@@ -339,6 +345,21 @@ public struct FieldNames: @unchecked Sendable, ExpressibleByArrayLiteral {
             return UnsafeBufferPointer(rebasing: bytes[..<name.utf8.count])
         }
         self.hasNonASCII = names.contains { $0.utf8.contains { $0 >= 0x80 } }
+        self.prefixes = utf8.map { Self.prefix($0, readable: $0.count) }
+    }
+
+    /// Up to the first eight bytes of `bytes`, the first one lowest, zero beyond the end.
+    /// `readable` bytes from the start may be read (a whole word when there are eight).
+    @inlinable
+    static func prefix(_ bytes: UnsafeBufferPointer<UInt8>, readable: Int) -> UInt64 {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        if readable >= 8 {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+            return bytes.count >= 8 ? word : word & ((1 &<< UInt64(bytes.count &* 8)) &- 1)
+        }
+        var word: UInt64 = 0
+        for index in 0..<min(bytes.count, 8) { word |= UInt64(bytes[index]) &<< UInt64(index &* 8) }
+        return word
     }
 
     public init(arrayLiteral names: String...) { self.init(names) }

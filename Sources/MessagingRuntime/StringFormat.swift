@@ -91,7 +91,7 @@ public enum StringFormat: String, Sendable, CaseIterable, Codable {
         return !(label[start] | 0x20 == UInt8(ascii: "x") && label[start + 1] | 0x20 == UInt8(ascii: "n"))
     }
 
-    private static func isUUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isUUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 36 else { return false }
         let hexDigits = ASCIISet.hexDigits
         for (index, byte) in bytes.enumerated() {

@@ -43,22 +43,25 @@ extension Validation {
     /// Reads a UUID that the format check has accepted (8-4-4-4-12 hex digits), without `sscanf`.
     static func parseUUID(_ text: String) -> UUID? {
         var text = text
-        return text.withUTF8 { utf8 -> UUID? in
-            guard utf8.count == 36 else { return nil }
-            var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            let ok = withUnsafeMutableBytes(of: &bytes) { raw -> Bool in
-                var position = 0
-                for index in 0..<16 {
-                    if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
-                    let high = hexValue(utf8[position]), low = hexValue(utf8[position + 1])
-                    guard high < 16, low < 16 else { return false }
-                    raw[index] = high << 4 | low
-                    position += 2
-                }
-                return true
+        return text.withUTF8(parseUUID(utf8:))
+    }
+
+    /// Reads a UUID from the UTF-8 of a string that the format check has accepted.
+    static func parseUUID(utf8: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard utf8.count == 36 else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &bytes) { raw -> Bool in
+            var position = 0
+            for index in 0..<16 {
+                if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
+                let high = hexValue(utf8[position]), low = hexValue(utf8[position + 1])
+                guard high < 16, low < 16 else { return false }
+                raw[index] = high << 4 | low
+                position += 2
             }
-            return ok ? UUID(uuid: bytes) : nil
+            return true
         }
+        return ok ? UUID(uuid: bytes) : nil
     }
 
     /// 0–15 for a hex digit, 255 otherwise.

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The container checks of generated validators, over a `JSONTape`. Scalars are checked by the
 /// `JSONValue` functions on `JSONTape.scalar(_:)`; these do what the `JSONValue` functions of
 /// the same names do, issue for issue, so that generated validators and the IR interpreter agree.
@@ -26,6 +28,18 @@ extension Validation {
         } else if !nullable {
             report(&issues, invalidType(expected: expected, received: "null", at: path()))
         }
+    }
+
+    /// A UUID, read from the document's bytes when they are its plain ASCII text (no string in
+    /// between); anything else goes through `uuid(_:at:_:)`, for the same issues.
+    public static func uuid(
+        _ tape: JSONTape, _ value: JSONTape.Index, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) -> UUID? {
+        if tape.isString(value), tape.isPlainASCII(value) {
+            let utf8 = tape.utf8(value)
+            if StringFormat.isUUID(utf8), let uuid = parseUUID(utf8: utf8) { return uuid }
+        }
+        return uuid(tape.scalar(value), at: path(), &issues)
     }
 
     /// The tag of a tagged union, or an `invalid_union` issue naming the discriminator and what was there.

@@ -60,7 +60,7 @@ struct ValidatorEmitter {
             let rules = numberRules(field) != nil ? "Self.\(name)Rules" : "\(r.numberRules).none"
             return "\(v).\(type == .int ? "int" : "double")(\(scalar), \(rules), at: \(path), &issues)"
         case .bool: return "\(v).bool(\(scalar), at: \(path), &issues)"
-        case .uuid: return "\(v).uuid(\(scalar), at: \(path), &issues)"
+        case .uuid: return "\(v).uuid(tape, \(json), at: \(path), &issues)"
         case .datetime: return "\(v).dateTime(\(scalar), at: \(path), &issues)"
         case .date: return "\(v).date(\(scalar), at: \(path), &issues)"
         case .json: return "Optional(tape.value(\(json)))"

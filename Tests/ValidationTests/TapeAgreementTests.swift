@@ -27,6 +27,11 @@ import Testing
         ("bookings.CreateBookingRequest", #"{"eventId":"\#(eventId)","seats":[{"row":"A","number":1}],"payment":{"method":"card","method":"cash"},"metadata":{"a":"x","a":"y","b":"\u00e9"}}"#),
         ("bookings.CreateBookingRequest", #"{"eventId":"\#(eventId)","seats":[{"row":"A","number":1}],"payment":{"method":1},"metadata":{"a":1,"\u0061":"y"},"notes":null}"#),
         ("bookings.CreateBookingRequest", #"{"eventId":"\#(eventId)","seats":[],"payment":{"method":"invoice","company":"ACME","method":"invoice"},"extra":{"deep":[[[]]]}}"#),
+        ("auth.RegisterRequest", #"{"email":"a@b.co","password":"12345678","displayNamf":"x","displayName":"Al","tags":[],"tag":1}"#),
+        ("bookings.CreateBookingRequest", #"{"eventId":"3F2B8C1E-9A4D-4E6F-8B2A-1C3D5E7F9A0B","seats":[{"row":"A","number":1}],"payment":{"method":"free","voucher":"FREE"}}"#),
+        ("bookings.CreateBookingRequest", #"{"eventId":"\u0033f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b","seats":[{"row":"A","number":1}],"payment":{"method":"free","voucher":"FREE"}}"#),
+        ("bookings.CreateBookingRequest", #"{"eventId":"3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0g","seats":[{"row":"A","number":1}],"payment":{"method":"free","voucher":"FREE"}}"#),
+        ("bookings.CreateBookingRequest", #"{"eventId":{"a":1},"seats":[{"row":"A","number":1}],"payment":{"method":"free","voucher":"FREE"}}"#),
         ("bookings.CreateBookingRequest", #"{"seats":[{"row":"A","number":9223372036854775807},{"row":"A","number":-9223372036854775808},{"row":"A","number":1e300}]}"#),
     ]
 
