@@ -286,7 +286,8 @@ public struct JSONTape {
         var text = text
         if isPlainASCII(key), let equal = text.withUTF8({ name -> Bool? in
             guard !name.contains(where: { $0 >= 0x80 }) else { return nil }
-            return utf8(key).elementsEqual(name)
+            let bytes = utf8(key)
+            return bytes.count == name.count && JSONTape.equal(bytes, name)
         }) {
             return equal
         }
@@ -321,7 +322,10 @@ public struct JSONTape {
     /// Two strings or keys equal as `String`s.
     @usableFromInline
     func stringsEqual(_ first: Index, _ second: Index) -> Bool {
-        if isPlainASCII(first), isPlainASCII(second) { return utf8(first).elementsEqual(utf8(second)) }
+        if isPlainASCII(first), isPlainASCII(second) {
+            let a = utf8(first), b = utf8(second)
+            return a.count == b.count && JSONTape.equal(a, b)
+        }
         return string(first) == string(second)
     }
 }

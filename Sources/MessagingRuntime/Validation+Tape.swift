@@ -206,44 +206,82 @@ extension JSONTape {
     }
 
     /// Object equality when every key of both is plain ASCII (so keys are equal exactly when
-    /// their bytes are), without decoding a key or allocating; nil otherwise.
+    /// their bytes are), without decoding a key or allocating; nil otherwise. Members are walked
+    /// by index: a key's value is the entry after it, the next key the entry after that value.
     private func plainObjectsEqual(_ first: Index, _ second: Index) -> Bool? {
-        for member in members(of: first) where !isPlainASCII(member.key) { return nil }
-        for member in members(of: second) where !isPlainASCII(member.key) { return nil }
-        func sameKey(_ x: Index, _ y: Index) -> Bool {
-            let first = utf8(x), second = utf8(y)
-            return first.count == second.count && JSONTape.equal(first, second)
+        let firstEnd = after(first), secondEnd = after(second)
+        var i = first + 1, j = second + 1
+        while i < firstEnd {
+            guard isPlainASCII(i) else { return nil }
+            i = after(i + 1)
         }
-        /// Whether a later member of the object ending at `end` has the same key (the last one wins).
-        func isShadowed(_ member: Member, end: Index) -> Bool {
-            var later = Members(tape: self, from: after(member.value), to: end)
-            while let other = later.next() {
-                if sameKey(other.key, member.key) { return true }
+        while j < secondEnd {
+            guard isPlainASCII(j) else { return nil }
+            j = after(j + 1)
+        }
+        func sameKey(_ x: Index, _ y: Index) -> Bool {
+            let a = utf8(x), b = utf8(y)
+            return a.count == b.count && JSONTape.equal(a, b)
+        }
+        /// Whether a later member (before `end`) has the same key: then the later one wins.
+        func isShadowed(_ key: Index, end: Index) -> Bool {
+            var later = after(key + 1)
+            while later < end {
+                if sameKey(later, key) { return true }
+                later = after(later + 1)
             }
             return false
         }
-        let firstEnd = after(first), secondEnd = after(second)
         // The common case, the same keys in the same order: values compare pairwise; a pair that
         // differs where no later member has the same key makes the objects differ.
-        if count(first) == count(second),
-            zip(members(of: first), members(of: second)).allSatisfy({ sameKey($0.key, $1.key) })
-        {
-            var decided = true
-            for (left, right) in zip(members(of: first), members(of: second)) where !isJSONEqual(left.value, right.value) {
-                if !isShadowed(left, end: firstEnd) { return false }
-                decided = false
-                break
+        if count(first) == count(second) {
+            var sameOrder = true
+            i = first + 1
+            j = second + 1
+            while i < firstEnd {
+                if !sameKey(i, j) {
+                    sameOrder = false
+                    break
+                }
+                i = after(i + 1)
+                j = after(j + 1)
             }
-            if decided { return true }
+            if sameOrder {
+                i = first + 1
+                j = second + 1
+                while i < firstEnd {
+                    if !isJSONEqual(i + 1, j + 1) {
+                        if !isShadowed(i, end: firstEnd) { return false }
+                        sameOrder = false
+                        break
+                    }
+                    i = after(i + 1)
+                    j = after(j + 1)
+                }
+                if sameOrder { return true }
+            }
         }
+        // Any order: each distinct key of the first (its last value) against the second's last value.
         var distinct = 0
-        for member in members(of: first) where !isShadowed(member, end: firstEnd) {
-            distinct += 1
-            var match: Index?
-            for other in members(of: second) where sameKey(other.key, member.key) { match = other.value }
-            guard let match, isJSONEqual(member.value, match) else { return false }
+        i = first + 1
+        while i < firstEnd {
+            if !isShadowed(i, end: firstEnd) {
+                distinct += 1
+                var match: Index?
+                var k = second + 1
+                while k < secondEnd {
+                    if sameKey(k, i) { match = k + 1 }
+                    k = after(k + 1)
+                }
+                guard let match, isJSONEqual(i + 1, match) else { return false }
+            }
+            i = after(i + 1)
         }
-        for member in members(of: second) where !isShadowed(member, end: secondEnd) { distinct -= 1 }
+        j = second + 1
+        while j < secondEnd {
+            if !isShadowed(j, end: secondEnd) { distinct -= 1 }
+            j = after(j + 1)
+        }
         return distinct == 0
     }
 }

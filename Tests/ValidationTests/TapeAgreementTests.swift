@@ -32,6 +32,8 @@ import Testing
         ("bookings.CreateBookingRequest", #"{"eventId":"\u0033f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b","seats":[{"row":"A","number":1}],"payment":{"method":"free","voucher":"FREE"}}"#),
         ("bookings.CreateBookingRequest", #"{"eventId":"3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0g","seats":[{"row":"A","number":1}],"payment":{"method":"free","voucher":"FREE"}}"#),
         ("bookings.CreateBookingRequest", #"{"eventId":{"a":1},"seats":[{"row":"A","number":1}],"payment":{"method":"free","voucher":"FREE"}}"#),
+        ("bookings.CreateBookingRequest", #"{"eventId":"\#(eventId)","seats":[{"row":"A","row":"B","number":1},{"row":"C","row":"B","number":1},{"number":1,"row":"B"}],"payment":{"method":"free","voucher":"FREE"}}"#),
+        ("bookings.CreateBookingRequest", #"{"eventId":"\#(eventId)","seats":[{"row":"A","number":1,"x":1},{"row":"A","number":1,"y":1},{"r\u006fw":"A","number":1}],"payment":{"method":"free","voucher":"FREE"}}"#),
         ("bookings.CreateBookingRequest", #"{"seats":[{"row":"A","number":9223372036854775807},{"row":"A","number":-9223372036854775808},{"row":"A","number":1e300}]}"#),
     ]
 
