@@ -21,6 +21,7 @@ extension JSONValue {
     /// Integers that fit in 64 bits become `.int`, every other number `.double`; object members
     /// keep their document order (duplicates included). Arrays and objects nested deeper than
     /// 512 levels are rejected.
+    @inlinable
     public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
         self = try JSONTape.parse(bytes) { $0.value(JSONTape.root) }.get()
     }

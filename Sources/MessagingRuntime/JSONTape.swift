@@ -97,6 +97,26 @@ public struct JSONTape {
         JSONParser.tape(buffer, storage: storage)
     }
 
+    /// Calls `body` with the tape of a value that is already parsed: its strings (keys included)
+    /// are laid out as UTF-8 one after the other, its numbers kept as they are. What validating a
+    /// `JSONValue` reads, without writing and parsing its text.
+    @inlinable
+    public static func of<R>(_ value: JSONValue, _ body: (JSONTape) -> R) -> R {
+        let (entries, bytes) = layOut(value)
+        return bytes.withUnsafeBufferPointer { bytes in
+            entries.withUnsafeBufferPointer { entries in
+                body(JSONTape(bytes: bytes, entries: entries.baseAddress!))
+            }
+        }
+    }
+
+    @usableFromInline
+    static func layOut(_ value: JSONValue) -> (entries: [Entry], bytes: [UInt8]) {
+        var builder = ValueTapeBuilder()
+        builder.append(value)
+        return (builder.entries, builder.bytes)
+    }
+
     // MARK: Reading entries
 
     @inlinable
@@ -369,3 +389,51 @@ public struct FieldNames: @unchecked Sendable, ExpressibleByArrayLiteral {
     public init(arrayLiteral names: String...) { self.init(names) }
 }
 
+
+/// Lays out a `JSONValue` as tape entries (`JSONTape.of(_:_:)`).
+private struct ValueTapeBuilder {
+    typealias Entry = JSONTape.Entry
+
+    var entries: [Entry] = []
+    var bytes: [UInt8] = []
+
+    init() {
+        entries.reserveCapacity(16)
+        bytes.reserveCapacity(128)
+    }
+
+    mutating func append(_ value: JSONValue) {
+        switch value {
+        case .null: entries.append(Entry(kind: .null))
+        case .bool(let flag): entries.append(Entry(kind: .bool, flags: flag ? 1 : 0))
+        case .int(let number): entries.append(Entry(kind: .int, b: UInt64(bitPattern: number)))
+        case .double(let number): entries.append(Entry(kind: .double, b: number.bitPattern))
+        case .string(let text): append(text)
+        case .array(let elements):
+            let index = entries.count
+            entries.append(Entry(kind: .array, a: UInt32(truncatingIfNeeded: elements.count)))
+            for element in elements { append(element) }
+            entries[index].b = UInt64(entries.count)
+        case .object(let object):
+            let index = entries.count
+            entries.append(Entry(kind: .object, a: UInt32(truncatingIfNeeded: object.members.count)))
+            for member in object.members {
+                append(member.key)
+                append(member.value)
+            }
+            entries[index].b = UInt64(entries.count)
+        }
+    }
+
+    /// A string as its UTF-8 (never escaped), flagged when it has non-ASCII characters.
+    mutating func append(_ text: String) {
+        let start = bytes.count
+        var text = text
+        let nonASCII = text.withUTF8 { utf8 in
+            bytes.append(contentsOf: utf8)
+            return utf8.contains { $0 >= 0x80 }
+        }
+        entries.append(Entry(
+            kind: .string, flags: nonASCII ? Entry.nonASCII : 0, a: UInt32(truncatingIfNeeded: start), b: UInt64(bytes.count)))
+    }
+}

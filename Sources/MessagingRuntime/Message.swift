@@ -50,17 +50,19 @@ extension RecordMessage {
 }
 
 extension Validatable {
-    /// Validates a parsed JSON value (through its JSON text: generated validators read a tape):
-    /// the typed value, or every issue found.
+    /// Validates a parsed JSON value (through the value's tape, `JSONTape.of(_:_:)`): the typed
+    /// value, or every issue found.
+    @inlinable
     public static func validate(_ json: JSONValue) -> Result<Self, ValidationError> {
-        validate(json: json.serializedBytes())
+        var issues: [ValidationIssue] = []
+        if let value = validate(json, at: .root, &issues), issues.isEmpty { return .success(value) }
+        return .failure(ValidationError(issues: issues))
     }
 
     /// Validates a parsed JSON value, appending every issue found (with paths under `path`).
+    @inlinable
     public static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self? {
-        let bytes = json.serializedBytes()
-        // The text of a `JSONValue` always parses.
-        return (try? JSONTape.parse(bytes) { tape in validate(tape, JSONTape.root, at: path(), &issues) }.get()) ?? nil
+        JSONTape.of(json) { tape in validate(tape, JSONTape.root, at: path(), &issues) }
     }
 
     /// Parses and validates JSON bytes. Bytes that are not JSON give one `invalid_json` issue.
