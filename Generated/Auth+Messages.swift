@@ -7,12 +7,14 @@ import MessagingRuntime
 
 extension Auth {
     /// - Remark: Generated from `auth.yaml#/enums/Role`.
-    public enum Role: String, Codable, Hashable, Sendable, CaseIterable, MessagingRuntime.JSONWritable {
+    public enum Role: String, Codable, Hashable, Sendable, CaseIterable {
         case user
         case organizer
         case admin
     }
 }
+
+extension Auth.Role: MessagingRuntime.JSONWritable {}
 
 // MARK: - RegisterRequest
 
@@ -72,20 +74,14 @@ extension Auth.RegisterRequest: Codable {
     }
 }
 
-extension Auth.RegisterRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Auth.RegisterRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("email", self.email)
         json.member("password", self.password)
         json.member("role", self.role)
-        json.member("displayName", ifPresent: self.displayName)
-        json.member("tags", ifPresent: self.tags)
+        if let value = self.displayName { json.member("displayName", value) }
+        if let value = self.tags { json.member("tags", value) }
     }
 }
 
@@ -138,15 +134,9 @@ extension Auth.LoginRequest: Codable {
     }
 }
 
-extension Auth.LoginRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Auth.LoginRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("email", self.email)
         json.member("password", self.password)
     }
@@ -195,15 +185,9 @@ extension Auth.RefreshRequest: Codable {
     }
 }
 
-extension Auth.RefreshRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Auth.RefreshRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("refreshToken", self.refreshToken)
     }
 }
@@ -235,15 +219,9 @@ extension Auth.MeRequest: Codable {
     public func encode(to encoder: any Encoder) throws {}
 }
 
-extension Auth.MeRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Auth.MeRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
     }
 }
 
@@ -307,15 +285,9 @@ extension Auth.Session: Codable {
     }
 }
 
-extension Auth.Session: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Auth.Session {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("accessToken", self.accessToken)
         json.member("refreshToken", self.refreshToken)
         json.member("tokenType", self.tokenType)
@@ -390,15 +362,9 @@ extension Auth.UserProfile: Codable {
     }
 }
 
-extension Auth.UserProfile: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Auth.UserProfile {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("id", self.id)
         json.member("email", self.email)
         json.member("role", self.role)

@@ -9,6 +9,8 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "auth.RegisterRequest"
     public static let schemaVersion = Auth.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["email", "password", "role", "displayName", "tags"]
+
     static let emailRules = MessagingRuntime.StringRules(maxLength: 254, format: .email)
     static let passwordRules = MessagingRuntime.StringRules(minLength: 8, maxLength: 128)
     static let displayNameRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 80)
@@ -16,30 +18,31 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
     static let tagsCount = MessagingRuntime.CountRules(max: 5, unique: true)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var emailJSON: MessagingRuntime.JSONValue?
-        var passwordJSON: MessagingRuntime.JSONValue?
-        var roleJSON: MessagingRuntime.JSONValue?
-        var displayNameJSON: MessagingRuntime.JSONValue?
-        var tagsJSON: MessagingRuntime.JSONValue?
+        var emailJSON: MessagingRuntime.JSONTape.Index?
+        var passwordJSON: MessagingRuntime.JSONTape.Index?
+        var roleJSON: MessagingRuntime.JSONTape.Index?
+        var displayNameJSON: MessagingRuntime.JSONTape.Index?
+        var tagsJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "email": emailJSON = member.value
-            case "password": passwordJSON = member.value
-            case "role": roleJSON = member.value
-            case "displayName": displayNameJSON = member.value
-            case "tags": tagsJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: emailJSON = member.value
+            case 1?: passwordJSON = member.value
+            case 2?: roleJSON = member.value
+            case 3?: displayNameJSON = member.value
+            case 4?: tagsJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let emailValue: String?
-        if let json = emailJSON, !json.isNull {
-            emailValue = MessagingRuntime.Validation.string(json, Self.emailRules, at: path() + "email", &issues)
+        if let json = emailJSON, !tape.isNull(json) {
+            emailValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.emailRules, at: path() + "email", &issues)
         } else {
             emailValue = nil
             MessagingRuntime.Validation.missing(
@@ -48,8 +51,8 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
             )
         }
         let passwordValue: String?
-        if let json = passwordJSON, !json.isNull {
-            passwordValue = MessagingRuntime.Validation.string(json, Self.passwordRules, at: path() + "password", &issues)
+        if let json = passwordJSON, !tape.isNull(json) {
+            passwordValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.passwordRules, at: path() + "password", &issues)
         } else {
             passwordValue = nil
             MessagingRuntime.Validation.missing(
@@ -58,8 +61,8 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
             )
         }
         let roleValue: Auth.Role?
-        if let json = roleJSON, !json.isNull {
-            roleValue = MessagingRuntime.Validation.enumeration(json, Auth.Role.self, at: path() + "role", &issues)
+        if let json = roleJSON, !tape.isNull(json) {
+            roleValue = MessagingRuntime.Validation.enumeration(tape.scalar(json), Auth.Role.self, at: path() + "role", &issues)
         } else {
             roleValue = roleJSON == nil ? Auth.Role.user : nil
             MessagingRuntime.Validation.missing(
@@ -68,8 +71,8 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
             )
         }
         let displayNameValue: String?
-        if let json = displayNameJSON, !json.isNull {
-            displayNameValue = MessagingRuntime.Validation.string(json, Self.displayNameRules, at: path() + "displayName", &issues)
+        if let json = displayNameJSON, !tape.isNull(json) {
+            displayNameValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.displayNameRules, at: path() + "displayName", &issues)
         } else {
             displayNameValue = nil
             MessagingRuntime.Validation.missing(
@@ -78,9 +81,9 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
             )
         }
         let tagsValue: [String]?
-        if let json = tagsJSON, !json.isNull {
-            tagsValue = MessagingRuntime.Validation.array(json, Self.tagsCount, at: path() + "tags", &issues) { json, path, issues in
-                MessagingRuntime.Validation.string(json, Self.tagsRules, at: path(), &issues)
+        if let json = tagsJSON, !tape.isNull(json) {
+            tagsValue = MessagingRuntime.Validation.array(tape, json, Self.tagsCount, at: path() + "tags", &issues) { json, path, issues in
+                MessagingRuntime.Validation.string(tape.scalar(json), Self.tagsRules, at: path(), &issues)
             }
         } else {
             tagsValue = nil
@@ -101,28 +104,31 @@ extension Auth.LoginRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "auth.LoginRequest"
     public static let schemaVersion = Auth.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["email", "password"]
+
     static let emailRules = MessagingRuntime.StringRules(maxLength: 254, format: .email)
     static let passwordRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 128)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var emailJSON: MessagingRuntime.JSONValue?
-        var passwordJSON: MessagingRuntime.JSONValue?
+        var emailJSON: MessagingRuntime.JSONTape.Index?
+        var passwordJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "email": emailJSON = member.value
-            case "password": passwordJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: emailJSON = member.value
+            case 1?: passwordJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let emailValue: String?
-        if let json = emailJSON, !json.isNull {
-            emailValue = MessagingRuntime.Validation.string(json, Self.emailRules, at: path() + "email", &issues)
+        if let json = emailJSON, !tape.isNull(json) {
+            emailValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.emailRules, at: path() + "email", &issues)
         } else {
             emailValue = nil
             MessagingRuntime.Validation.missing(
@@ -131,8 +137,8 @@ extension Auth.LoginRequest: MessagingRuntime.RecordMessage {
             )
         }
         let passwordValue: String?
-        if let json = passwordJSON, !json.isNull {
-            passwordValue = MessagingRuntime.Validation.string(json, Self.passwordRules, at: path() + "password", &issues)
+        if let json = passwordJSON, !tape.isNull(json) {
+            passwordValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.passwordRules, at: path() + "password", &issues)
         } else {
             passwordValue = nil
             MessagingRuntime.Validation.missing(
@@ -152,25 +158,28 @@ extension Auth.RefreshRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "auth.RefreshRequest"
     public static let schemaVersion = Auth.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["refreshToken"]
+
     static let refreshTokenRules = MessagingRuntime.StringRules(minLength: 16, maxLength: 512)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var refreshTokenJSON: MessagingRuntime.JSONValue?
+        var refreshTokenJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "refreshToken": refreshTokenJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: refreshTokenJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let refreshTokenValue: String?
-        if let json = refreshTokenJSON, !json.isNull {
-            refreshTokenValue = MessagingRuntime.Validation.string(json, Self.refreshTokenRules, at: path() + "refreshToken", &issues)
+        if let json = refreshTokenJSON, !tape.isNull(json) {
+            refreshTokenValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.refreshTokenRules, at: path() + "refreshToken", &issues)
         } else {
             refreshTokenValue = nil
             MessagingRuntime.Validation.missing(
@@ -190,15 +199,18 @@ extension Auth.MeRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "auth.MeRequest"
     public static let schemaVersion = Auth.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = []
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
@@ -214,34 +226,37 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
     public static let messageType = "auth.Session"
     public static let schemaVersion = Auth.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["accessToken", "refreshToken", "tokenType", "expiresIn", "user"]
+
     static let tokenTypeRules = MessagingRuntime.StringRules(allowedValues: ["Bearer"])
     static let expiresInRules = MessagingRuntime.NumberRules(min: 1)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var accessTokenJSON: MessagingRuntime.JSONValue?
-        var refreshTokenJSON: MessagingRuntime.JSONValue?
-        var tokenTypeJSON: MessagingRuntime.JSONValue?
-        var expiresInJSON: MessagingRuntime.JSONValue?
-        var userJSON: MessagingRuntime.JSONValue?
+        var accessTokenJSON: MessagingRuntime.JSONTape.Index?
+        var refreshTokenJSON: MessagingRuntime.JSONTape.Index?
+        var tokenTypeJSON: MessagingRuntime.JSONTape.Index?
+        var expiresInJSON: MessagingRuntime.JSONTape.Index?
+        var userJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "accessToken": accessTokenJSON = member.value
-            case "refreshToken": refreshTokenJSON = member.value
-            case "tokenType": tokenTypeJSON = member.value
-            case "expiresIn": expiresInJSON = member.value
-            case "user": userJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: accessTokenJSON = member.value
+            case 1?: refreshTokenJSON = member.value
+            case 2?: tokenTypeJSON = member.value
+            case 3?: expiresInJSON = member.value
+            case 4?: userJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let accessTokenValue: String?
-        if let json = accessTokenJSON, !json.isNull {
-            accessTokenValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "accessToken", &issues)
+        if let json = accessTokenJSON, !tape.isNull(json) {
+            accessTokenValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "accessToken", &issues)
         } else {
             accessTokenValue = nil
             MessagingRuntime.Validation.missing(
@@ -250,8 +265,8 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
             )
         }
         let refreshTokenValue: String?
-        if let json = refreshTokenJSON, !json.isNull {
-            refreshTokenValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "refreshToken", &issues)
+        if let json = refreshTokenJSON, !tape.isNull(json) {
+            refreshTokenValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "refreshToken", &issues)
         } else {
             refreshTokenValue = nil
             MessagingRuntime.Validation.missing(
@@ -260,8 +275,8 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
             )
         }
         let tokenTypeValue: String?
-        if let json = tokenTypeJSON, !json.isNull {
-            tokenTypeValue = MessagingRuntime.Validation.string(json, Self.tokenTypeRules, at: path() + "tokenType", &issues)
+        if let json = tokenTypeJSON, !tape.isNull(json) {
+            tokenTypeValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.tokenTypeRules, at: path() + "tokenType", &issues)
         } else {
             tokenTypeValue = tokenTypeJSON == nil ? "Bearer" : nil
             MessagingRuntime.Validation.missing(
@@ -270,8 +285,8 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
             )
         }
         let expiresInValue: Int?
-        if let json = expiresInJSON, !json.isNull {
-            expiresInValue = MessagingRuntime.Validation.int(json, Self.expiresInRules, at: path() + "expiresIn", &issues)
+        if let json = expiresInJSON, !tape.isNull(json) {
+            expiresInValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.expiresInRules, at: path() + "expiresIn", &issues)
         } else {
             expiresInValue = nil
             MessagingRuntime.Validation.missing(
@@ -280,8 +295,8 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
             )
         }
         let userValue: Auth.UserProfile?
-        if let json = userJSON, !json.isNull {
-            userValue = Auth.UserProfile.validate(json, at: path() + "user", &issues)
+        if let json = userJSON, !tape.isNull(json) {
+            userValue = Auth.UserProfile.validate(tape, json, at: path() + "user", &issues)
         } else {
             userValue = nil
             MessagingRuntime.Validation.missing(
@@ -301,31 +316,34 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
     public static let messageType = "auth.UserProfile"
     public static let schemaVersion = Auth.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["id", "email", "role", "displayName", "createdAt"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var idJSON: MessagingRuntime.JSONValue?
-        var emailJSON: MessagingRuntime.JSONValue?
-        var roleJSON: MessagingRuntime.JSONValue?
-        var displayNameJSON: MessagingRuntime.JSONValue?
-        var createdAtJSON: MessagingRuntime.JSONValue?
+        var idJSON: MessagingRuntime.JSONTape.Index?
+        var emailJSON: MessagingRuntime.JSONTape.Index?
+        var roleJSON: MessagingRuntime.JSONTape.Index?
+        var displayNameJSON: MessagingRuntime.JSONTape.Index?
+        var createdAtJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "id": idJSON = member.value
-            case "email": emailJSON = member.value
-            case "role": roleJSON = member.value
-            case "displayName": displayNameJSON = member.value
-            case "createdAt": createdAtJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: idJSON = member.value
+            case 1?: emailJSON = member.value
+            case 2?: roleJSON = member.value
+            case 3?: displayNameJSON = member.value
+            case 4?: createdAtJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let idValue: Foundation.UUID?
-        if let json = idJSON, !json.isNull {
-            idValue = MessagingRuntime.Validation.uuid(json, at: path() + "id", &issues)
+        if let json = idJSON, !tape.isNull(json) {
+            idValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(
@@ -334,8 +352,8 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
             )
         }
         let emailValue: String?
-        if let json = emailJSON, !json.isNull {
-            emailValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "email", &issues)
+        if let json = emailJSON, !tape.isNull(json) {
+            emailValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "email", &issues)
         } else {
             emailValue = nil
             MessagingRuntime.Validation.missing(
@@ -344,8 +362,8 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
             )
         }
         let roleValue: Auth.Role?
-        if let json = roleJSON, !json.isNull {
-            roleValue = MessagingRuntime.Validation.enumeration(json, Auth.Role.self, at: path() + "role", &issues)
+        if let json = roleJSON, !tape.isNull(json) {
+            roleValue = MessagingRuntime.Validation.enumeration(tape.scalar(json), Auth.Role.self, at: path() + "role", &issues)
         } else {
             roleValue = nil
             MessagingRuntime.Validation.missing(
@@ -354,8 +372,8 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
             )
         }
         let displayNameValue: String?
-        if let json = displayNameJSON, !json.isNull {
-            displayNameValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "displayName", &issues)
+        if let json = displayNameJSON, !tape.isNull(json) {
+            displayNameValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "displayName", &issues)
         } else {
             displayNameValue = nil
             MessagingRuntime.Validation.missing(
@@ -364,8 +382,8 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
             )
         }
         let createdAtValue: MessagingRuntime.DateTime?
-        if let json = createdAtJSON, !json.isNull {
-            createdAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "createdAt", &issues)
+        if let json = createdAtJSON, !tape.isNull(json) {
+            createdAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "createdAt", &issues)
         } else {
             createdAtValue = nil
             MessagingRuntime.Validation.missing(

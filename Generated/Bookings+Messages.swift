@@ -7,11 +7,13 @@ import MessagingRuntime
 
 extension Bookings {
     /// - Remark: Generated from `bookings.yaml#/enums/BookingStatus`.
-    public enum BookingStatus: String, Codable, Hashable, Sendable, CaseIterable, MessagingRuntime.JSONWritable {
+    public enum BookingStatus: String, Codable, Hashable, Sendable, CaseIterable {
         case confirmed
         case cancelled
     }
 }
+
+extension Bookings.BookingStatus: MessagingRuntime.JSONWritable {}
 
 // MARK: - Seat
 
@@ -50,15 +52,9 @@ extension Bookings.Seat: Codable {
     }
 }
 
-extension Bookings.Seat: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.Seat {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("row", self.row)
         json.member("number", self.number)
     }
@@ -102,15 +98,9 @@ extension Bookings.CardPayment: Codable {
     }
 }
 
-extension Bookings.CardPayment: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.CardPayment {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("token", self.token)
         json.member("last4", self.last4)
     }
@@ -162,17 +152,11 @@ extension Bookings.InvoicePayment: Codable {
     }
 }
 
-extension Bookings.InvoicePayment: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.InvoicePayment {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("company", self.company)
-        json.member("vatNumber", ifPresent: self.vatNumber)
+        if let value = self.vatNumber { json.member("vatNumber", value) }
     }
 }
 
@@ -207,15 +191,9 @@ extension Bookings.FreeTicket: Codable {
     }
 }
 
-extension Bookings.FreeTicket: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.FreeTicket {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("voucher", self.voucher)
     }
 }
@@ -277,20 +255,14 @@ extension Bookings.CreateBookingRequest: Codable {
     }
 }
 
-extension Bookings.CreateBookingRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.CreateBookingRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("eventId", self.eventId)
         json.member("seats", self.seats)
         json.member("payment", self.payment)
-        json.member("notes", ifPresent: self.notes)
-        json.member("metadata", ifPresent: self.metadata)
+        if let value = self.notes { json.member("notes", value) }
+        if let value = self.metadata { json.member("metadata", value) }
     }
 }
 
@@ -331,17 +303,11 @@ extension Bookings.CancelBookingRequest: Codable {
     }
 }
 
-extension Bookings.CancelBookingRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.CancelBookingRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("bookingId", self.bookingId)
-        json.member("reason", ifPresent: self.reason)
+        if let value = self.reason { json.member("reason", value) }
     }
 }
 
@@ -376,15 +342,9 @@ extension Bookings.GetBookingRequest: Codable {
     }
 }
 
-extension Bookings.GetBookingRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.GetBookingRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("bookingId", self.bookingId)
     }
 }
@@ -426,16 +386,10 @@ extension Bookings.ListMyBookingsRequest: Codable {
     }
 }
 
-extension Bookings.ListMyBookingsRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
-        json.member("status", ifPresent: self.status)
+extension Bookings.ListMyBookingsRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        if let value = self.status { json.member("status", value) }
         json.member("limit", self.limit)
     }
 }
@@ -525,15 +479,9 @@ extension Bookings.Booking: Codable {
     }
 }
 
-extension Bookings.Booking: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.Booking {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("id", self.id)
         json.member("eventId", self.eventId)
         json.member("userId", self.userId)
@@ -578,15 +526,9 @@ extension Bookings.BookingList: Codable {
     }
 }
 
-extension Bookings.BookingList: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.BookingList {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("items", self.items)
     }
 }
@@ -628,15 +570,9 @@ extension Bookings.BookingCreated: Codable {
     }
 }
 
-extension Bookings.BookingCreated: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.BookingCreated {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("booking", self.booking)
         json.member("event", self.event)
     }
@@ -679,15 +615,9 @@ extension Bookings.BookingCancelled: Codable {
     }
 }
 
-extension Bookings.BookingCancelled: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Bookings.BookingCancelled {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("booking", self.booking)
         json.member("reason", self.reason)
     }
@@ -742,20 +672,22 @@ extension Bookings.Payment: Codable {
     }
 }
 
-extension Bookings.Payment: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
+extension Bookings.Payment {
+    /// Writes the discriminator, then the variant's fields beside it, as `encode(to:)` encodes them.
+    public func writeJSON(to json: inout MessagingRuntime.JSONWriter) {
+        json.objectStart()
+        json.key("method")
         switch self {
         case .card(let value):
-            json.member("method", "card")
+            json.string("card")
             value.writeJSONMembers(to: &json)
         case .invoice(let value):
-            json.member("method", "invoice")
+            json.string("invoice")
             value.writeJSONMembers(to: &json)
         case .free(let value):
-            json.member("method", "free")
+            json.string("free")
             value.writeJSONMembers(to: &json)
         }
-        json.endObject()
+        json.objectEnd()
     }
 }

@@ -9,28 +9,31 @@ extension Bookings.Seat: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.Seat"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["row", "number"]
+
     static let rowRules = MessagingRuntime.StringRules(pattern: MessagingRuntime.Pattern("^[A-Z]{1,2}$"))
     static let numberRules = MessagingRuntime.NumberRules(min: 1, max: 500)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var rowJSON: MessagingRuntime.JSONValue?
-        var numberJSON: MessagingRuntime.JSONValue?
+        var rowJSON: MessagingRuntime.JSONTape.Index?
+        var numberJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "row": rowJSON = member.value
-            case "number": numberJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: rowJSON = member.value
+            case 1?: numberJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let rowValue: String?
-        if let json = rowJSON, !json.isNull {
-            rowValue = MessagingRuntime.Validation.string(json, Self.rowRules, at: path() + "row", &issues)
+        if let json = rowJSON, !tape.isNull(json) {
+            rowValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.rowRules, at: path() + "row", &issues)
         } else {
             rowValue = nil
             MessagingRuntime.Validation.missing(
@@ -39,8 +42,8 @@ extension Bookings.Seat: MessagingRuntime.RecordMessage {
             )
         }
         let numberValue: Int?
-        if let json = numberJSON, !json.isNull {
-            numberValue = MessagingRuntime.Validation.int(json, Self.numberRules, at: path() + "number", &issues)
+        if let json = numberJSON, !tape.isNull(json) {
+            numberValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.numberRules, at: path() + "number", &issues)
         } else {
             numberValue = nil
             MessagingRuntime.Validation.missing(
@@ -60,28 +63,31 @@ extension Bookings.CardPayment: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.CardPayment"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["token", "last4"]
+
     static let tokenRules = MessagingRuntime.StringRules(minLength: 8)
     static let last4Rules = MessagingRuntime.StringRules(pattern: MessagingRuntime.Pattern("^[0-9]{4}$"))
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var tokenJSON: MessagingRuntime.JSONValue?
-        var last4JSON: MessagingRuntime.JSONValue?
+        var tokenJSON: MessagingRuntime.JSONTape.Index?
+        var last4JSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "token": tokenJSON = member.value
-            case "last4": last4JSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: tokenJSON = member.value
+            case 1?: last4JSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let tokenValue: String?
-        if let json = tokenJSON, !json.isNull {
-            tokenValue = MessagingRuntime.Validation.string(json, Self.tokenRules, at: path() + "token", &issues)
+        if let json = tokenJSON, !tape.isNull(json) {
+            tokenValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.tokenRules, at: path() + "token", &issues)
         } else {
             tokenValue = nil
             MessagingRuntime.Validation.missing(
@@ -90,8 +96,8 @@ extension Bookings.CardPayment: MessagingRuntime.RecordMessage {
             )
         }
         let last4Value: String?
-        if let json = last4JSON, !json.isNull {
-            last4Value = MessagingRuntime.Validation.string(json, Self.last4Rules, at: path() + "last4", &issues)
+        if let json = last4JSON, !tape.isNull(json) {
+            last4Value = MessagingRuntime.Validation.string(tape.scalar(json), Self.last4Rules, at: path() + "last4", &issues)
         } else {
             last4Value = nil
             MessagingRuntime.Validation.missing(
@@ -111,28 +117,31 @@ extension Bookings.InvoicePayment: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.InvoicePayment"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["company", "vatNumber"]
+
     static let companyRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 120)
     static let vatNumberRules = MessagingRuntime.StringRules(maxLength: 20)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var companyJSON: MessagingRuntime.JSONValue?
-        var vatNumberJSON: MessagingRuntime.JSONValue?
+        var companyJSON: MessagingRuntime.JSONTape.Index?
+        var vatNumberJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "company": companyJSON = member.value
-            case "vatNumber": vatNumberJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: companyJSON = member.value
+            case 1?: vatNumberJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let companyValue: String?
-        if let json = companyJSON, !json.isNull {
-            companyValue = MessagingRuntime.Validation.string(json, Self.companyRules, at: path() + "company", &issues)
+        if let json = companyJSON, !tape.isNull(json) {
+            companyValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.companyRules, at: path() + "company", &issues)
         } else {
             companyValue = nil
             MessagingRuntime.Validation.missing(
@@ -141,8 +150,8 @@ extension Bookings.InvoicePayment: MessagingRuntime.RecordMessage {
             )
         }
         let vatNumberValue: String?
-        if let json = vatNumberJSON, !json.isNull {
-            vatNumberValue = MessagingRuntime.Validation.string(json, Self.vatNumberRules, at: path() + "vatNumber", &issues)
+        if let json = vatNumberJSON, !tape.isNull(json) {
+            vatNumberValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.vatNumberRules, at: path() + "vatNumber", &issues)
         } else {
             vatNumberValue = nil
             MessagingRuntime.Validation.missing(
@@ -162,24 +171,26 @@ extension Bookings.FreeTicket: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.FreeTicket"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["voucher"]
+
     static let voucherRules = MessagingRuntime.StringRules(minLength: 4, maxLength: 40)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var voucherJSON: MessagingRuntime.JSONValue?
-        for member in object.members {
-            switch member.key {
-            case "voucher": voucherJSON = member.value
+        var voucherJSON: MessagingRuntime.JSONTape.Index?
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: voucherJSON = member.value
             default:
                 break
             }
         }
         let issueCount = issues.count
         let voucherValue: String?
-        if let json = voucherJSON, !json.isNull {
-            voucherValue = MessagingRuntime.Validation.string(json, Self.voucherRules, at: path() + "voucher", &issues)
+        if let json = voucherJSON, !tape.isNull(json) {
+            voucherValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.voucherRules, at: path() + "voucher", &issues)
         } else {
             voucherValue = nil
             MessagingRuntime.Validation.missing(
@@ -198,36 +209,39 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.CreateBookingRequest"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["eventId", "seats", "payment", "notes", "metadata"]
+
     static let seatsCount = MessagingRuntime.CountRules(min: 1, max: 10, unique: true)
     static let notesRules = MessagingRuntime.StringRules(maxLength: 500)
     static let metadataRules = MessagingRuntime.StringRules(maxLength: 200)
     static let metadataCount = MessagingRuntime.CountRules(max: 10)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var eventIdJSON: MessagingRuntime.JSONValue?
-        var seatsJSON: MessagingRuntime.JSONValue?
-        var paymentJSON: MessagingRuntime.JSONValue?
-        var notesJSON: MessagingRuntime.JSONValue?
-        var metadataJSON: MessagingRuntime.JSONValue?
+        var eventIdJSON: MessagingRuntime.JSONTape.Index?
+        var seatsJSON: MessagingRuntime.JSONTape.Index?
+        var paymentJSON: MessagingRuntime.JSONTape.Index?
+        var notesJSON: MessagingRuntime.JSONTape.Index?
+        var metadataJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "eventId": eventIdJSON = member.value
-            case "seats": seatsJSON = member.value
-            case "payment": paymentJSON = member.value
-            case "notes": notesJSON = member.value
-            case "metadata": metadataJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: eventIdJSON = member.value
+            case 1?: seatsJSON = member.value
+            case 2?: paymentJSON = member.value
+            case 3?: notesJSON = member.value
+            case 4?: metadataJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
+        if let json = eventIdJSON, !tape.isNull(json) {
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -236,9 +250,9 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let seatsValue: [Bookings.Seat]?
-        if let json = seatsJSON, !json.isNull {
-            seatsValue = MessagingRuntime.Validation.array(json, Self.seatsCount, at: path() + "seats", &issues) { json, path, issues in
-                Bookings.Seat.validate(json, at: path(), &issues)
+        if let json = seatsJSON, !tape.isNull(json) {
+            seatsValue = MessagingRuntime.Validation.array(tape, json, Self.seatsCount, at: path() + "seats", &issues) { json, path, issues in
+                Bookings.Seat.validate(tape, json, at: path(), &issues)
             }
         } else {
             seatsValue = nil
@@ -248,8 +262,8 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let paymentValue: Bookings.Payment?
-        if let json = paymentJSON, !json.isNull {
-            paymentValue = Bookings.Payment.validate(json, at: path() + "payment", &issues)
+        if let json = paymentJSON, !tape.isNull(json) {
+            paymentValue = Bookings.Payment.validate(tape, json, at: path() + "payment", &issues)
         } else {
             paymentValue = nil
             MessagingRuntime.Validation.missing(
@@ -258,8 +272,8 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let notesValue: String?
-        if let json = notesJSON, !json.isNull {
-            notesValue = MessagingRuntime.Validation.string(json, Self.notesRules, at: path() + "notes", &issues)
+        if let json = notesJSON, !tape.isNull(json) {
+            notesValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.notesRules, at: path() + "notes", &issues)
         } else {
             notesValue = nil
             MessagingRuntime.Validation.missing(
@@ -268,9 +282,9 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let metadataValue: [String: String]?
-        if let json = metadataJSON, !json.isNull {
-            metadataValue = MessagingRuntime.Validation.map(json, Self.metadataCount, at: path() + "metadata", &issues) { json, path, issues in
-                MessagingRuntime.Validation.string(json, Self.metadataRules, at: path(), &issues)
+        if let json = metadataJSON, !tape.isNull(json) {
+            metadataValue = MessagingRuntime.Validation.map(tape, json, Self.metadataCount, at: path() + "metadata", &issues) { json, path, issues in
+                MessagingRuntime.Validation.string(tape.scalar(json), Self.metadataRules, at: path(), &issues)
             }
         } else {
             metadataValue = nil
@@ -291,27 +305,30 @@ extension Bookings.CancelBookingRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.CancelBookingRequest"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["bookingId", "reason"]
+
     static let reasonRules = MessagingRuntime.StringRules(maxLength: 500)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var bookingIdJSON: MessagingRuntime.JSONValue?
-        var reasonJSON: MessagingRuntime.JSONValue?
+        var bookingIdJSON: MessagingRuntime.JSONTape.Index?
+        var reasonJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "bookingId": bookingIdJSON = member.value
-            case "reason": reasonJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: bookingIdJSON = member.value
+            case 1?: reasonJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let bookingIdValue: Foundation.UUID?
-        if let json = bookingIdJSON, !json.isNull {
-            bookingIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "bookingId", &issues)
+        if let json = bookingIdJSON, !tape.isNull(json) {
+            bookingIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "bookingId", &issues)
         } else {
             bookingIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -320,8 +337,8 @@ extension Bookings.CancelBookingRequest: MessagingRuntime.RecordMessage {
             )
         }
         let reasonValue: String?
-        if let json = reasonJSON, !json.isNull {
-            reasonValue = MessagingRuntime.Validation.string(json, Self.reasonRules, at: path() + "reason", &issues)
+        if let json = reasonJSON, !tape.isNull(json) {
+            reasonValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.reasonRules, at: path() + "reason", &issues)
         } else {
             reasonValue = nil
             MessagingRuntime.Validation.missing(
@@ -341,23 +358,26 @@ extension Bookings.GetBookingRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.GetBookingRequest"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["bookingId"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var bookingIdJSON: MessagingRuntime.JSONValue?
+        var bookingIdJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "bookingId": bookingIdJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: bookingIdJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let bookingIdValue: Foundation.UUID?
-        if let json = bookingIdJSON, !json.isNull {
-            bookingIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "bookingId", &issues)
+        if let json = bookingIdJSON, !tape.isNull(json) {
+            bookingIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "bookingId", &issues)
         } else {
             bookingIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -377,27 +397,30 @@ extension Bookings.ListMyBookingsRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.ListMyBookingsRequest"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["status", "limit"]
+
     static let limitRules = MessagingRuntime.NumberRules(min: 1, max: 100)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var statusJSON: MessagingRuntime.JSONValue?
-        var limitJSON: MessagingRuntime.JSONValue?
+        var statusJSON: MessagingRuntime.JSONTape.Index?
+        var limitJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "status": statusJSON = member.value
-            case "limit": limitJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: statusJSON = member.value
+            case 1?: limitJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let statusValue: Bookings.BookingStatus?
-        if let json = statusJSON, !json.isNull {
-            statusValue = MessagingRuntime.Validation.enumeration(json, Bookings.BookingStatus.self, at: path() + "status", &issues)
+        if let json = statusJSON, !tape.isNull(json) {
+            statusValue = MessagingRuntime.Validation.enumeration(tape.scalar(json), Bookings.BookingStatus.self, at: path() + "status", &issues)
         } else {
             statusValue = nil
             MessagingRuntime.Validation.missing(
@@ -406,8 +429,8 @@ extension Bookings.ListMyBookingsRequest: MessagingRuntime.RecordMessage {
             )
         }
         let limitValue: Int?
-        if let json = limitJSON, !json.isNull {
-            limitValue = MessagingRuntime.Validation.int(json, Self.limitRules, at: path() + "limit", &issues)
+        if let json = limitJSON, !tape.isNull(json) {
+            limitValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.limitRules, at: path() + "limit", &issues)
         } else {
             limitValue = limitJSON == nil ? 20 : nil
             MessagingRuntime.Validation.missing(
@@ -427,43 +450,46 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.Booking"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["id", "eventId", "userId", "seats", "totalCents", "currency", "status", "bookedOn", "createdAt", "cancelledAt"]
+
     static let totalCentsRules = MessagingRuntime.NumberRules(min: 0)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var idJSON: MessagingRuntime.JSONValue?
-        var eventIdJSON: MessagingRuntime.JSONValue?
-        var userIdJSON: MessagingRuntime.JSONValue?
-        var seatsJSON: MessagingRuntime.JSONValue?
-        var totalCentsJSON: MessagingRuntime.JSONValue?
-        var currencyJSON: MessagingRuntime.JSONValue?
-        var statusJSON: MessagingRuntime.JSONValue?
-        var bookedOnJSON: MessagingRuntime.JSONValue?
-        var createdAtJSON: MessagingRuntime.JSONValue?
-        var cancelledAtJSON: MessagingRuntime.JSONValue?
+        var idJSON: MessagingRuntime.JSONTape.Index?
+        var eventIdJSON: MessagingRuntime.JSONTape.Index?
+        var userIdJSON: MessagingRuntime.JSONTape.Index?
+        var seatsJSON: MessagingRuntime.JSONTape.Index?
+        var totalCentsJSON: MessagingRuntime.JSONTape.Index?
+        var currencyJSON: MessagingRuntime.JSONTape.Index?
+        var statusJSON: MessagingRuntime.JSONTape.Index?
+        var bookedOnJSON: MessagingRuntime.JSONTape.Index?
+        var createdAtJSON: MessagingRuntime.JSONTape.Index?
+        var cancelledAtJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "id": idJSON = member.value
-            case "eventId": eventIdJSON = member.value
-            case "userId": userIdJSON = member.value
-            case "seats": seatsJSON = member.value
-            case "totalCents": totalCentsJSON = member.value
-            case "currency": currencyJSON = member.value
-            case "status": statusJSON = member.value
-            case "bookedOn": bookedOnJSON = member.value
-            case "createdAt": createdAtJSON = member.value
-            case "cancelledAt": cancelledAtJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: idJSON = member.value
+            case 1?: eventIdJSON = member.value
+            case 2?: userIdJSON = member.value
+            case 3?: seatsJSON = member.value
+            case 4?: totalCentsJSON = member.value
+            case 5?: currencyJSON = member.value
+            case 6?: statusJSON = member.value
+            case 7?: bookedOnJSON = member.value
+            case 8?: createdAtJSON = member.value
+            case 9?: cancelledAtJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let idValue: Foundation.UUID?
-        if let json = idJSON, !json.isNull {
-            idValue = MessagingRuntime.Validation.uuid(json, at: path() + "id", &issues)
+        if let json = idJSON, !tape.isNull(json) {
+            idValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(
@@ -472,8 +498,8 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
+        if let json = eventIdJSON, !tape.isNull(json) {
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -482,8 +508,8 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let userIdValue: Foundation.UUID?
-        if let json = userIdJSON, !json.isNull {
-            userIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "userId", &issues)
+        if let json = userIdJSON, !tape.isNull(json) {
+            userIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "userId", &issues)
         } else {
             userIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -492,9 +518,9 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let seatsValue: [Bookings.Seat]?
-        if let json = seatsJSON, !json.isNull {
-            seatsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "seats", &issues) { json, path, issues in
-                Bookings.Seat.validate(json, at: path(), &issues)
+        if let json = seatsJSON, !tape.isNull(json) {
+            seatsValue = MessagingRuntime.Validation.array(tape, json, MessagingRuntime.CountRules.none, at: path() + "seats", &issues) { json, path, issues in
+                Bookings.Seat.validate(tape, json, at: path(), &issues)
             }
         } else {
             seatsValue = nil
@@ -504,8 +530,8 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let totalCentsValue: Int?
-        if let json = totalCentsJSON, !json.isNull {
-            totalCentsValue = MessagingRuntime.Validation.int(json, Self.totalCentsRules, at: path() + "totalCents", &issues)
+        if let json = totalCentsJSON, !tape.isNull(json) {
+            totalCentsValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.totalCentsRules, at: path() + "totalCents", &issues)
         } else {
             totalCentsValue = nil
             MessagingRuntime.Validation.missing(
@@ -514,8 +540,8 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let currencyValue: String?
-        if let json = currencyJSON, !json.isNull {
-            currencyValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "currency", &issues)
+        if let json = currencyJSON, !tape.isNull(json) {
+            currencyValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "currency", &issues)
         } else {
             currencyValue = nil
             MessagingRuntime.Validation.missing(
@@ -524,8 +550,8 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let statusValue: Bookings.BookingStatus?
-        if let json = statusJSON, !json.isNull {
-            statusValue = MessagingRuntime.Validation.enumeration(json, Bookings.BookingStatus.self, at: path() + "status", &issues)
+        if let json = statusJSON, !tape.isNull(json) {
+            statusValue = MessagingRuntime.Validation.enumeration(tape.scalar(json), Bookings.BookingStatus.self, at: path() + "status", &issues)
         } else {
             statusValue = nil
             MessagingRuntime.Validation.missing(
@@ -534,8 +560,8 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let bookedOnValue: MessagingRuntime.CalendarDate?
-        if let json = bookedOnJSON, !json.isNull {
-            bookedOnValue = MessagingRuntime.Validation.date(json, at: path() + "bookedOn", &issues)
+        if let json = bookedOnJSON, !tape.isNull(json) {
+            bookedOnValue = MessagingRuntime.Validation.date(tape.scalar(json), at: path() + "bookedOn", &issues)
         } else {
             bookedOnValue = nil
             MessagingRuntime.Validation.missing(
@@ -544,8 +570,8 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let createdAtValue: MessagingRuntime.DateTime?
-        if let json = createdAtJSON, !json.isNull {
-            createdAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "createdAt", &issues)
+        if let json = createdAtJSON, !tape.isNull(json) {
+            createdAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "createdAt", &issues)
         } else {
             createdAtValue = nil
             MessagingRuntime.Validation.missing(
@@ -554,8 +580,8 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
             )
         }
         let cancelledAtValue: MessagingRuntime.DateTime?
-        if let json = cancelledAtJSON, !json.isNull {
-            cancelledAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "cancelledAt", &issues)
+        if let json = cancelledAtJSON, !tape.isNull(json) {
+            cancelledAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "cancelledAt", &issues)
         } else {
             cancelledAtValue = nil
             MessagingRuntime.Validation.missing(
@@ -575,24 +601,27 @@ extension Bookings.BookingList: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.BookingList"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["items"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var itemsJSON: MessagingRuntime.JSONValue?
+        var itemsJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "items": itemsJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: itemsJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let itemsValue: [Bookings.Booking]?
-        if let json = itemsJSON, !json.isNull {
-            itemsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "items", &issues) { json, path, issues in
-                Bookings.Booking.validate(json, at: path(), &issues)
+        if let json = itemsJSON, !tape.isNull(json) {
+            itemsValue = MessagingRuntime.Validation.array(tape, json, MessagingRuntime.CountRules.none, at: path() + "items", &issues) { json, path, issues in
+                Bookings.Booking.validate(tape, json, at: path(), &issues)
             }
         } else {
             itemsValue = nil
@@ -613,25 +642,28 @@ extension Bookings.BookingCreated: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.BookingCreated"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["booking", "event"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var bookingJSON: MessagingRuntime.JSONValue?
-        var eventJSON: MessagingRuntime.JSONValue?
+        var bookingJSON: MessagingRuntime.JSONTape.Index?
+        var eventJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "booking": bookingJSON = member.value
-            case "event": eventJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: bookingJSON = member.value
+            case 1?: eventJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let bookingValue: Bookings.Booking?
-        if let json = bookingJSON, !json.isNull {
-            bookingValue = Bookings.Booking.validate(json, at: path() + "booking", &issues)
+        if let json = bookingJSON, !tape.isNull(json) {
+            bookingValue = Bookings.Booking.validate(tape, json, at: path() + "booking", &issues)
         } else {
             bookingValue = nil
             MessagingRuntime.Validation.missing(
@@ -640,8 +672,8 @@ extension Bookings.BookingCreated: MessagingRuntime.RecordMessage {
             )
         }
         let eventValue: Events.Event?
-        if let json = eventJSON, !json.isNull {
-            eventValue = Events.Event.validate(json, at: path() + "event", &issues)
+        if let json = eventJSON, !tape.isNull(json) {
+            eventValue = Events.Event.validate(tape, json, at: path() + "event", &issues)
         } else {
             eventValue = nil
             MessagingRuntime.Validation.missing(
@@ -661,25 +693,28 @@ extension Bookings.BookingCancelled: MessagingRuntime.RecordMessage {
     public static let messageType = "bookings.BookingCancelled"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["booking", "reason"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var bookingJSON: MessagingRuntime.JSONValue?
-        var reasonJSON: MessagingRuntime.JSONValue?
+        var bookingJSON: MessagingRuntime.JSONTape.Index?
+        var reasonJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "booking": bookingJSON = member.value
-            case "reason": reasonJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: bookingJSON = member.value
+            case 1?: reasonJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let bookingValue: Bookings.Booking?
-        if let json = bookingJSON, !json.isNull {
-            bookingValue = Bookings.Booking.validate(json, at: path() + "booking", &issues)
+        if let json = bookingJSON, !tape.isNull(json) {
+            bookingValue = Bookings.Booking.validate(tape, json, at: path() + "booking", &issues)
         } else {
             bookingValue = nil
             MessagingRuntime.Validation.missing(
@@ -688,8 +723,8 @@ extension Bookings.BookingCancelled: MessagingRuntime.RecordMessage {
             )
         }
         let reasonValue: String?
-        if let json = reasonJSON, !json.isNull {
-            reasonValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "reason", &issues)
+        if let json = reasonJSON, !tape.isNull(json) {
+            reasonValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "reason", &issues)
         } else {
             reasonValue = nil
             MessagingRuntime.Validation.missing(
@@ -709,19 +744,20 @@ extension Bookings.Payment: MessagingRuntime.Message {
     public static let messageType = "bookings.Payment"
     public static let schemaVersion = Bookings.schemaVersion
 
+    static let discriminatorTags = ["card", "invoice", "free"]
+
     public static func validate(
-        _ json: MessagingRuntime.JSONValue, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        _ tape: MessagingRuntime.JSONTape, _ json: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
         _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        guard let object = MessagingRuntime.Validation.object(json, at: path(), &issues) else { return nil }
-        let tags = ["card", "invoice", "free"]
-        switch MessagingRuntime.Validation.discriminator(object, field: "method", tags: tags, at: path(), &issues) {
+        guard let object = MessagingRuntime.Validation.object(tape, json, at: path(), &issues) else { return nil }
+        switch MessagingRuntime.Validation.discriminator(tape, object, field: "method", tags: Self.discriminatorTags, at: path(), &issues) {
         case "card"?:
-            return Bookings.CardPayment.validate(object, at: path(), discriminator: "method", &issues).map(Self.card)
+            return Bookings.CardPayment.validate(tape, object: object, at: path(), discriminator: "method", &issues).map(Self.card)
         case "invoice"?:
-            return Bookings.InvoicePayment.validate(object, at: path(), discriminator: "method", &issues).map(Self.invoice)
+            return Bookings.InvoicePayment.validate(tape, object: object, at: path(), discriminator: "method", &issues).map(Self.invoice)
         case "free"?:
-            return Bookings.FreeTicket.validate(object, at: path(), discriminator: "method", &issues).map(Self.free)
+            return Bookings.FreeTicket.validate(tape, object: object, at: path(), discriminator: "method", &issues).map(Self.free)
         default:
             return nil
         }

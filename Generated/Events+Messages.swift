@@ -7,12 +7,14 @@ import MessagingRuntime
 
 extension Events {
     /// - Remark: Generated from `events.yaml#/enums/EventStatus`.
-    public enum EventStatus: String, Codable, Hashable, Sendable, CaseIterable, MessagingRuntime.JSONWritable {
+    public enum EventStatus: String, Codable, Hashable, Sendable, CaseIterable {
         case draft
         case published
         case cancelled
     }
 }
+
+extension Events.EventStatus: MessagingRuntime.JSONWritable {}
 
 // MARK: - Venue
 
@@ -69,20 +71,14 @@ extension Events.Venue: Codable {
     }
 }
 
-extension Events.Venue: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.Venue {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("name", self.name)
         json.member("city", self.city)
-        json.member("address", ifPresent: self.address)
-        json.member("latitude", ifPresent: self.latitude)
-        json.member("longitude", ifPresent: self.longitude)
+        if let value = self.address { json.member("address", value) }
+        if let value = self.latitude { json.member("latitude", value) }
+        if let value = self.longitude { json.member("longitude", value) }
     }
 }
 
@@ -175,25 +171,19 @@ extension Events.CreateEventRequest: Codable {
     }
 }
 
-extension Events.CreateEventRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.CreateEventRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("title", self.title)
-        json.member("description", ifPresent: self.description)
+        if let value = self.description { json.member("description", value) }
         json.member("venue", self.venue)
         json.member("startsAt", self.startsAt)
         json.member("endsAt", self.endsAt)
         json.member("capacity", self.capacity)
-        json.member("durationMinutes", ifPresent: self.durationMinutes)
+        if let value = self.durationMinutes { json.member("durationMinutes", value) }
         json.member("priceCents", self.priceCents)
         json.member("currency", self.currency)
-        json.member("tags", ifPresent: self.tags)
+        if let value = self.tags { json.member("tags", value) }
     }
 }
 
@@ -272,23 +262,17 @@ extension Events.UpdateEventRequest: Codable {
     }
 }
 
-extension Events.UpdateEventRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.UpdateEventRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("eventId", self.eventId)
-        json.member("title", ifPresent: self.title)
+        if let value = self.title { json.member("title", value) }
         json.member("description", self.description)
-        json.member("venue", ifPresent: self.venue)
-        json.member("startsAt", ifPresent: self.startsAt)
-        json.member("endsAt", ifPresent: self.endsAt)
-        json.member("capacity", ifPresent: self.capacity)
-        json.member("priceCents", ifPresent: self.priceCents)
+        if let value = self.venue { json.member("venue", value) }
+        if let value = self.startsAt { json.member("startsAt", value) }
+        if let value = self.endsAt { json.member("endsAt", value) }
+        if let value = self.capacity { json.member("capacity", value) }
+        if let value = self.priceCents { json.member("priceCents", value) }
     }
 }
 
@@ -323,15 +307,9 @@ extension Events.GetEventRequest: Codable {
     }
 }
 
-extension Events.GetEventRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.GetEventRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("eventId", self.eventId)
     }
 }
@@ -387,19 +365,13 @@ extension Events.ListEventsRequest: Codable {
     }
 }
 
-extension Events.ListEventsRequest: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
-        json.member("city", ifPresent: self.city)
-        json.member("from", ifPresent: self.from)
+extension Events.ListEventsRequest {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
+        if let value = self.city { json.member("city", value) }
+        if let value = self.from { json.member("from", value) }
         json.member("limit", self.limit)
-        json.member("cursor", ifPresent: self.cursor)
+        if let value = self.cursor { json.member("cursor", value) }
     }
 }
 
@@ -442,17 +414,11 @@ extension Events.EventStatusChange: Codable {
     }
 }
 
-extension Events.EventStatusChange: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.EventStatusChange {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("eventId", self.eventId)
-        json.member("reason", ifPresent: self.reason)
+        if let value = self.reason { json.member("reason", value) }
     }
 }
 
@@ -559,15 +525,9 @@ extension Events.Event: Codable {
     }
 }
 
-extension Events.Event: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.Event {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("id", self.id)
         json.member("organizerId", self.organizerId)
         json.member("title", self.title)
@@ -621,15 +581,9 @@ extension Events.EventPage: Codable {
     }
 }
 
-extension Events.EventPage: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.EventPage {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("items", self.items)
         json.member("nextCursor", self.nextCursor)
     }
@@ -666,15 +620,9 @@ extension Events.EventCreated: Codable {
     }
 }
 
-extension Events.EventCreated: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.EventCreated {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("event", self.event)
     }
 }
@@ -717,15 +665,9 @@ extension Events.EventUpdated: Codable {
     }
 }
 
-extension Events.EventUpdated: MessagingRuntime.JSONWritable {
-    public func writeJSON(to json: inout MessagingRuntime.JSONOutput) {
-        json.beginObject()
-        writeJSONMembers(to: &json)
-        json.endObject()
-    }
-
-    /// The members of the JSON object (a tagged union writes them beside its discriminator).
-    public func writeJSONMembers(to json: inout MessagingRuntime.JSONOutput) {
+extension Events.EventUpdated {
+    /// Writes the fields as JSON members, as `encode(to:)` encodes them.
+    public func writeJSONMembers(to json: inout MessagingRuntime.JSONWriter) {
         json.member("event", self.event)
         json.member("changed", self.changed)
     }

@@ -9,6 +9,8 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
     public static let messageType = "events.Venue"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["name", "city", "address", "latitude", "longitude"]
+
     static let nameRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 120)
     static let cityRules = MessagingRuntime.StringRules(minLength: 1, maxLength: 80)
     static let addressRules = MessagingRuntime.StringRules(maxLength: 200)
@@ -16,30 +18,31 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
     static let longitudeRules = MessagingRuntime.NumberRules(exclusiveMin: -180, max: 180)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var nameJSON: MessagingRuntime.JSONValue?
-        var cityJSON: MessagingRuntime.JSONValue?
-        var addressJSON: MessagingRuntime.JSONValue?
-        var latitudeJSON: MessagingRuntime.JSONValue?
-        var longitudeJSON: MessagingRuntime.JSONValue?
+        var nameJSON: MessagingRuntime.JSONTape.Index?
+        var cityJSON: MessagingRuntime.JSONTape.Index?
+        var addressJSON: MessagingRuntime.JSONTape.Index?
+        var latitudeJSON: MessagingRuntime.JSONTape.Index?
+        var longitudeJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "name": nameJSON = member.value
-            case "city": cityJSON = member.value
-            case "address": addressJSON = member.value
-            case "latitude": latitudeJSON = member.value
-            case "longitude": longitudeJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: nameJSON = member.value
+            case 1?: cityJSON = member.value
+            case 2?: addressJSON = member.value
+            case 3?: latitudeJSON = member.value
+            case 4?: longitudeJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let nameValue: String?
-        if let json = nameJSON, !json.isNull {
-            nameValue = MessagingRuntime.Validation.string(json, Self.nameRules, at: path() + "name", &issues)
+        if let json = nameJSON, !tape.isNull(json) {
+            nameValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.nameRules, at: path() + "name", &issues)
         } else {
             nameValue = nil
             MessagingRuntime.Validation.missing(
@@ -48,8 +51,8 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
             )
         }
         let cityValue: String?
-        if let json = cityJSON, !json.isNull {
-            cityValue = MessagingRuntime.Validation.string(json, Self.cityRules, at: path() + "city", &issues)
+        if let json = cityJSON, !tape.isNull(json) {
+            cityValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.cityRules, at: path() + "city", &issues)
         } else {
             cityValue = nil
             MessagingRuntime.Validation.missing(
@@ -58,8 +61,8 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
             )
         }
         let addressValue: String?
-        if let json = addressJSON, !json.isNull {
-            addressValue = MessagingRuntime.Validation.string(json, Self.addressRules, at: path() + "address", &issues)
+        if let json = addressJSON, !tape.isNull(json) {
+            addressValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.addressRules, at: path() + "address", &issues)
         } else {
             addressValue = nil
             MessagingRuntime.Validation.missing(
@@ -68,8 +71,8 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
             )
         }
         let latitudeValue: Double?
-        if let json = latitudeJSON, !json.isNull {
-            latitudeValue = MessagingRuntime.Validation.double(json, Self.latitudeRules, at: path() + "latitude", &issues)
+        if let json = latitudeJSON, !tape.isNull(json) {
+            latitudeValue = MessagingRuntime.Validation.double(tape.scalar(json), Self.latitudeRules, at: path() + "latitude", &issues)
         } else {
             latitudeValue = nil
             MessagingRuntime.Validation.missing(
@@ -78,8 +81,8 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
             )
         }
         let longitudeValue: Double?
-        if let json = longitudeJSON, !json.isNull {
-            longitudeValue = MessagingRuntime.Validation.double(json, Self.longitudeRules, at: path() + "longitude", &issues)
+        if let json = longitudeJSON, !tape.isNull(json) {
+            longitudeValue = MessagingRuntime.Validation.double(tape.scalar(json), Self.longitudeRules, at: path() + "longitude", &issues)
         } else {
             longitudeValue = nil
             MessagingRuntime.Validation.missing(
@@ -99,6 +102,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "events.CreateEventRequest"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["title", "description", "venue", "startsAt", "endsAt", "capacity", "durationMinutes", "priceCents", "currency", "tags"]
+
     static let titleRules = MessagingRuntime.StringRules(minLength: 3, maxLength: 120)
     static let descriptionRules = MessagingRuntime.StringRules(maxLength: 5000)
     static let capacityRules = MessagingRuntime.NumberRules(min: 1, max: 100000)
@@ -109,40 +114,41 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
     static let tagsCount = MessagingRuntime.CountRules(max: 10, unique: true)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var titleJSON: MessagingRuntime.JSONValue?
-        var descriptionJSON: MessagingRuntime.JSONValue?
-        var venueJSON: MessagingRuntime.JSONValue?
-        var startsAtJSON: MessagingRuntime.JSONValue?
-        var endsAtJSON: MessagingRuntime.JSONValue?
-        var capacityJSON: MessagingRuntime.JSONValue?
-        var durationMinutesJSON: MessagingRuntime.JSONValue?
-        var priceCentsJSON: MessagingRuntime.JSONValue?
-        var currencyJSON: MessagingRuntime.JSONValue?
-        var tagsJSON: MessagingRuntime.JSONValue?
+        var titleJSON: MessagingRuntime.JSONTape.Index?
+        var descriptionJSON: MessagingRuntime.JSONTape.Index?
+        var venueJSON: MessagingRuntime.JSONTape.Index?
+        var startsAtJSON: MessagingRuntime.JSONTape.Index?
+        var endsAtJSON: MessagingRuntime.JSONTape.Index?
+        var capacityJSON: MessagingRuntime.JSONTape.Index?
+        var durationMinutesJSON: MessagingRuntime.JSONTape.Index?
+        var priceCentsJSON: MessagingRuntime.JSONTape.Index?
+        var currencyJSON: MessagingRuntime.JSONTape.Index?
+        var tagsJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "title": titleJSON = member.value
-            case "description": descriptionJSON = member.value
-            case "venue": venueJSON = member.value
-            case "startsAt": startsAtJSON = member.value
-            case "endsAt": endsAtJSON = member.value
-            case "capacity": capacityJSON = member.value
-            case "durationMinutes": durationMinutesJSON = member.value
-            case "priceCents": priceCentsJSON = member.value
-            case "currency": currencyJSON = member.value
-            case "tags": tagsJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: titleJSON = member.value
+            case 1?: descriptionJSON = member.value
+            case 2?: venueJSON = member.value
+            case 3?: startsAtJSON = member.value
+            case 4?: endsAtJSON = member.value
+            case 5?: capacityJSON = member.value
+            case 6?: durationMinutesJSON = member.value
+            case 7?: priceCentsJSON = member.value
+            case 8?: currencyJSON = member.value
+            case 9?: tagsJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let titleValue: String?
-        if let json = titleJSON, !json.isNull {
-            titleValue = MessagingRuntime.Validation.string(json, Self.titleRules, at: path() + "title", &issues)
+        if let json = titleJSON, !tape.isNull(json) {
+            titleValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.titleRules, at: path() + "title", &issues)
         } else {
             titleValue = nil
             MessagingRuntime.Validation.missing(
@@ -151,8 +157,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let descriptionValue: String?
-        if let json = descriptionJSON, !json.isNull {
-            descriptionValue = MessagingRuntime.Validation.string(json, Self.descriptionRules, at: path() + "description", &issues)
+        if let json = descriptionJSON, !tape.isNull(json) {
+            descriptionValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.descriptionRules, at: path() + "description", &issues)
         } else {
             descriptionValue = nil
             MessagingRuntime.Validation.missing(
@@ -161,8 +167,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let venueValue: Events.Venue?
-        if let json = venueJSON, !json.isNull {
-            venueValue = Events.Venue.validate(json, at: path() + "venue", &issues)
+        if let json = venueJSON, !tape.isNull(json) {
+            venueValue = Events.Venue.validate(tape, json, at: path() + "venue", &issues)
         } else {
             venueValue = nil
             MessagingRuntime.Validation.missing(
@@ -171,8 +177,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
-        if let json = startsAtJSON, !json.isNull {
-            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "startsAt", &issues)
+        if let json = startsAtJSON, !tape.isNull(json) {
+            startsAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "startsAt", &issues)
         } else {
             startsAtValue = nil
             MessagingRuntime.Validation.missing(
@@ -181,8 +187,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
-        if let json = endsAtJSON, !json.isNull {
-            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "endsAt", &issues)
+        if let json = endsAtJSON, !tape.isNull(json) {
+            endsAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "endsAt", &issues)
         } else {
             endsAtValue = nil
             MessagingRuntime.Validation.missing(
@@ -191,8 +197,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let capacityValue: Int?
-        if let json = capacityJSON, !json.isNull {
-            capacityValue = MessagingRuntime.Validation.int(json, Self.capacityRules, at: path() + "capacity", &issues)
+        if let json = capacityJSON, !tape.isNull(json) {
+            capacityValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.capacityRules, at: path() + "capacity", &issues)
         } else {
             capacityValue = nil
             MessagingRuntime.Validation.missing(
@@ -201,8 +207,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let durationMinutesValue: Int?
-        if let json = durationMinutesJSON, !json.isNull {
-            durationMinutesValue = MessagingRuntime.Validation.int(json, Self.durationMinutesRules, at: path() + "durationMinutes", &issues)
+        if let json = durationMinutesJSON, !tape.isNull(json) {
+            durationMinutesValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.durationMinutesRules, at: path() + "durationMinutes", &issues)
         } else {
             durationMinutesValue = nil
             MessagingRuntime.Validation.missing(
@@ -211,8 +217,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let priceCentsValue: Int?
-        if let json = priceCentsJSON, !json.isNull {
-            priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path() + "priceCents", &issues)
+        if let json = priceCentsJSON, !tape.isNull(json) {
+            priceCentsValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.priceCentsRules, at: path() + "priceCents", &issues)
         } else {
             priceCentsValue = nil
             MessagingRuntime.Validation.missing(
@@ -221,8 +227,8 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let currencyValue: String?
-        if let json = currencyJSON, !json.isNull {
-            currencyValue = MessagingRuntime.Validation.string(json, Self.currencyRules, at: path() + "currency", &issues)
+        if let json = currencyJSON, !tape.isNull(json) {
+            currencyValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.currencyRules, at: path() + "currency", &issues)
         } else {
             currencyValue = currencyJSON == nil ? "EUR" : nil
             MessagingRuntime.Validation.missing(
@@ -231,9 +237,9 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let tagsValue: [String]?
-        if let json = tagsJSON, !json.isNull {
-            tagsValue = MessagingRuntime.Validation.array(json, Self.tagsCount, at: path() + "tags", &issues) { json, path, issues in
-                MessagingRuntime.Validation.string(json, Self.tagsRules, at: path(), &issues)
+        if let json = tagsJSON, !tape.isNull(json) {
+            tagsValue = MessagingRuntime.Validation.array(tape, json, Self.tagsCount, at: path() + "tags", &issues) { json, path, issues in
+                MessagingRuntime.Validation.string(tape.scalar(json), Self.tagsRules, at: path(), &issues)
             }
         } else {
             tagsValue = nil
@@ -254,42 +260,45 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "events.UpdateEventRequest"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["eventId", "title", "description", "venue", "startsAt", "endsAt", "capacity", "priceCents"]
+
     static let titleRules = MessagingRuntime.StringRules(minLength: 3, maxLength: 120)
     static let descriptionRules = MessagingRuntime.StringRules(maxLength: 5000)
     static let capacityRules = MessagingRuntime.NumberRules(min: 1, max: 100000)
     static let priceCentsRules = MessagingRuntime.NumberRules(min: 0, max: 10000000)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var eventIdJSON: MessagingRuntime.JSONValue?
-        var titleJSON: MessagingRuntime.JSONValue?
-        var descriptionJSON: MessagingRuntime.JSONValue?
-        var venueJSON: MessagingRuntime.JSONValue?
-        var startsAtJSON: MessagingRuntime.JSONValue?
-        var endsAtJSON: MessagingRuntime.JSONValue?
-        var capacityJSON: MessagingRuntime.JSONValue?
-        var priceCentsJSON: MessagingRuntime.JSONValue?
+        var eventIdJSON: MessagingRuntime.JSONTape.Index?
+        var titleJSON: MessagingRuntime.JSONTape.Index?
+        var descriptionJSON: MessagingRuntime.JSONTape.Index?
+        var venueJSON: MessagingRuntime.JSONTape.Index?
+        var startsAtJSON: MessagingRuntime.JSONTape.Index?
+        var endsAtJSON: MessagingRuntime.JSONTape.Index?
+        var capacityJSON: MessagingRuntime.JSONTape.Index?
+        var priceCentsJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "eventId": eventIdJSON = member.value
-            case "title": titleJSON = member.value
-            case "description": descriptionJSON = member.value
-            case "venue": venueJSON = member.value
-            case "startsAt": startsAtJSON = member.value
-            case "endsAt": endsAtJSON = member.value
-            case "capacity": capacityJSON = member.value
-            case "priceCents": priceCentsJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: eventIdJSON = member.value
+            case 1?: titleJSON = member.value
+            case 2?: descriptionJSON = member.value
+            case 3?: venueJSON = member.value
+            case 4?: startsAtJSON = member.value
+            case 5?: endsAtJSON = member.value
+            case 6?: capacityJSON = member.value
+            case 7?: priceCentsJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
+        if let json = eventIdJSON, !tape.isNull(json) {
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -298,8 +307,8 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let titleValue: String?
-        if let json = titleJSON, !json.isNull {
-            titleValue = MessagingRuntime.Validation.string(json, Self.titleRules, at: path() + "title", &issues)
+        if let json = titleJSON, !tape.isNull(json) {
+            titleValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.titleRules, at: path() + "title", &issues)
         } else {
             titleValue = nil
             MessagingRuntime.Validation.missing(
@@ -308,8 +317,8 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let descriptionValue: String?
-        if let json = descriptionJSON, !json.isNull {
-            descriptionValue = MessagingRuntime.Validation.string(json, Self.descriptionRules, at: path() + "description", &issues)
+        if let json = descriptionJSON, !tape.isNull(json) {
+            descriptionValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.descriptionRules, at: path() + "description", &issues)
         } else {
             descriptionValue = nil
             MessagingRuntime.Validation.missing(
@@ -318,8 +327,8 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let venueValue: Events.Venue?
-        if let json = venueJSON, !json.isNull {
-            venueValue = Events.Venue.validate(json, at: path() + "venue", &issues)
+        if let json = venueJSON, !tape.isNull(json) {
+            venueValue = Events.Venue.validate(tape, json, at: path() + "venue", &issues)
         } else {
             venueValue = nil
             MessagingRuntime.Validation.missing(
@@ -328,8 +337,8 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
-        if let json = startsAtJSON, !json.isNull {
-            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "startsAt", &issues)
+        if let json = startsAtJSON, !tape.isNull(json) {
+            startsAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "startsAt", &issues)
         } else {
             startsAtValue = nil
             MessagingRuntime.Validation.missing(
@@ -338,8 +347,8 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
-        if let json = endsAtJSON, !json.isNull {
-            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "endsAt", &issues)
+        if let json = endsAtJSON, !tape.isNull(json) {
+            endsAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "endsAt", &issues)
         } else {
             endsAtValue = nil
             MessagingRuntime.Validation.missing(
@@ -348,8 +357,8 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let capacityValue: Int?
-        if let json = capacityJSON, !json.isNull {
-            capacityValue = MessagingRuntime.Validation.int(json, Self.capacityRules, at: path() + "capacity", &issues)
+        if let json = capacityJSON, !tape.isNull(json) {
+            capacityValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.capacityRules, at: path() + "capacity", &issues)
         } else {
             capacityValue = nil
             MessagingRuntime.Validation.missing(
@@ -358,8 +367,8 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
             )
         }
         let priceCentsValue: Int?
-        if let json = priceCentsJSON, !json.isNull {
-            priceCentsValue = MessagingRuntime.Validation.int(json, Self.priceCentsRules, at: path() + "priceCents", &issues)
+        if let json = priceCentsJSON, !tape.isNull(json) {
+            priceCentsValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.priceCentsRules, at: path() + "priceCents", &issues)
         } else {
             priceCentsValue = nil
             MessagingRuntime.Validation.missing(
@@ -379,23 +388,26 @@ extension Events.GetEventRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "events.GetEventRequest"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["eventId"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var eventIdJSON: MessagingRuntime.JSONValue?
+        var eventIdJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "eventId": eventIdJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: eventIdJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
+        if let json = eventIdJSON, !tape.isNull(json) {
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -415,33 +427,36 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
     public static let messageType = "events.ListEventsRequest"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["city", "from", "limit", "cursor"]
+
     static let cityRules = MessagingRuntime.StringRules(maxLength: 80)
     static let limitRules = MessagingRuntime.NumberRules(min: 1, max: 100)
     static let cursorRules = MessagingRuntime.StringRules(maxLength: 200)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var cityJSON: MessagingRuntime.JSONValue?
-        var fromJSON: MessagingRuntime.JSONValue?
-        var limitJSON: MessagingRuntime.JSONValue?
-        var cursorJSON: MessagingRuntime.JSONValue?
+        var cityJSON: MessagingRuntime.JSONTape.Index?
+        var fromJSON: MessagingRuntime.JSONTape.Index?
+        var limitJSON: MessagingRuntime.JSONTape.Index?
+        var cursorJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "city": cityJSON = member.value
-            case "from": fromJSON = member.value
-            case "limit": limitJSON = member.value
-            case "cursor": cursorJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: cityJSON = member.value
+            case 1?: fromJSON = member.value
+            case 2?: limitJSON = member.value
+            case 3?: cursorJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let cityValue: String?
-        if let json = cityJSON, !json.isNull {
-            cityValue = MessagingRuntime.Validation.string(json, Self.cityRules, at: path() + "city", &issues)
+        if let json = cityJSON, !tape.isNull(json) {
+            cityValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.cityRules, at: path() + "city", &issues)
         } else {
             cityValue = nil
             MessagingRuntime.Validation.missing(
@@ -450,8 +465,8 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
             )
         }
         let fromValue: MessagingRuntime.CalendarDate?
-        if let json = fromJSON, !json.isNull {
-            fromValue = MessagingRuntime.Validation.date(json, at: path() + "from", &issues)
+        if let json = fromJSON, !tape.isNull(json) {
+            fromValue = MessagingRuntime.Validation.date(tape.scalar(json), at: path() + "from", &issues)
         } else {
             fromValue = nil
             MessagingRuntime.Validation.missing(
@@ -460,8 +475,8 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
             )
         }
         let limitValue: Int?
-        if let json = limitJSON, !json.isNull {
-            limitValue = MessagingRuntime.Validation.int(json, Self.limitRules, at: path() + "limit", &issues)
+        if let json = limitJSON, !tape.isNull(json) {
+            limitValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.limitRules, at: path() + "limit", &issues)
         } else {
             limitValue = limitJSON == nil ? 20 : nil
             MessagingRuntime.Validation.missing(
@@ -470,8 +485,8 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
             )
         }
         let cursorValue: String?
-        if let json = cursorJSON, !json.isNull {
-            cursorValue = MessagingRuntime.Validation.string(json, Self.cursorRules, at: path() + "cursor", &issues)
+        if let json = cursorJSON, !tape.isNull(json) {
+            cursorValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.cursorRules, at: path() + "cursor", &issues)
         } else {
             cursorValue = nil
             MessagingRuntime.Validation.missing(
@@ -491,27 +506,30 @@ extension Events.EventStatusChange: MessagingRuntime.RecordMessage {
     public static let messageType = "events.EventStatusChange"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["eventId", "reason"]
+
     static let reasonRules = MessagingRuntime.StringRules(maxLength: 500)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var eventIdJSON: MessagingRuntime.JSONValue?
-        var reasonJSON: MessagingRuntime.JSONValue?
+        var eventIdJSON: MessagingRuntime.JSONTape.Index?
+        var reasonJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "eventId": eventIdJSON = member.value
-            case "reason": reasonJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: eventIdJSON = member.value
+            case 1?: reasonJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let eventIdValue: Foundation.UUID?
-        if let json = eventIdJSON, !json.isNull {
-            eventIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "eventId", &issues)
+        if let json = eventIdJSON, !tape.isNull(json) {
+            eventIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "eventId", &issues)
         } else {
             eventIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -520,8 +538,8 @@ extension Events.EventStatusChange: MessagingRuntime.RecordMessage {
             )
         }
         let reasonValue: String?
-        if let json = reasonJSON, !json.isNull {
-            reasonValue = MessagingRuntime.Validation.string(json, Self.reasonRules, at: path() + "reason", &issues)
+        if let json = reasonJSON, !tape.isNull(json) {
+            reasonValue = MessagingRuntime.Validation.string(tape.scalar(json), Self.reasonRules, at: path() + "reason", &issues)
         } else {
             reasonValue = nil
             MessagingRuntime.Validation.missing(
@@ -541,49 +559,52 @@ extension Events.Event: MessagingRuntime.RecordMessage {
     public static let messageType = "events.Event"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["id", "organizerId", "title", "description", "venue", "startsAt", "endsAt", "capacity", "seatsAvailable", "priceCents", "currency", "status", "tags"]
+
     static let seatsAvailableRules = MessagingRuntime.NumberRules(min: 0)
 
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var idJSON: MessagingRuntime.JSONValue?
-        var organizerIdJSON: MessagingRuntime.JSONValue?
-        var titleJSON: MessagingRuntime.JSONValue?
-        var descriptionJSON: MessagingRuntime.JSONValue?
-        var venueJSON: MessagingRuntime.JSONValue?
-        var startsAtJSON: MessagingRuntime.JSONValue?
-        var endsAtJSON: MessagingRuntime.JSONValue?
-        var capacityJSON: MessagingRuntime.JSONValue?
-        var seatsAvailableJSON: MessagingRuntime.JSONValue?
-        var priceCentsJSON: MessagingRuntime.JSONValue?
-        var currencyJSON: MessagingRuntime.JSONValue?
-        var statusJSON: MessagingRuntime.JSONValue?
-        var tagsJSON: MessagingRuntime.JSONValue?
+        var idJSON: MessagingRuntime.JSONTape.Index?
+        var organizerIdJSON: MessagingRuntime.JSONTape.Index?
+        var titleJSON: MessagingRuntime.JSONTape.Index?
+        var descriptionJSON: MessagingRuntime.JSONTape.Index?
+        var venueJSON: MessagingRuntime.JSONTape.Index?
+        var startsAtJSON: MessagingRuntime.JSONTape.Index?
+        var endsAtJSON: MessagingRuntime.JSONTape.Index?
+        var capacityJSON: MessagingRuntime.JSONTape.Index?
+        var seatsAvailableJSON: MessagingRuntime.JSONTape.Index?
+        var priceCentsJSON: MessagingRuntime.JSONTape.Index?
+        var currencyJSON: MessagingRuntime.JSONTape.Index?
+        var statusJSON: MessagingRuntime.JSONTape.Index?
+        var tagsJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "id": idJSON = member.value
-            case "organizerId": organizerIdJSON = member.value
-            case "title": titleJSON = member.value
-            case "description": descriptionJSON = member.value
-            case "venue": venueJSON = member.value
-            case "startsAt": startsAtJSON = member.value
-            case "endsAt": endsAtJSON = member.value
-            case "capacity": capacityJSON = member.value
-            case "seatsAvailable": seatsAvailableJSON = member.value
-            case "priceCents": priceCentsJSON = member.value
-            case "currency": currencyJSON = member.value
-            case "status": statusJSON = member.value
-            case "tags": tagsJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: idJSON = member.value
+            case 1?: organizerIdJSON = member.value
+            case 2?: titleJSON = member.value
+            case 3?: descriptionJSON = member.value
+            case 4?: venueJSON = member.value
+            case 5?: startsAtJSON = member.value
+            case 6?: endsAtJSON = member.value
+            case 7?: capacityJSON = member.value
+            case 8?: seatsAvailableJSON = member.value
+            case 9?: priceCentsJSON = member.value
+            case 10?: currencyJSON = member.value
+            case 11?: statusJSON = member.value
+            case 12?: tagsJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let idValue: Foundation.UUID?
-        if let json = idJSON, !json.isNull {
-            idValue = MessagingRuntime.Validation.uuid(json, at: path() + "id", &issues)
+        if let json = idJSON, !tape.isNull(json) {
+            idValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "id", &issues)
         } else {
             idValue = nil
             MessagingRuntime.Validation.missing(
@@ -592,8 +613,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let organizerIdValue: Foundation.UUID?
-        if let json = organizerIdJSON, !json.isNull {
-            organizerIdValue = MessagingRuntime.Validation.uuid(json, at: path() + "organizerId", &issues)
+        if let json = organizerIdJSON, !tape.isNull(json) {
+            organizerIdValue = MessagingRuntime.Validation.uuid(tape, json, at: path() + "organizerId", &issues)
         } else {
             organizerIdValue = nil
             MessagingRuntime.Validation.missing(
@@ -602,8 +623,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let titleValue: String?
-        if let json = titleJSON, !json.isNull {
-            titleValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "title", &issues)
+        if let json = titleJSON, !tape.isNull(json) {
+            titleValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "title", &issues)
         } else {
             titleValue = nil
             MessagingRuntime.Validation.missing(
@@ -612,8 +633,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let descriptionValue: String?
-        if let json = descriptionJSON, !json.isNull {
-            descriptionValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "description", &issues)
+        if let json = descriptionJSON, !tape.isNull(json) {
+            descriptionValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "description", &issues)
         } else {
             descriptionValue = nil
             MessagingRuntime.Validation.missing(
@@ -622,8 +643,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let venueValue: Events.Venue?
-        if let json = venueJSON, !json.isNull {
-            venueValue = Events.Venue.validate(json, at: path() + "venue", &issues)
+        if let json = venueJSON, !tape.isNull(json) {
+            venueValue = Events.Venue.validate(tape, json, at: path() + "venue", &issues)
         } else {
             venueValue = nil
             MessagingRuntime.Validation.missing(
@@ -632,8 +653,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let startsAtValue: MessagingRuntime.DateTime?
-        if let json = startsAtJSON, !json.isNull {
-            startsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "startsAt", &issues)
+        if let json = startsAtJSON, !tape.isNull(json) {
+            startsAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "startsAt", &issues)
         } else {
             startsAtValue = nil
             MessagingRuntime.Validation.missing(
@@ -642,8 +663,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let endsAtValue: MessagingRuntime.DateTime?
-        if let json = endsAtJSON, !json.isNull {
-            endsAtValue = MessagingRuntime.Validation.dateTime(json, at: path() + "endsAt", &issues)
+        if let json = endsAtJSON, !tape.isNull(json) {
+            endsAtValue = MessagingRuntime.Validation.dateTime(tape.scalar(json), at: path() + "endsAt", &issues)
         } else {
             endsAtValue = nil
             MessagingRuntime.Validation.missing(
@@ -652,8 +673,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let capacityValue: Int?
-        if let json = capacityJSON, !json.isNull {
-            capacityValue = MessagingRuntime.Validation.int(json, MessagingRuntime.NumberRules.none, at: path() + "capacity", &issues)
+        if let json = capacityJSON, !tape.isNull(json) {
+            capacityValue = MessagingRuntime.Validation.int(tape.scalar(json), MessagingRuntime.NumberRules.none, at: path() + "capacity", &issues)
         } else {
             capacityValue = nil
             MessagingRuntime.Validation.missing(
@@ -662,8 +683,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let seatsAvailableValue: Int?
-        if let json = seatsAvailableJSON, !json.isNull {
-            seatsAvailableValue = MessagingRuntime.Validation.int(json, Self.seatsAvailableRules, at: path() + "seatsAvailable", &issues)
+        if let json = seatsAvailableJSON, !tape.isNull(json) {
+            seatsAvailableValue = MessagingRuntime.Validation.int(tape.scalar(json), Self.seatsAvailableRules, at: path() + "seatsAvailable", &issues)
         } else {
             seatsAvailableValue = nil
             MessagingRuntime.Validation.missing(
@@ -672,8 +693,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let priceCentsValue: Int?
-        if let json = priceCentsJSON, !json.isNull {
-            priceCentsValue = MessagingRuntime.Validation.int(json, MessagingRuntime.NumberRules.none, at: path() + "priceCents", &issues)
+        if let json = priceCentsJSON, !tape.isNull(json) {
+            priceCentsValue = MessagingRuntime.Validation.int(tape.scalar(json), MessagingRuntime.NumberRules.none, at: path() + "priceCents", &issues)
         } else {
             priceCentsValue = nil
             MessagingRuntime.Validation.missing(
@@ -682,8 +703,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let currencyValue: String?
-        if let json = currencyJSON, !json.isNull {
-            currencyValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "currency", &issues)
+        if let json = currencyJSON, !tape.isNull(json) {
+            currencyValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "currency", &issues)
         } else {
             currencyValue = nil
             MessagingRuntime.Validation.missing(
@@ -692,8 +713,8 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let statusValue: Events.EventStatus?
-        if let json = statusJSON, !json.isNull {
-            statusValue = MessagingRuntime.Validation.enumeration(json, Events.EventStatus.self, at: path() + "status", &issues)
+        if let json = statusJSON, !tape.isNull(json) {
+            statusValue = MessagingRuntime.Validation.enumeration(tape.scalar(json), Events.EventStatus.self, at: path() + "status", &issues)
         } else {
             statusValue = nil
             MessagingRuntime.Validation.missing(
@@ -702,9 +723,9 @@ extension Events.Event: MessagingRuntime.RecordMessage {
             )
         }
         let tagsValue: [String]?
-        if let json = tagsJSON, !json.isNull {
-            tagsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "tags", &issues) { json, path, issues in
-                MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path(), &issues)
+        if let json = tagsJSON, !tape.isNull(json) {
+            tagsValue = MessagingRuntime.Validation.array(tape, json, MessagingRuntime.CountRules.none, at: path() + "tags", &issues) { json, path, issues in
+                MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path(), &issues)
             }
         } else {
             tagsValue = tagsJSON == nil ? [] : nil
@@ -725,26 +746,29 @@ extension Events.EventPage: MessagingRuntime.RecordMessage {
     public static let messageType = "events.EventPage"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["items", "nextCursor"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var itemsJSON: MessagingRuntime.JSONValue?
-        var nextCursorJSON: MessagingRuntime.JSONValue?
+        var itemsJSON: MessagingRuntime.JSONTape.Index?
+        var nextCursorJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "items": itemsJSON = member.value
-            case "nextCursor": nextCursorJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: itemsJSON = member.value
+            case 1?: nextCursorJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let itemsValue: [Events.Event]?
-        if let json = itemsJSON, !json.isNull {
-            itemsValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "items", &issues) { json, path, issues in
-                Events.Event.validate(json, at: path(), &issues)
+        if let json = itemsJSON, !tape.isNull(json) {
+            itemsValue = MessagingRuntime.Validation.array(tape, json, MessagingRuntime.CountRules.none, at: path() + "items", &issues) { json, path, issues in
+                Events.Event.validate(tape, json, at: path(), &issues)
             }
         } else {
             itemsValue = nil
@@ -754,8 +778,8 @@ extension Events.EventPage: MessagingRuntime.RecordMessage {
             )
         }
         let nextCursorValue: String?
-        if let json = nextCursorJSON, !json.isNull {
-            nextCursorValue = MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path() + "nextCursor", &issues)
+        if let json = nextCursorJSON, !tape.isNull(json) {
+            nextCursorValue = MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path() + "nextCursor", &issues)
         } else {
             nextCursorValue = nil
             MessagingRuntime.Validation.missing(
@@ -775,23 +799,26 @@ extension Events.EventCreated: MessagingRuntime.RecordMessage {
     public static let messageType = "events.EventCreated"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["event"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var eventJSON: MessagingRuntime.JSONValue?
+        var eventJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "event": eventJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: eventJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let eventValue: Events.Event?
-        if let json = eventJSON, !json.isNull {
-            eventValue = Events.Event.validate(json, at: path() + "event", &issues)
+        if let json = eventJSON, !tape.isNull(json) {
+            eventValue = Events.Event.validate(tape, json, at: path() + "event", &issues)
         } else {
             eventValue = nil
             MessagingRuntime.Validation.missing(
@@ -811,25 +838,28 @@ extension Events.EventUpdated: MessagingRuntime.RecordMessage {
     public static let messageType = "events.EventUpdated"
     public static let schemaVersion = Events.schemaVersion
 
+    static let fieldNames: MessagingRuntime.FieldNames = ["event", "changed"]
+
     public static func validate(
-        _ object: MessagingRuntime.JSONObject, at path: @autoclosure () -> MessagingRuntime.JSONPath, discriminator: String?,
-        _ issues: inout [MessagingRuntime.ValidationIssue]
+        _ tape: MessagingRuntime.JSONTape, object: MessagingRuntime.JSONTape.Index, at path: @autoclosure () -> MessagingRuntime.JSONPath,
+        discriminator: String?, _ issues: inout [MessagingRuntime.ValidationIssue]
     ) -> Self? {
-        var eventJSON: MessagingRuntime.JSONValue?
-        var changedJSON: MessagingRuntime.JSONValue?
+        var eventJSON: MessagingRuntime.JSONTape.Index?
+        var changedJSON: MessagingRuntime.JSONTape.Index?
         var unknownKeys: [String] = []
-        for member in object.members {
-            switch member.key {
-            case "event": eventJSON = member.value
-            case "changed": changedJSON = member.value
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, Self.fieldNames) {
+            case 0?: eventJSON = member.value
+            case 1?: changedJSON = member.value
             default:
-                if member.key != discriminator, !unknownKeys.contains(member.key) { unknownKeys.append(member.key) }
+                let key = tape.string(member.key)
+                if key != discriminator, !unknownKeys.contains(key) { unknownKeys.append(key) }
             }
         }
         let issueCount = issues.count
         let eventValue: Events.Event?
-        if let json = eventJSON, !json.isNull {
-            eventValue = Events.Event.validate(json, at: path() + "event", &issues)
+        if let json = eventJSON, !tape.isNull(json) {
+            eventValue = Events.Event.validate(tape, json, at: path() + "event", &issues)
         } else {
             eventValue = nil
             MessagingRuntime.Validation.missing(
@@ -838,9 +868,9 @@ extension Events.EventUpdated: MessagingRuntime.RecordMessage {
             )
         }
         let changedValue: [String]?
-        if let json = changedJSON, !json.isNull {
-            changedValue = MessagingRuntime.Validation.array(json, MessagingRuntime.CountRules.none, at: path() + "changed", &issues) { json, path, issues in
-                MessagingRuntime.Validation.string(json, MessagingRuntime.StringRules.none, at: path(), &issues)
+        if let json = changedJSON, !tape.isNull(json) {
+            changedValue = MessagingRuntime.Validation.array(tape, json, MessagingRuntime.CountRules.none, at: path() + "changed", &issues) { json, path, issues in
+                MessagingRuntime.Validation.string(tape.scalar(json), MessagingRuntime.StringRules.none, at: path(), &issues)
             }
         } else {
             changedValue = nil

@@ -45,77 +45,61 @@ public struct Envelope<Payload: Message>: Sendable, Hashable, Codable {
     public static func newID() -> String { RandomID.uuid() }
 }
 
-extension Envelope: JSONWritable {
-    /// The envelope as `JSONEncoder` writes it (absent optionals left out), without `JSONEncoder`.
-    public func writeJSON(to json: inout JSONOutput) {
-        json.beginObject()
-        json.member("messageId", messageId)
-        json.member("correlationId", correlationId)
-        json.member("causationId", ifPresent: causationId)
-        json.member("timestamp", timestamp)
-        json.member("type", type)
-        json.member("schemaVersion", schemaVersion)
-        json.member("caller", ifPresent: caller)
-        json.member("payload", payload)
-        json.endObject()
-    }
-}
-
-extension Caller: JSONWritable {
-    public func writeJSON(to json: inout JSONOutput) {
-        json.beginObject()
-        json.member("id", id)
-        json.member("role", ifPresent: role)
-        json.endObject()
-    }
-}
-
 extension Envelope: Validatable {
     /// Validates the envelope's fields and its payload (issues under `payload`). Unknown envelope
     /// keys are ignored, so that newer senders can add metadata.
-    public static func validate(_ json: JSONValue, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) -> Self? {
-        guard let object = Validation.object(json, at: path(), &issues) else { return nil }
+    public static func validate(
+        _ tape: JSONTape, _ index: JSONTape.Index, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) -> Self? {
+        guard let object = Validation.object(tape, index, at: path(), &issues) else { return nil }
+        let absent: JSONTape.Index? = nil
         func text(_ key: String, mayBeAbsent: Bool = false) -> String? {
-            guard let value = object[key], value != .null else {
-                Validation.missing(object[key], expected: "string", mayBeAbsent: mayBeAbsent, nullable: false, at: path() + key, &issues)
+            let raw = tape.member(object, key)
+            guard let value = raw, !tape.isNull(value) else {
+                Validation.missing(raw, expected: "string", mayBeAbsent: mayBeAbsent, nullable: false, at: path() + key, &issues)
                 return nil
             }
-            return Validation.string(value, StringRules(minLength: 1), at: path() + key, &issues)
+            return Validation.string(tape.scalar(value), StringRules(minLength: 1), at: path() + key, &issues)
         }
         let messageId = text("messageId")
         let correlationId = text("correlationId")
         let causationId = text("causationId", mayBeAbsent: true)
         var timestamp: DateTime?
-        if let value = object["timestamp"], value != .null {
-            timestamp = Validation.dateTime(value, at: path() + "timestamp", &issues)
+        let rawTimestamp = tape.member(object, "timestamp")
+        if let value = rawTimestamp, !tape.isNull(value) {
+            timestamp = Validation.dateTime(tape.scalar(value), at: path() + "timestamp", &issues)
         } else {
-            Validation.missing(object["timestamp"], expected: "string", mayBeAbsent: false, nullable: false, at: path() + "timestamp", &issues)
+            Validation.missing(rawTimestamp, expected: "string", mayBeAbsent: false, nullable: false, at: path() + "timestamp", &issues)
         }
         let type = text("type")
         if let type, type != Payload.messageType {
             issues.append(Validation.invalidValue([Payload.messageType], at: path() + "type"))
         }
         var version: Int?
-        if let value = object["schemaVersion"], value != .null {
-            version = Validation.int(value, NumberRules(min: 1), at: path() + "schemaVersion", &issues)
+        let rawVersion = tape.member(object, "schemaVersion")
+        if let value = rawVersion, !tape.isNull(value) {
+            version = Validation.int(tape.scalar(value), NumberRules(min: 1), at: path() + "schemaVersion", &issues)
         } else {
-            Validation.missing(object["schemaVersion"], expected: "int", mayBeAbsent: false, nullable: false, at: path() + "schemaVersion", &issues)
+            Validation.missing(rawVersion, expected: "int", mayBeAbsent: false, nullable: false, at: path() + "schemaVersion", &issues)
         }
         var payload: Payload?
-        if let value = object["payload"] {
-            payload = Payload.validate(value, at: path() + "payload", &issues)
+        if let value = tape.member(object, "payload") {
+            payload = Payload.validate(tape, value, at: path() + "payload", &issues)
         } else {
-            Validation.missing(nil, expected: "object", mayBeAbsent: false, nullable: false, at: path() + "payload", &issues)
+            Validation.missing(absent, expected: "object", mayBeAbsent: false, nullable: false, at: path() + "payload", &issues)
         }
         var caller: Caller?
-        if let value = object["caller"], value != .null, let fields = Validation.object(value, at: path() + "caller", &issues) {
-            if let id = fields["id"], let text = Validation.string(id, StringRules(minLength: 1), at: path() + "caller" + "id", &issues) {
+        if let value = tape.member(object, "caller"), !tape.isNull(value),
+            let fields = Validation.object(tape, value, at: path() + "caller", &issues)
+        {
+            let id = tape.member(fields, "id")
+            if let id, let text = Validation.string(tape.scalar(id), StringRules(minLength: 1), at: path() + "caller" + "id", &issues) {
                 caller = Caller(id: text)
-                if let role = fields["role"], role != .null {
-                    caller?.role = Validation.string(role, StringRules(), at: path() + "caller" + "role", &issues)
+                if let role = tape.member(fields, "role"), !tape.isNull(role) {
+                    caller?.role = Validation.string(tape.scalar(role), StringRules(), at: path() + "caller" + "role", &issues)
                 }
-            } else if fields["id"] == nil {
-                Validation.missing(nil, expected: "string", mayBeAbsent: false, nullable: false, at: path() + "caller" + "id", &issues)
+            } else if id == nil {
+                Validation.missing(absent, expected: "string", mayBeAbsent: false, nullable: false, at: path() + "caller" + "id", &issues)
             }
         }
         guard let messageId, let correlationId, let timestamp, let type, let version, let payload,
@@ -127,5 +111,27 @@ extension Envelope: Validatable {
         )
         envelope.schemaVersion = Int(version)
         return envelope
+    }
+}
+
+extension Envelope: JSONWritable {
+    /// The envelope's members in the order its `Codable` conformance encodes them.
+    public func writeJSON(to json: inout JSONWriter) {
+        json.objectStart()
+        json.member("messageId", messageId)
+        json.member("correlationId", correlationId)
+        if let causationId { json.member("causationId", causationId) }
+        json.member("timestamp", timestamp)
+        json.member("type", type)
+        json.member("schemaVersion", schemaVersion)
+        if let caller {
+            json.key("caller")
+            json.objectStart()
+            json.member("id", caller.id)
+            if let role = caller.role { json.member("role", role) }
+            json.objectEnd()
+        }
+        json.member("payload", payload)
+        json.objectEnd()
     }
 }

@@ -21,60 +21,94 @@ extension JSONValue {
     /// Integers that fit in 64 bits become `.int`, every other number `.double`; object members
     /// keep their document order (duplicates included). Arrays and objects nested deeper than
     /// 512 levels are rejected.
+    @inlinable
     public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
-        let result = bytes.withContiguousStorageIfAvailable(JSONParser.parse)
-            ?? Array(bytes).withUnsafeBufferPointer(JSONParser.parse)
-        self = try result.get()
+        self = try JSONTape.parse(bytes) { $0.value(JSONTape.root) }.get()
     }
 
     /// Parses one strict RFC 8259 JSON document from a string.
     public init(parsing text: String) throws(JSONParseError) {
         var text = text
-        self = try text.withUTF8(JSONParser.parse).get()
+        self = try text.withUTF8 { bytes in JSONTape.parse(bytes) { $0.value(JSONTape.root) } }.get()
     }
 }
 
-/// A parser over contiguous UTF-8 bytes.
+/// A parser over contiguous UTF-8 bytes, writing a `JSONTape`'s entries.
 struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
     static let maximumDepth = 512
 
+    typealias Entry = JSONTape.Entry
+
     private let input: UnsafeBufferPointer<UInt8>
     private var position = 0
+    /// The entries written so far, in storage that grows by doubling.
+    private var entries: UnsafeMutablePointer<Entry>
+    private var count = 0
+    private var capacity: Int
 
-    /// Parses a whole document: one value with optional surrounding whitespace.
-    static func parse(_ input: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
-        var parser = JSONParser(input: input)
-        return Result { () throws(JSONParseError) in
-            let value = try parser.parseValue()
+    /// The storage that is enough for the entries of `count` bytes: every entry after the first
+    /// takes at least two bytes (a value and a separator or bracket).
+    static func capacity(forByteCount count: Int) -> Int { count / 2 + 2 }
+
+    /// The storage that was given, if it was enough.
+    private let storage: UnsafeMutablePointer<Entry>
+
+    private init(input: UnsafeBufferPointer<UInt8>, storage: UnsafeMutableBufferPointer<Entry>) {
+        self.input = input
+        self.storage = storage.baseAddress!
+        self.entries = storage.baseAddress!
+        self.capacity = storage.count
+    }
+
+    /// Parses a whole document, one value with optional surrounding whitespace, into `storage`
+    /// (at least `capacity(forByteCount:)` entries). Returns where the entries are: `storage`,
+    /// or, should it have been too small, an allocation that the caller deallocates.
+    static func tape(
+        _ input: UnsafeBufferPointer<UInt8>, storage: UnsafeMutableBufferPointer<Entry>
+    ) -> Result<UnsafeMutablePointer<Entry>, JSONParseError> {
+        var parser = JSONParser(input: input, storage: storage)
+        do throws(JSONParseError) {
+            guard input.count < Int(UInt32.max) else { throw parser.error("document too large", at: 0) }
+            try parser.parseValue()
             parser.skipWhitespace()
             guard parser.position == input.count else {
                 throw parser.error("unexpected data after the JSON value", at: parser.position)
             }
-            return value
+            return .success(parser.entries)
+        } catch {
+            if parser.entries != parser.storage { parser.entries.deallocate() }
+            return .failure(error)
         }
     }
 
     // MARK: Values
 
-    /// An array or object whose elements are being read.
-    private struct OpenContainer {
-        var isObject = false
-        var elements: [JSONValue] = []
-        var members: [JSONObject.Member] = []
-        /// The key of the member whose value is being read.
-        var key = ""
+    @inline(__always)
+    private mutating func append(_ entry: Entry) {
+        if count == capacity { grow() }
+        (entries + count).initialize(to: entry)
+        count += 1
     }
 
-    /// Parses one value. Open arrays and objects are kept on a heap stack rather than by
-    /// recursion, so that no input can exhaust the call stack; the innermost one is kept
-    /// apart, so that flat documents need no stack at all.
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    @inline(never)
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: entries, count: count)
+        if entries != storage { entries.deallocate() }
+        entries = larger
+        capacity *= 2
+    }
+
+    /// Parses one value. Open arrays and objects are not kept by recursion, so that no input can
+    /// exhaust the call stack: while one is open, its entry holds the index of the enclosing one
+    /// and that one's element count so far, and gets its own count and end when it closes.
+    private mutating func parseValue() throws(JSONParseError) {
         var depth = 0  // the number of open containers
-        var current = OpenContainer()  // the innermost open container, if depth > 0
-        var enclosing: [OpenContainer] = []  // the open containers around `current`
+        var current = -1  // the entry of the innermost open container, if depth > 0
+        var currentCount = 0  // its elements so far
+        var currentIsObject = false
         parsing: while true {
-            var value: JSONValue
             skipWhitespace()
             switch peek {
             case UInt8(ascii: "["), UInt8(ascii: "{"):
@@ -84,57 +118,61 @@ struct JSONParser {
                 }
                 position += 1
                 skipWhitespace()
+                let kind: Entry.Kind = isObject ? .object : .array
                 if skip(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                    value = isObject ? .object(JSONObject()) : .array([])
+                    append(Entry(kind: kind, a: 0, b: UInt64(count + 1)))
                 } else {
-                    if depth > 0 { enclosing.append(current) }
+                    append(Entry(kind: kind, a: UInt32(truncatingIfNeeded: currentCount), b: UInt64(bitPattern: Int64(current))))
                     depth += 1
-                    current = OpenContainer(isObject: isObject)
-                    if isObject {
-                        current.members.reserveCapacity(4)  // room for a typical object in one allocation
-                        current.key = try parseKey()
-                    } else {
-                        current.elements.reserveCapacity(4)
-                    }
+                    current = count - 1
+                    currentCount = 0
+                    currentIsObject = isObject
+                    if isObject { try parseKey() }
                     continue parsing
                 }
             default:
-                value = try parseScalar()
+                try parseScalar()
             }
-            // Add the value to the innermost container, closing each container that ends here.
+            // Count the value in the innermost container, closing each container that ends here.
             while depth > 0 {
                 skipWhitespace()
-                if current.isObject {
-                    current.members.append(JSONObject.Member(key: current.key, value: consume value))
+                currentCount += 1
+                if currentIsObject {
                     if skip(UInt8(ascii: ",")) {
-                        current.key = try parseKey()
+                        try parseKey()
                         continue parsing
                     }
                     guard skip(UInt8(ascii: "}")) else { throw unexpected("expected ',' or '}'") }
                 } else {
-                    current.elements.append(consume value)
                     if skip(UInt8(ascii: ",")) { continue parsing }
                     guard skip(UInt8(ascii: "]")) else { throw unexpected("expected ',' or ']'") }
                 }
                 // Close it: the enclosing container becomes the current one.
-                var closed = enclosing.popLast() ?? OpenContainer()
-                swap(&closed, &current)
+                let open = entries[current]
+                entries[current].a = UInt32(truncatingIfNeeded: currentCount)
+                entries[current].b = UInt64(count)
                 depth -= 1
-                value = closed.isObject ? .object(JSONObject(closed.members)) : .array(closed.elements)
+                currentCount = Int(open.a)
+                current = Int(Int64(bitPattern: open.b))
+                currentIsObject = depth > 0 && entries[current].kind == .object
             }
-            return value
+            return
         }
     }
 
     /// Parses a string, number or literal.
-    private mutating func parseScalar() throws(JSONParseError) -> JSONValue {
+    private mutating func parseScalar() throws(JSONParseError) {
         guard position < input.count else { throw error("unexpected end of input", at: position) }
         switch input[position] {
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try parseLiteral("null"); return .null
+        case UInt8(ascii: "\""): try parseString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            switch try parseNumber() {
+            case .int(let value): append(Entry(kind: .int, b: UInt64(bitPattern: value)))
+            case let value: append(Entry(kind: .double, b: (value.numberValue ?? 0).bitPattern))
+            }
+        case UInt8(ascii: "t"): try parseLiteral("true"); append(Entry(kind: .bool, flags: 1))
+        case UInt8(ascii: "f"): try parseLiteral("false"); append(Entry(kind: .bool))
+        case UInt8(ascii: "n"): try parseLiteral("null"); append(Entry(kind: .null))
         case let byte:
             let shown = (0x21..<0x7F).contains(byte)
                 ? "character '\(Character(Unicode.Scalar(byte)))'"
@@ -144,13 +182,12 @@ struct JSONParser {
     }
 
     /// Parses an object key and the colon after it.
-    private mutating func parseKey() throws(JSONParseError) -> String {
+    private mutating func parseKey() throws(JSONParseError) {
         skipWhitespace()
         guard peek == UInt8(ascii: "\"") else { throw unexpected("expected a string key") }
-        let key = try parseString()
+        try parseString()
         skipWhitespace()
         guard skip(UInt8(ascii: ":")) else { throw unexpected("expected ':'") }
-        return key
     }
 
     private mutating func parseLiteral(_ literal: StaticString) throws(JSONParseError) {
@@ -228,25 +265,38 @@ struct JSONParser {
 
     // MARK: Strings
 
-    /// Parses a string starting at its opening quote.
-    private mutating func parseString() throws(JSONParseError) -> String {
+    /// Parses a string starting at its opening quote, appending its entry: the content's byte
+    /// range, and whether it has escapes or non-ASCII characters.
+    private mutating func parseString() throws(JSONParseError) {
         let start = position + 1
-        var index = skipPlainASCII(from: start)
-        while index < input.count {
+        var index = start
+        var flags: UInt8 = 0
+        while true {
+            index = skipPlainASCII(from: index)
+            guard index < input.count else { break }
             let byte = input[index]
             if byte == UInt8(ascii: "\"") {
                 position = index + 1
-                return String(decoding: UnsafeBufferPointer(rebasing: input[start..<index]), as: UTF8.self)
+                append(Entry(kind: .string, flags: flags, a: UInt32(truncatingIfNeeded: start), b: UInt64(index)))
+                return
             }
-            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start, firstEscape: index) }
-            if byte < 0x20 { throw error("unescaped control character in string", at: index) }
-            index = byte < 0x80 ? index + 1 : try endOfUTF8Sequence(at: index)
+            if byte == UInt8(ascii: "\\") {
+                flags |= Entry.escaped
+                index = try decodeEscape(at: index).end
+            } else if byte < 0x20 {
+                throw error("unescaped control character in string", at: index)
+            } else if byte < 0x80 {
+                index += 1
+            } else {
+                flags |= Entry.nonASCII
+                index = try endOfUTF8Sequence(at: index)
+            }
         }
         throw error("unterminated string", at: index)
     }
 
     /// Skips 8 bytes at a time while none of them is `"`, `\\`, a control character or non-ASCII,
-    /// returning the index of the first word that may contain one.
+    /// returning the index of the first such byte, or of the last few bytes (fewer than 8).
     @inline(__always)
     private func skipPlainASCII(from start: Int) -> Int {
         guard let base = input.baseAddress else { return start }
@@ -258,41 +308,47 @@ struct JSONParser {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             let special = word | bytesBelow(0x20, in: word)
                 | bytesBelow(1, in: word ^ (ones &* 0x22)) | bytesBelow(1, in: word ^ (ones &* 0x5C))
-            if special & highBits != 0 { break }
+            // The lowest flagged byte is exact (borrows only reach bytes above a flagged one).
+            // `.littleEndian` puts the first byte lowest on any machine.
+            if special & highBits != 0 { return index + (special & highBits).littleEndian.trailingZeroBitCount >> 3 }
             index += 8
         }
         return index
     }
 
-    /// The slow path of `parseString`: decodes escapes into a byte buffer.
-    private mutating func parseEscapedString(from start: Int, firstEscape: Int) throws(JSONParseError) -> String {
+    /// The text of a string's content that has escapes (already checked by `parseString`).
+    static func unescape(_ content: UnsafeBufferPointer<UInt8>) -> String {
+        let parser = JSONParser(checked: content)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(firstEscape - start + 16)
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<firstEscape]))
-        var index = firstEscape
-        while index < input.count {
-            let byte = input[index]
-            if byte == UInt8(ascii: "\"") {
-                position = index + 1
-                return String(decoding: bytes, as: UTF8.self)
-            } else if byte == UInt8(ascii: "\\") {
-                index = try decodeEscape(at: index, into: &bytes)
-            } else if byte < 0x20 {
-                throw error("unescaped control character in string", at: index)
-            } else {
-                let end = byte < 0x80 ? index + 1 : try endOfUTF8Sequence(at: index)
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+        bytes.reserveCapacity(content.count)
+        var index = 0
+        while index < content.count {
+            if content[index] == UInt8(ascii: "\\") {
+                // The content was checked when it was parsed: this cannot fail.
+                guard let (scalar, end) = try? parser.decodeEscape(at: index) else { break }
+                bytes.append(contentsOf: scalar.utf8)
                 index = end
+            } else {
+                bytes.append(content[index])
+                index += 1
             }
         }
-        throw error("unterminated string", at: index)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Decodes the escape sequence at `index` (a backslash), returning the index after it.
-    private func decodeEscape(at index: Int, into bytes: inout [UInt8]) throws(JSONParseError) -> Int {
+    /// A parser that only decodes escapes of checked content (it owns no entries).
+    private init(checked content: UnsafeBufferPointer<UInt8>) {
+        self.input = content
+        self.capacity = 0
+        self.entries = UnsafeMutablePointer(bitPattern: MemoryLayout<Entry>.alignment)!  // never read or freed
+        self.storage = entries
+    }
+
+    /// Decodes the escape sequence at `index` (a backslash): its scalar and the index after it.
+    private func decodeEscape(at index: Int) throws(JSONParseError) -> (scalar: Unicode.Scalar, end: Int) {
         guard index + 1 < input.count else { throw error("unterminated string", at: input.count) }
         let escaped = input[index + 1]
-        if escaped == UInt8(ascii: "u") { return try decodeUnicodeEscape(at: index, into: &bytes) }
+        if escaped == UInt8(ascii: "u") { return try decodeUnicodeEscape(at: index) }
         let replacement: UInt8 = switch escaped {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escaped
         case UInt8(ascii: "b"): 0x08
@@ -302,12 +358,11 @@ struct JSONParser {
         case UInt8(ascii: "t"): 0x09
         default: throw error("invalid escape sequence", at: index)
         }
-        bytes.append(replacement)
-        return index + 2
+        return (Unicode.Scalar(replacement), index + 2)
     }
 
-    /// Decodes `\uXXXX` (or a `\uXXXX\uXXXX` surrogate pair) at `index` as UTF-8.
-    private func decodeUnicodeEscape(at index: Int, into bytes: inout [UInt8]) throws(JSONParseError) -> Int {
+    /// Decodes `\uXXXX` (or a `\uXXXX\uXXXX` surrogate pair) at `index`.
+    private func decodeUnicodeEscape(at index: Int) throws(JSONParseError) -> (scalar: Unicode.Scalar, end: Int) {
         let unit = try hexQuad(at: index + 2)
         var scalar = UInt32(unit)
         var end = index + 6
@@ -320,8 +375,7 @@ struct JSONParser {
         } else if unit & 0xFC00 == 0xDC00 {
             throw error("unpaired surrogate in \\u escape", at: index)
         }
-        bytes.append(contentsOf: Unicode.Scalar(scalar).unsafelyUnwrapped.utf8)
-        return end
+        return (Unicode.Scalar(scalar).unsafelyUnwrapped, end)
     }
 
     private func hexQuad(at index: Int) throws(JSONParseError) -> UInt16 {

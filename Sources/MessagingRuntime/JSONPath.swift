@@ -19,12 +19,21 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible, Expressible
 
     public static let root = JSONPath()
 
-    public static func + (path: JSONPath, key: String) -> JSONPath {
-        path.appending(.key(key))
+    /// The path one key further. A path built step by step (`path() + "seats" + 2 + "row"`)
+    /// grows in place: each step leaves room for the next ones.
+    public static func + (path: consuming JSONPath, key: String) -> JSONPath {
+        path.append(.key(key))
+        return path
     }
 
-    public static func + (path: JSONPath, index: Int) -> JSONPath {
-        path.appending(.index(index))
+    public static func + (path: consuming JSONPath, index: Int) -> JSONPath {
+        path.append(.index(index))
+        return path
+    }
+
+    private mutating func append(_ component: Component) {
+        if components.count == components.capacity { components.reserveCapacity(components.count + 4) }
+        components.append(component)
     }
 
     /// The path one step further, built in a single allocation.

@@ -20,59 +20,120 @@ extension JSONValue {
     }
 }
 
-/// Appends the JSON text of values to a byte buffer, compact or pretty (the primitives are
-/// ``JSONOutput``'s).
-struct JSONWriter {
-    private var out = JSONOutput(capacity: 128)
+/// Appends the JSON text of values to a byte buffer: what generated messages write themselves
+/// with (`JSONWritable`), compact, without an `Encoder`.
+public struct JSONWriter {
+    public internal(set) var bytes: [UInt8] = []
     private let pretty: Bool
+    /// Whether the next member or element needs a `,` before it.
+    @usableFromInline var needsComma = false
 
-    init(pretty: Bool) { self.pretty = pretty }
+    init(pretty: Bool) {
+        self.pretty = pretty
+        bytes.reserveCapacity(128)
+    }
 
-    var bytes: [UInt8] { out.bytes }
+    /// A compact writer.
+    public init() { self.init(pretty: false) }
 
     mutating func write(_ value: JSONValue, indent: Int) {
         switch value {
-        case .null: out.null()
-        case .bool(let flag): out.bool(flag)
-        case .int(let number): out.integer(number)
-        case .double(let number): out.double(number)
-        case .string(let text): out.string(text)
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .int(let number): writeInteger(number)
+        case .double(let number): writeDouble(number)
+        case .string(let text): writeString(text)
         case .array(let elements): writeArray(elements, indent: indent)
         case .object(let object): writeObject(object, indent: indent)
         }
     }
 
     private mutating func writeArray(_ elements: [JSONValue], indent: Int) {
-        guard !elements.isEmpty else { return out.append("[]") }
-        out.append(byte: UInt8(ascii: "["))
+        guard !elements.isEmpty else { return append("[]") }
+        bytes.append(UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {
-            if index > 0 { out.append(byte: UInt8(ascii: ",")) }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             newline(indent: indent + 1)
             write(element, indent: indent + 1)
         }
         newline(indent: indent)
-        out.append(byte: UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "]"))
     }
 
     private mutating func writeObject(_ object: JSONObject, indent: Int) {
-        guard !object.members.isEmpty else { return out.append("{}") }
-        out.append(byte: UInt8(ascii: "{"))
+        guard !object.members.isEmpty else { return append("{}") }
+        bytes.append(UInt8(ascii: "{"))
         for (index, member) in object.members.enumerated() {
-            if index > 0 { out.append(byte: UInt8(ascii: ",")) }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             newline(indent: indent + 1)
-            out.string(member.key)
-            out.append(byte: UInt8(ascii: ":"))
-            if pretty { out.append(byte: UInt8(ascii: " ")) }
+            writeString(member.key)
+            bytes.append(UInt8(ascii: ":"))
+            if pretty { bytes.append(UInt8(ascii: " ")) }
             write(member.value, indent: indent + 1)
         }
         newline(indent: indent)
-        out.append(byte: UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// In pretty mode, starts a new line indented by `indent` levels.
     private mutating func newline(indent: Int) {
         guard pretty else { return }
-        out.append(byte: UInt8(ascii: "\n"))
-        for _ in 0..<(2 * indent) { out.append(byte: UInt8(ascii: " ")) }
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
+
+    mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func writeInteger(_ number: Int64) {
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude != 0
+        bytes[start...].reverse()
+    }
+
+    mutating func writeDouble(_ number: Double) {
+        guard number.isFinite else { return append("null") }
+        // Swift's `description` is the shortest round-trip form: `1.0`, `0.1`, `1e+300`, `5e-324`,
+        // all of them valid JSON numbers (integral values below 2^53 keep a `.0`).
+        bytes.append(contentsOf: number.description.utf8)
+    }
+
+    mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                appendEscape(for: byte)
+                runStart = index + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendEscape(for byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case 0x22: bytes.append(UInt8(ascii: "\""))
+        case 0x5C: bytes.append(UInt8(ascii: "\\"))
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x0C: bytes.append(UInt8(ascii: "f"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            bytes.append(hex.utf8Start[Int(byte >> 4)])
+            bytes.append(hex.utf8Start[Int(byte & 0xF)])
+        }
     }
 }

@@ -55,21 +55,31 @@ public enum StringFormat: String, Sendable, CaseIterable, Codable {
     /// last one (the top level) of two letters or more.
     private static func isEmail(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
-        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return false }
-        let local = bytes[..<at]
-        guard local.allSatisfy(ASCIISet.emailLocal.contains), local.first != dot, local.last != dot,
-            !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot })
-        else { return false }
-        let labels = bytes[(at + 1)...].split(separator: dot, omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { return false }
-        for label in labels {
-            guard !label.isEmpty, label.first != hyphen, label.last != hyphen,
-                label.allSatisfy(ASCIISet.hostnameLabel.contains),  // so no second `@`
-                !Self.hasReservedHyphens(label)
-            else { return false }
+        let localCharacters = ASCIISet.emailLocal, labelCharacters = ASCIISet.hostnameLabel, letters = ASCIISet.letters
+        // The local part, up to the first `@`, in one pass.
+        var at = 0
+        while at < bytes.count, bytes[at] != UInt8(ascii: "@") {
+            let byte = bytes[at]
+            guard localCharacters.contains(byte), byte != dot || (at > 0 && bytes[at - 1] != dot) else { return false }
+            at += 1
         }
-        let topLevel = labels[labels.count - 1]
-        return topLevel.count >= 2 && topLevel.allSatisfy(ASCIISet.letters.contains)
+        guard at > 0, at < bytes.count - 1, bytes[at - 1] != dot else { return false }
+        // The labels between dots (empty ones included), without collecting them.
+        var labelCount = 0
+        var start = at + 1
+        for end in (at + 1)...bytes.count where end == bytes.count || bytes[end] == dot {
+            guard end > start, bytes[start] != hyphen, bytes[end - 1] != hyphen,
+                !Self.hasReservedHyphens(bytes[start..<end])
+            else { return false }
+            for index in start..<end where !labelCharacters.contains(bytes[index]) { return false }  // so no second `@`
+            labelCount += 1
+            if end == bytes.count {  // the top level
+                guard end - start >= 2 else { return false }
+                for index in start..<end where !letters.contains(bytes[index]) { return false }
+            }
+            start = end + 1
+        }
+        return labelCount >= 2
     }
 
     /// `ab--cd`: hyphens in the third and fourth places are reserved for IDNA's `xn--` labels
@@ -81,7 +91,7 @@ public enum StringFormat: String, Sendable, CaseIterable, Codable {
         return !(label[start] | 0x20 == UInt8(ascii: "x") && label[start + 1] | 0x20 == UInt8(ascii: "n"))
     }
 
-    private static func isUUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isUUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 36 else { return false }
         let hexDigits = ASCIISet.hexDigits
         for (index, byte) in bytes.enumerated() {

@@ -43,22 +43,25 @@ extension Validation {
     /// Reads a UUID that the format check has accepted (8-4-4-4-12 hex digits), without `sscanf`.
     static func parseUUID(_ text: String) -> UUID? {
         var text = text
-        return text.withUTF8 { utf8 -> UUID? in
-            guard utf8.count == 36 else { return nil }
-            var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            let ok = withUnsafeMutableBytes(of: &bytes) { raw -> Bool in
-                var position = 0
-                for index in 0..<16 {
-                    if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
-                    let high = hexValue(utf8[position]), low = hexValue(utf8[position + 1])
-                    guard high < 16, low < 16 else { return false }
-                    raw[index] = high << 4 | low
-                    position += 2
-                }
-                return true
+        return text.withUTF8(parseUUID(utf8:))
+    }
+
+    /// Reads a UUID from the UTF-8 of a string that the format check has accepted.
+    static func parseUUID(utf8: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard utf8.count == 36 else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &bytes) { raw -> Bool in
+            var position = 0
+            for index in 0..<16 {
+                if position == 8 || position == 13 || position == 18 || position == 23 { position += 1 }
+                let high = hexValue(utf8[position]), low = hexValue(utf8[position + 1])
+                guard high < 16, low < 16 else { return false }
+                raw[index] = high << 4 | low
+                position += 2
             }
-            return ok ? UUID(uuid: bytes) : nil
+            return true
         }
+        return ok ? UUID(uuid: bytes) : nil
     }
 
     /// 0–15 for a hex digit, 255 otherwise.
@@ -84,7 +87,7 @@ extension Validation {
             var scalars: Int?
             func length() -> Int {
                 if let scalars { return scalars }
-                let count = text.unicodeScalars.count
+                let count = text.utf8.withContiguousStorageIfAvailable(scalarCount) ?? text.unicodeScalars.count
                 scalars = count
                 return count
             }
@@ -104,6 +107,24 @@ extension Validation {
         if let allowed = rules.allowedValues, !allowed.contains(text) {
             report(&issues, invalidValue(allowed, at: path()))
         }
+    }
+
+    /// The number of scalars of valid UTF-8: the bytes that are not continuation bytes (10xxxxxx),
+    /// counted eight at a time.
+    static func scalarCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = utf8.baseAddress else { return 0 }
+        var continuations = 0, index = 0
+        while index + 8 <= utf8.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            // High bit set and the next bit clear, per byte.
+            continuations += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+            index += 8
+        }
+        while index < utf8.count {
+            if utf8[index] & 0xC0 == 0x80 { continuations += 1 }
+            index += 1
+        }
+        return utf8.count - continuations
     }
 
     /// Runs every number rule, in order: min, exclusiveMin, max, exclusiveMax, multipleOf.

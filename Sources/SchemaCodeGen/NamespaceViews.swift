@@ -68,7 +68,7 @@ struct NamespaceViews {
     func recordView(_ message: MessageType) -> RecordView? {
         guard case .record(let fields, let unknownFields) = message.shape else { return nil }
         let name = message.name.name
-        let fieldViews = fields.map { fieldView($0, in: message) }
+        let fieldViews = fields.enumerated().map { fieldView($1, position: $0, in: message) }
         let guardBindings = fields.filter { !SwiftTypes.isOptional($0) }
             .map { ", let \(SwiftNames.bare($0.name))Value" }.joined()
         let initArguments = fields.map { "\(SwiftNames.bare($0.name)): \(SwiftNames.bare($0.name))Value" }
@@ -83,6 +83,7 @@ struct NamespaceViews {
             typeDoc: SwiftNames.docComment(message.description, remark: pointer("messages/\(name)"), indent: "    "),
             deprecated: message.deprecated, messageType: SwiftNames.stringLiteral(message.name.description),
             fields: fieldViews, rules: emitter.ruleDeclarations(for: fields), rejectsUnknown: unknownFields == .reject,
+            fieldNames: fields.map { SwiftNames.stringLiteral($0.name) }.joined(separator: ", "),
             guardBindings: guardBindings, initArguments: initArguments,
             redactedDescription: "\"\(name)(\(parts.joined(separator: ", ")))\"",
             hasFields: !fields.isEmpty, hasRules: !fieldViews.isEmpty && !emitter.ruleDeclarations(for: fields).isEmpty,
@@ -90,7 +91,7 @@ struct NamespaceViews {
         )
     }
 
-    func fieldView(_ field: Field, in message: MessageType) -> FieldView {
+    func fieldView(_ field: Field, position: Int, in message: MessageType) -> FieldView {
         let swiftName = SwiftNames.identifier(field.name)
         let bare = SwiftNames.bare(field.name)
         let type = SwiftTypes.swiftType(field.type)
@@ -114,20 +115,21 @@ struct NamespaceViews {
         let encodeLine = field.nullable || !optional
             ? "try container.encode(\(value), forKey: .\(swiftName))"
             : "try container.encodeIfPresent(\(value), forKey: .\(swiftName))"
+        // The same members as `encode(to:)` writes, in the same order.
         let jsonName = SwiftNames.stringLiteral(field.name)
         let writeLine = field.nullable || !optional
             ? "json.member(\(jsonName), self.\(swiftName))"
-            : "json.member(\(jsonName), ifPresent: self.\(swiftName))"
+            : "if let value = self.\(swiftName) { json.member(\(jsonName), value) }"
         var description = field.description
         if field.deprecated { description = (description.map { $0 + "\n\n" } ?? "") + "- Warning: Deprecated." }
         if field.secret { description = (description.map { $0 + "\n\n" } ?? "") + "- Note: Secret: never logged or echoed." }
         return FieldView(
-            swiftName: swiftName, bareName: bare, jsonName: jsonName,
+            swiftName: swiftName, bareName: bare, jsonName: SwiftNames.stringLiteral(field.name),
             propertyType: SwiftTypes.propertyType(field), wrapper: isStoredIndirectly(field) ? "@\(RuntimeSymbols.indirect) " : "",
             fieldDoc: SwiftNames.docComment(description, remark: nil, indent: "        "),
             initDefault: initDefault, codingKeyValue: "",
             decodeLine: decodeLine, encodeLine: encodeLine, writeLine: writeLine, validateBlock: emitter.fieldBlock(field),
-            secret: field.secret, access: access
+            position: String(position), secret: field.secret, access: access
         )
     }
 

@@ -34,7 +34,7 @@ struct ValidatorEmitter {
         let mayBeAbsent = field.optional || field.defaultValue != nil
         return """
                     let \(value): \(SwiftTypes.swiftType(field.type))?
-                    if let json = \(json), !json.isNull {
+                    if let json = \(json), !tape.isNull(json) {
                         \(value) = \(decoded)
                     } else {
                         \(value) = \(fallback)
@@ -50,28 +50,30 @@ struct ValidatorEmitter {
     func expression(_ type: FieldType, field: Field, json: String, path: String, outer: Bool, indent: String) -> String {
         let v = r.validation
         let name = SwiftNames.bare(field.name)
+        // Scalars are checked on their value (`tape.scalar`: a string decoded once, here).
+        let scalar = "tape.scalar(\(json))"
         switch type {
         case .string:
             let rules = stringRules(field) != nil ? "Self.\(name)Rules" : "\(r.stringRules).none"
-            return "\(v).string(\(json), \(rules), at: \(path), &issues)"
+            return "\(v).string(\(scalar), \(rules), at: \(path), &issues)"
         case .int, .double:
             let rules = numberRules(field) != nil ? "Self.\(name)Rules" : "\(r.numberRules).none"
-            return "\(v).\(type == .int ? "int" : "double")(\(json), \(rules), at: \(path), &issues)"
-        case .bool: return "\(v).bool(\(json), at: \(path), &issues)"
-        case .uuid: return "\(v).uuid(\(json), at: \(path), &issues)"
-        case .datetime: return "\(v).dateTime(\(json), at: \(path), &issues)"
-        case .date: return "\(v).date(\(json), at: \(path), &issues)"
-        case .json: return "Optional(\(json))"
+            return "\(v).\(type == .int ? "int" : "double")(\(scalar), \(rules), at: \(path), &issues)"
+        case .bool: return "\(v).bool(\(scalar), at: \(path), &issues)"
+        case .uuid: return "\(v).uuid(tape, \(json), at: \(path), &issues)"
+        case .datetime: return "\(v).dateTime(\(scalar), at: \(path), &issues)"
+        case .date: return "\(v).date(\(scalar), at: \(path), &issues)"
+        case .json: return "Optional(tape.value(\(json)))"
         case .enumeration(let enumName):
-            return "\(v).enumeration(\(json), \(SwiftTypes.qualified(enumName)).self, at: \(path), &issues)"
+            return "\(v).enumeration(\(scalar), \(SwiftTypes.qualified(enumName)).self, at: \(path), &issues)"
         case .message(let messageName):
-            return "\(SwiftTypes.qualified(messageName)).validate(\(json), at: \(path), &issues)"
+            return "\(SwiftTypes.qualified(messageName)).validate(tape, \(json), at: \(path), &issues)"
         case .array(let element), .map(let element):
             let isArray = if case .array = type { true } else { false }
             let rules = outer && countRules(field) != nil ? "Self.\(name)Count" : "\(r.countRules).none"
             let inner = expression(element, field: field, json: "json", path: "path()", outer: false, indent: indent + "    ")
             return """
-                \(v).\(isArray ? "array" : "map")(\(json), \(rules), at: \(path), &issues) { json, path, issues in
+                \(v).\(isArray ? "array" : "map")(tape, \(json), \(rules), at: \(path), &issues) { json, path, issues in
                 \(indent)    \(inner)
                 \(indent)}
                 """

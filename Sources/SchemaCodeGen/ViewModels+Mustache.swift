@@ -60,6 +60,7 @@ extension EnumView: MustacheParent {
         case "name": self.name
         case "access": self.access
         case "namespace": self.namespace
+        case "runtime": self.runtime
         case "typeDoc": self.typeDoc
         case "cases": self.cases
         default: nil
@@ -91,6 +92,7 @@ extension RecordView: MustacheParent {
         case "fields": self.fields
         case "rules": self.rules
         case "rejectsUnknown": self.rejectsUnknown
+        case "fieldNames": self.fieldNames
         case "guardBindings": self.guardBindings
         case "initArguments": self.initArguments
         case "redactedDescription": self.redactedDescription
@@ -117,6 +119,7 @@ extension FieldView: MustacheParent {
         case "encodeLine": self.encodeLine
         case "writeLine": self.writeLine
         case "validateBlock": self.validateBlock
+        case "position": self.position
         case "secret": self.secret
         case "access": self.access
         default: nil

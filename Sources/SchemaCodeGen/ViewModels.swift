@@ -44,6 +44,7 @@ struct EnumView {
     let name: String
     let access: String
     let namespace: String
+    let runtime = RuntimeSymbols.module
     let typeDoc: String?
     let cases: [Case]
 }
@@ -60,6 +61,8 @@ struct RecordView {
     let fields: [FieldView]
     let rules: [String]
     let rejectsUnknown: Bool
+    /// The JSON names of the fields, as a list of string literals.
+    let fieldNames: String
     let guardBindings: String
     let initArguments: String
     let redactedDescription: String
@@ -81,9 +84,11 @@ struct FieldView {
     let codingKeyValue: String
     let decodeLine: String
     let encodeLine: String
-    /// The member's line in `writeJSONMembers(to:)`.
+    /// The statement of `writeJSONMembers(to:)` that writes the field.
     let writeLine: String
     let validateBlock: String
+    /// The field's position among the record's fields (what `JSONTape.match` returns for its name).
+    let position: String
     let secret: Bool
     let access: String
 }

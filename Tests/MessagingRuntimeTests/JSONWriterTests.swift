@@ -87,24 +87,10 @@ import Testing
     }
 }
 
-@Suite struct JSONOutputTests {
-    @Test func membersGetCommasAndOptionalsAreLeftOutOrNull() {
-        var json = JSONOutput()
-        json.beginObject()
-        json.member("a", ifPresent: String?.none)
-        json.member("b", 1)
-        json.member("c", ifPresent: Optional(2.5))
-        json.member("d", Int?.none)
-        json.member("e", ["x": [true, false], "a": []])
-        json.member("f", JSONValue.object(JSONObject()))
-        json.endObject()
-        #expect(String(decoding: json.bytes, as: UTF8.self) == #"{"b":1,"c":2.5,"d":null,"e":{"a":[],"x":[true,false]},"f":{}}"#)
-    }
-
+@Suite struct JSONWritableScalarTests {
     @Test func stringsAreEscapedAndNumbersRoundTrip() throws {
         for text in ["", "plain", "quote\" back\\slash", "ctl\u{01}\u{1F}\n\r\t\u{08}\u{0C}", "ünïcødé 🚀"] {
-            let bytes = text.jsonBytes()
-            #expect(try JSONValue(parsing: bytes) == .string(text), "\(text)")
+            #expect(try JSONValue(parsing: text.jsonBytes()) == .string(text), "\(text)")
         }
         for number in [0, -1, Int.max, Int.min, 42] {
             #expect(String(decoding: number.jsonBytes(), as: UTF8.self) == String(number))
@@ -116,7 +102,6 @@ import Testing
             }
             #expect(back == number)
         }
-        #expect(String(decoding: Double.nan.jsonBytes(), as: UTF8.self) == "null")
     }
 
     @Test func uuidsAreLowerCaseAndRandomOnesAreVersion4() {

@@ -4,13 +4,14 @@
 //
 // Cases (the names match shared/peers/py/pydantic_bench.py and Benchmarks/peers/pydantic_booking.py):
 //   validate_json_valid / _invalid          Auth.RegisterRequest, the peers' two payloads
-//   validate_json_valid+dump_json           valid, then JSONEncoder back to bytes (pydantic's model_dump_json)
+//   validate_json_valid+dump_json           valid, then back to JSON bytes with the generated writer
+//                                           (`jsonBytes()`, the peer of pydantic's model_dump_json)
 //   booking_validate_json_valid / _invalid  Bookings.CreateBookingRequest
 //   booking_validate_json_valid+dump_json
 //
 // Every case is checked once before it is timed (valid payloads validate, with the expected
-// values; invalid ones give exactly the expected issues; encoded output validates back to the
-// same value), so a broken validator cannot look fast. Prints one JSON line per case, in the
+// values; invalid ones give exactly the expected issues; written output validates back to the
+// same value and is, as JSON, what JSONEncoder writes), so a broken validator or writer cannot look fast. Prints one JSON line per case, in the
 // shape pydantic_bench.py prints.
 //
 // Usage: validation-bench [-n N] [--only CASE[,CASE...]] [--check-only]
@@ -147,6 +148,16 @@ func checkRegister(_ encoder: JSONEncoder) {
     guard let data = try? encoder.encode(request),
         case .success(let back) = Auth.RegisterRequest.validate(json: data), back == request
     else { fail("RegisterRequest does not survive JSONEncoder and validation") }
+    checkWriter(request, data)
+}
+
+/// The generated writer's output validates back to the same value and equals JSONEncoder's as JSON.
+func checkWriter<T: MessagingRuntime.Message>(_ value: T, _ encoded: Data) {
+    let written = value.jsonBytes()
+    guard case .success(let back) = T.validate(json: written), back == value,
+        let fromWriter = try? JSONValue(parsing: written), let fromEncoder = try? JSONValue(parsing: encoded),
+        fromWriter.isJSONEqual(to: fromEncoder)
+    else { fail("\(T.self): the generated writer wrote \(String(decoding: written, as: UTF8.self))") }
 }
 
 func checkBooking(_ encoder: JSONEncoder) {
@@ -164,6 +175,7 @@ func checkBooking(_ encoder: JSONEncoder) {
     guard let data = try? encoder.encode(booking),
         case .success(let back) = Bookings.CreateBookingRequest.validate(json: data), back == booking
     else { fail("CreateBookingRequest does not survive JSONEncoder and validation") }
+    checkWriter(booking, data)
 }
 
 // MARK: - Main
@@ -190,10 +202,10 @@ bench("validate_json_invalid", options) {
     return error.issues.count
 }
 bench("validate_json_valid+dump_json", options) {
-    guard case .success(let request) = Auth.RegisterRequest.validate(json: Payloads.registerValid),
-        let data = try? encoder.encode(request)
-    else { fail("RegisterRequest round trip") }
-    return data.count
+    guard case .success(let request) = Auth.RegisterRequest.validate(json: Payloads.registerValid) else {
+        fail("RegisterRequest round trip")
+    }
+    return request.jsonBytes().count
 }
 bench("booking_validate_json_valid", options) {
     guard case .success(let booking) = Bookings.CreateBookingRequest.validate(json: Payloads.bookingValid) else {
@@ -208,8 +220,8 @@ bench("booking_validate_json_invalid", options) {
     return error.issues.count
 }
 bench("booking_validate_json_valid+dump_json", options) {
-    guard case .success(let booking) = Bookings.CreateBookingRequest.validate(json: Payloads.bookingValid),
-        let data = try? encoder.encode(booking)
-    else { fail("CreateBookingRequest round trip") }
-    return data.count
+    guard case .success(let booking) = Bookings.CreateBookingRequest.validate(json: Payloads.bookingValid) else {
+        fail("CreateBookingRequest round trip")
+    }
+    return booking.jsonBytes().count
 }
