@@ -18,11 +18,18 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
     func respond(to request: Hummingbird.Request, context: GatewayContext) async throws -> Response {
         let correlationID = context.correlationID
         let caller = try await authenticate(request)
-        let json = try await input(request, context: context)
+        let idempotencyKey = hasBody || http.method == "DELETE" ? request.headers[.idempotencyKey] : nil
         let message: Request
-        switch Request.validate(.object(json)) {
-        case .success(let value): message = value
-        case .failure(let error): throw GatewayError(ErrorReply(error))
+        var json = JSONObject()
+        if hasBody, http.pathParameters.isEmpty, idempotencyKey == nil || gateway.options.idempotency == nil {
+            // The body is the whole input: validated from its bytes, no JSON tree in between.
+            message = try await validatedBody(request)
+        } else {
+            json = try await input(request, context: context)
+            switch Request.validate(.object(json)) {
+            case .success(let value): message = value
+            case .failure(let error): throw GatewayError(ErrorReply(error))
+            }
         }
         let call: @Sendable () async throws -> HTTPAnswer = {
             let envelope = Envelope(message, correlationId: correlationID, caller: caller)
@@ -38,7 +45,7 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
             }
             return try answer(reply)
         }
-        guard hasBody || http.method == "DELETE", let key = request.headers[.idempotencyKey], let store = gateway.options.idempotency else {
+        guard let key = idempotencyKey, let store = gateway.options.idempotency else {
             return try await call().response()
         }
         return try await once(key: key, store: store, request: request, json: json, caller: caller, call)
@@ -93,17 +100,33 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
         return caller
     }
 
+    /// The body of a route without path parameters, validated straight from its bytes: the same
+    /// issues as `input` and `validate` give (not JSON, not an object, the schema's), less work.
+    private func validatedBody(_ request: Hummingbird.Request) async throws -> Request {
+        let result = try await body(of: request).map { Request.validate(json: $0.readableBytesView) } ?? Request.validate(.object(JSONObject()))
+        switch result {
+        case .success(let value): return value
+        case .failure(let error): throw GatewayError(ErrorReply(error))
+        }
+    }
+
+    /// The body, declared as JSON (415 otherwise); nil when there is none (no bytes, no type).
+    private func body(of request: Hummingbird.Request) async throws -> ByteBuffer? {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let buffer = try await request.body.collect(upTo: gateway.options.maxBodyBytes)
+        guard buffer.readableBytes > 0 || !contentType.isEmpty else { return nil }
+        guard contentType.hasPrefix("application/json") else {
+            throw GatewayError(415, "unsupported_media_type", "send the body as application/json")
+        }
+        return buffer
+    }
+
     /// The request's JSON: the body (for POST, PUT, PATCH), the query (for other methods) and
     /// the path parameters, which win over both.
     private func input(_ request: Hummingbird.Request, context: GatewayContext) async throws -> JSONObject {
         var object = JSONObject()
         if hasBody {
-            let contentType = request.headers[.contentType]?.lowercased() ?? ""
-            let buffer = try await request.body.collect(upTo: gateway.options.maxBodyBytes)
-            if buffer.readableBytes > 0 || !contentType.isEmpty {
-                guard contentType.hasPrefix("application/json") else {
-                    throw GatewayError(415, "unsupported_media_type", "send the body as application/json")
-                }
+            if let buffer = try await body(of: request) {
                 let parsed: JSONValue
                 do { parsed = try JSONValue(parsing: buffer.readableBytesView) } catch {
                     throw GatewayError(ErrorReply(ValidationError(issues: [ValidationIssue(code: .invalidJSON, path: .root, message: error.description)])))
