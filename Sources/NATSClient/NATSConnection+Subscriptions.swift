@@ -8,6 +8,25 @@ extension NATSConnection {
     public func subscribe(
         _ subject: String, queue: String? = nil, pendingLimits: NATSSubscription.PendingLimits? = nil
     ) async throws -> NATSSubscription {
+        try await subscribe(subject, queue: queue, pendingLimits: pendingLimits, handler: nil)
+    }
+
+    /// Subscribes with a handler that the event loop calls with each message as it is read, as
+    /// nats.go's `Subscribe(subject, callback)`: no task is woken per message and nothing is queued,
+    /// so a reply published from the handler goes out with the next write, without a thread
+    /// switch. The handler must return quickly and never block (it holds up the connection); work
+    /// that waits belongs in a task, or in the `AsyncSequence` form. The returned subscription
+    /// yields no messages; it unsubscribes, drains, and its sequence ends when the subscription does.
+    public func subscribe(
+        _ subject: String, queue: String? = nil, onEventLoop handler: @escaping @Sendable (InboundMessage) -> Void
+    ) async throws -> NATSSubscription {
+        try await subscribe(subject, queue: queue, pendingLimits: nil, handler: handler)
+    }
+
+    private func subscribe(
+        _ subject: String, queue: String?, pendingLimits: NATSSubscription.PendingLimits?,
+        handler: (@Sendable (InboundMessage) -> Void)?
+    ) async throws -> NATSSubscription {
         var probe = ByteBuffer()
         do { try ClientOp.sub(subject: subject, queue: queue, sid: 0).write(to: &probe) } catch {
             throw NATSClientError(.invalidArgument, error.message)
@@ -18,7 +37,7 @@ extension NATSConnection {
             guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
             let sid = self.nextSID
             self.nextSID += 1
-            self.subscriptions[sid] = SubscriptionState(subject: subject, queue: queue, buffer: buffer)
+            self.subscriptions[sid] = SubscriptionState(subject: subject, queue: queue, buffer: buffer, handler: handler)
             if self.isConnected { self.write(.sub(subject: subject, queue: queue, sid: sid)) }
             return sid
         }.get()
@@ -72,6 +91,22 @@ extension NATSConnection {
         received.messages += 1
         received.bytes += message.payload.readableBytes
         guard var subscription = subscriptions[message.sid] else { return }
+        if let handler = subscription.handler {
+            handler(message)
+        } else {
+            queue(message, for: subscription)
+        }
+        subscription.delivered += 1
+        if let max = subscription.max, subscription.delivered >= max {
+            subscriptions.removeValue(forKey: message.sid)
+            subscription.buffer.finish()
+            return
+        }
+        subscriptions[message.sid] = subscription
+    }
+
+    /// Queues `message` for the subscription's reader, or drops it past the pending limits.
+    private func queue(_ message: InboundMessage, for subscription: SubscriptionState) {
         switch subscription.buffer.yield(message) {
         case .accepted, .finished:
             break
@@ -81,13 +116,6 @@ extension NATSConnection {
             received.dropped += 1
             if startsEpisode { emit(.slowConsumer(sid: message.sid, subject: subscription.subject)) }
         }
-        subscription.delivered += 1
-        if let max = subscription.max, subscription.delivered >= max {
-            subscriptions.removeValue(forKey: message.sid)
-            subscription.buffer.finish()
-            return
-        }
-        subscriptions[message.sid] = subscription
     }
 
     /// Message and byte counters, reconnects, messages dropped by slow subscribers, and what each

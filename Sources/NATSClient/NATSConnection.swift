@@ -39,8 +39,10 @@ public final class NATSConnection: @unchecked Sendable {
     struct SubscriptionState {
         let subject: String
         let queue: String?
-        /// What the reader has not taken yet; unused for the request inbox.
+        /// What the reader has not taken yet; unused for the request inbox and for a handler.
         let buffer: SubscriptionBuffer
+        /// Called on the event loop with each message instead of queueing it for a reader.
+        var handler: (@Sendable (InboundMessage) -> Void)? = nil
         /// Messages delivered so far, and the total after which the subscription ends
         /// (`unsubscribe(after:)`; the server counts the same way, from the SUB on).
         var delivered = 0

@@ -52,11 +52,8 @@ struct NATSBench: AsyncParsableCommand {
             var serving: [(NATSConnection, NATSSubscription)] = []
             for _ in 0..<responders {
                 let responder = try await connection.connect(name: "switchboard-bench-responder")
-                let subscription = try await responder.subscribe(subject, queue: queue)
-                Task {
-                    for await message in subscription {
-                        if let replyTo = message.replyTo { try? responder.publish(replyTo, payload: message.payload) }
-                    }
+                let subscription = try await responder.subscribe(subject, queue: queue) { message in
+                    if let replyTo = message.replyTo { try? responder.publish(replyTo, payload: message.payload) }
                 }
                 try await responder.flush()
                 serving.append((responder, subscription))

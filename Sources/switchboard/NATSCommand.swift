@@ -65,8 +65,15 @@ func parseHeaders(_ values: [String]) throws -> NATSHeaders? {
 }
 
 /// Subscribes, limits the subscription to `limit` messages if given, and waits until the server has it.
-func subscribeConfirmed(_ client: NATSConnection, _ subject: String, queue: String?, limit: Int?) async throws -> NATSSubscription {
-    let subscription = try await client.subscribe(subject, queue: queue)
+func subscribeConfirmed(
+    _ client: NATSConnection, _ subject: String, queue: String?, limit: Int?,
+    onEventLoop handler: (@Sendable (InboundMessage) -> Void)? = nil
+) async throws -> NATSSubscription {
+    let subscription = if let handler {
+        try await client.subscribe(subject, queue: queue, onEventLoop: handler)
+    } else {
+        try await client.subscribe(subject, queue: queue)
+    }
     if let limit { subscription.unsubscribe(after: limit) }
     try await client.flush()
     return subscription
@@ -155,11 +162,14 @@ struct NATSReply: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await connection.connect(name: "switchboard-nats-reply")
-        let subscription = try await subscribeConfirmed(client, subject, queue: queue, limit: count)
-        for await message in subscription {
-            guard let replyTo = message.replyTo else { continue }
-            try? client.publish(replyTo, payload: echo ? message.payload : ByteBuffer(string: data))
+        let reply = ByteBuffer(string: data)
+        let echo = echo
+        // Answered on the event loop as each request is read (nats.go's Subscribe with a callback).
+        let subscription = try await subscribeConfirmed(client, subject, queue: queue, limit: count) { message in
+            guard let replyTo = message.replyTo else { return }
+            try? client.publish(replyTo, payload: echo ? message.payload : reply)
         }
+        for await _ in subscription {}  // ends with the subscription (after --count requests)
         try? await client.flush()
         await client.close()
     }
