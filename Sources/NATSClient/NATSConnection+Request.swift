@@ -45,24 +45,27 @@ extension NATSConnection {
         _ id: UInt64, _ subject: String, payload: ByteBuffer, headers: NATSHeaders?, timeout: Duration,
         _ continuation: UnsafeContinuation<InboundMessage, any Error>
     ) {
-        let registered = requests.withLock { requests -> Result<String, NATSClientError> in
+        // Registered and queued in one critical section (the requests' lock, then the buffer's;
+        // nothing takes them the other way round): a disconnect or close fails either both or
+        // neither, and a request refused by the buffer (closed, invalid, too large) never waits.
+        let queued = requests.withLock { requests -> Result<Bool, NATSClientError> in
             if let refusal = requests.inboxRefusal { return .failure(refusal) }
-            requests.mux.insert(PendingRequest(subject: subject, continuation: continuation), for: id)
-            return .success(requests.mux.replyTo(id))
+            do throws(NATSClientError) {
+                let needsFlush = try outbound.appendPublish(
+                    subject, replyTo: requests.mux.replyTo(id), headers: headers, payload: payload, mayWait: false)
+                requests.mux.insert(PendingRequest(subject: subject, continuation: continuation), for: id)
+                return .success(needsFlush)
+            } catch {
+                return .failure(error)
+            }
         }
-        guard case .success(let replyTo) = registered else {
-            if case .failure(let refusal) = registered { continuation.resume(throwing: refusal) }
-            return
+        let needsFlush: Bool
+        switch queued {
+        case .success(let flush): needsFlush = flush
+        case .failure(let error): return continuation.resume(throwing: error)
         }
         // Cancelled before it was registered: the cancellation handler found nothing to end.
-        if Task.isCancelled { return finishRequest(id, with: .failure(NATSClientError(.cancelled, "the request was cancelled"))) }
-        let needsFlush: Bool
-        do {
-            needsFlush = try outbound.appendPublish(subject, replyTo: replyTo, headers: headers, payload: payload, mayWait: false)
-        } catch {
-            // Refused before sending (closed, invalid, too large): nothing went out.
-            return finishRequest(id, with: .failure(error))
-        }
+        if Task.isCancelled { finishRequest(id, with: .failure(NATSClientError(.cancelled, "the request was cancelled"))) }
         eventLoop.execute {
             if needsFlush { self.flushOutbound() }
             self.armTimeout(id, after: timeout, subject: subject)

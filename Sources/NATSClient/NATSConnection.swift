@@ -226,6 +226,8 @@ public final class NATSConnection: @unchecked Sendable {
             isClosed = true
             outbound.close()
             isConnected = false
+            // Requests registered since `.failRequests` (their PUB went into the buffer just closed).
+            failRequests(NATSClientError(.connectionClosed, "the connection is closed"))
             let why = [reason, lastFailure.map { "last error: \($0)" }].compactMap { $0 }.joined(separator: "; ")
             connectPromise?.fail(NATSClientError(.connectionClosed, why.isEmpty ? "closed" : why))
             connectPromise = nil
@@ -287,7 +289,9 @@ public final class NATSConnection: @unchecked Sendable {
             outbound.withLock { $0.flushScheduled = false }
             return
         }
-        while channel.isWritable, let bytes = outbound.take() {
+        // Writing can close the channel re-entrantly (a failed write): stop taking then, the bytes
+        // stay for the next handshake.
+        while isConnected, self.channel === channel, channel.isWritable, let bytes = outbound.take() {
             channel.writeAndFlush(bytes, promise: nil)
         }
         // The socket is full: what comes next waits for `writabilityChanged`, which flushes; until
