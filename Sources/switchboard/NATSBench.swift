@@ -46,6 +46,8 @@ struct NATSBench: AsyncParsableCommand {
         @Option(help: "Subject.") var subject = "bench.req"
         @Option(help: "Responders to start in this process (0: they run elsewhere).") var responders = 1
         @Option(help: "Queue group of the responders.") var queue: String?
+        @Flag(help: "Run the requesting tasks on the connection's event loop (a task executor preference).")
+        var onEventLoop = false
         @Flag(help: "One JSON line instead of text.") var json = false
 
         func run() async throws {
@@ -64,8 +66,9 @@ struct NATSBench: AsyncParsableCommand {
             let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
             let start = ContinuousClock.now
             let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                let executor: (any TaskExecutor)? = onEventLoop ? client.taskExecutor : nil
                 for _ in 0..<max(concurrency, 1) {
-                    group.addTask {
+                    group.addTask(executorPreference: executor) {
                         var samples: [Double] = []
                         while ContinuousClock.now < deadline {
                             let sent = ContinuousClock.now

@@ -1,6 +1,7 @@
 import NATSClient
 import NATSWire
 import NIOCore
+import NIOPosix
 import Synchronization
 import TestSupport
 import Testing
@@ -65,5 +66,29 @@ import Testing
         #expect(answer.map { String(buffer: $0.payload) } == "ok")
         await requester.close()
         await responder.close()
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct EventLoopTaskExecutorTests {
+    @Test func aTaskThatPrefersTheConnectionsExecutorRunsOnItsEventLoop() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        _ = try await connection.subscribe("echo") { message in
+            if let replyTo = message.replyTo { try? connection.publish(replyTo, payload: message.payload) }
+        }
+        try await connection.flush()
+        let replies = try await withTaskExecutorPreference(connection.taskExecutor) {
+            var replies: [String] = []
+            for index in 0..<10 {
+                let reply = try await connection.request("echo", payload: ByteBuffer(string: "\(index)"), timeout: .seconds(5))
+                // Resumed on an event loop thread, not on Swift's pool.
+                #expect(MultiThreadedEventLoopGroup.currentEventLoop != nil)
+                replies.append(String(buffer: reply.payload))
+            }
+            return replies
+        }
+        #expect(replies == (0..<10).map(String.init))
+        await connection.close()
     }
 }
