@@ -155,30 +155,8 @@ mkdir -p "$WORK/js"
 spawn $((RUNS * 3 * (DUR + WARMUP + 90) + 300)) nats-server nats-server -a 127.0.0.1 -p "$PORT" -m "$MONITOR" -js -sd "$WORK/js"
 SERVER_PID=$LAST_PID
 
-# subscriptions SUBJECT: how many subscriptions the server holds on SUBJECT (monitoring endpoint)
-subscriptions() {
-    "$PYTHON" - "$MONITOR" "$1" <<'EOF'
-import json, sys, urllib.request
-port, subject = sys.argv[1], sys.argv[2]
-try:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/connz?subs=1&limit=10000", timeout=2) as r:
-        conns = json.load(r).get("connections") or []
-except Exception:
-    print(-1); sys.exit()
-print(sum((c.get("subscriptions_list") or []).count(subject) for c in conns))
-EOF
-}
-# wait_subscriptions SUBJECT N: up to 15 s for exactly N subscriptions on SUBJECT
-wait_subscriptions() {
-    local i n
-    for i in $(seq 1 150); do
-        kill -0 "$SERVER_PID" 2>/dev/null || die "nats-server exited; log: $(tail -5 "$LOGS/nats-server.log")"
-        n=$(subscriptions "$1")
-        [[ $n == "$2" ]] && return 0
-        sleep 0.1
-    done
-    die "expected $2 subscription(s) on $1, the server has $n (logs in $LOGS)"
-}
+# subscriptions / wait_subscriptions SUBJECT N: scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 wait_subscriptions auth.register 0
 
 {
