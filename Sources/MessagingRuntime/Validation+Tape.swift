@@ -23,11 +23,8 @@ extension Validation {
         _ raw: JSONTape.Index?, expected: String, mayBeAbsent: Bool, nullable: Bool,
         at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) {
-        if raw == nil {
-            if !mayBeAbsent { report(&issues, invalidType(expected: expected, received: "undefined", at: path())) }
-        } else if !nullable {
-            report(&issues, invalidType(expected: expected, received: "null", at: path()))
-        }
+        // Only whether the field is there matters: the same issues as for a `JSONValue`.
+        missing(raw.map { _ in JSONValue.null }, expected: expected, mayBeAbsent: mayBeAbsent, nullable: nullable, at: path(), &issues)
     }
 
     /// A UUID, read from the document's bytes when they are its plain ASCII text (no string in
