@@ -131,7 +131,7 @@ public final class EventBookingServer: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = hosts.map { .init(service: $0) }
         if let gateway {
             let logger = logger
-            services.append(.init(service: gateway.application { channel in
+            services.append(.init(service: gateway.server { channel in
                 let address = channel.localAddress
                 logger.info("gateway listening", metadata: ["url": "http://\(address?.ipAddress ?? "?"):\(address?.port ?? 0)"])
                 await onHTTPServerRunning(address)

@@ -7,7 +7,9 @@ import Logging
 import MessagingRuntime
 import NATSClient
 import NIOCore
+import NIOPosix
 import Prometheus
+import ServiceLifecycle
 import Synchronization
 
 /// How the gateway listens and what it accepts.
@@ -66,8 +68,31 @@ public final class Gateway: RouteRegistrar, Sendable {
         }
     }
 
-    /// The Hummingbird application, ready to `runService()` or to run in a `ServiceGroup`.
-    public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// The gateway's HTTP server, ready to run in a `ServiceGroup` (a graceful shutdown stops
+    /// accepting, lets the requests in flight finish and closes idle connections).
+    /// - Parameters:
+    ///   - eventLoopGroup: where connections are served (and their requests run).
+    ///   - onServerRunning: called with the listening channel once the server accepts connections.
+    public func server(
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some Service {
+        let responder = router().buildResponder()
+        let idle = options.idleTimeout.components
+        let settings = HTTPConnectionHandler<RouterResponder<GatewayContext>>.Settings(
+            maxBodyBytes: options.maxBodyBytes, idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
+            serverName: "switchboard", logger: logger)
+        let childChannel = GatewayChildChannel(responder: responder, settings: settings)
+        return Server(
+            childChannelSetup: childChannel,
+            configuration: ServerConfiguration(
+                address: .hostname(options.host, port: options.port), serverName: "switchboard",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
+            onServerRunning: onServerRunning, eventLoopGroup: eventLoopGroup, logger: logger)
+    }
+
+    /// Every generated route, the health, metrics and OpenAPI endpoints, behind the middleware.
+    func router() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
         var table = methods.withLock { $0 }
         for path in ["/healthz", "/readyz", "/metrics"] + (options.openAPIDocument == nil ? [] : ["/openapi.json"]) { table.add(path, "GET") }
@@ -88,13 +113,7 @@ public final class Gateway: RouteRegistrar, Sendable {
             }
         }
         for add in routes.withLock({ $0 }) { add(router) }
-        let idle = Int64(options.idleTimeout.components.seconds) * 1_000_000_000 + options.idleTimeout.components.attoseconds / 1_000_000_000
-        return Application(
-            router: router, server: .http1(configuration: .init(idleTimeout: .nanoseconds(idle))),
-            configuration: .init(
-                address: .hostname(options.host, port: options.port), serverName: "switchboard",
-                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
-            onServerRunning: onServerRunning, logger: logger)
+        return router
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

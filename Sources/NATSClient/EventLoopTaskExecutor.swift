@@ -8,7 +8,7 @@ import NIOCore
 public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     let eventLoop: any EventLoop
 
-    init(_ eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+    public init(_ eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)

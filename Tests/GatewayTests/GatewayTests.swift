@@ -65,7 +65,7 @@ final class Stack: Sendable {
         Auth.routes(into: gateway)
         Events.routes(into: gateway)
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: host), .init(service: gateway.application())], logger: .init(label: "test"))
+            services: [.init(service: host), .init(service: gateway.server())], logger: .init(label: "test"))
         configuration.gracefulShutdownSignals = []
         let group = ServiceGroup(configuration: configuration)
         self.group = group

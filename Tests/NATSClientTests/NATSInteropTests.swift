@@ -84,7 +84,7 @@ final class NATSPy {
 
     init(_ arguments: [String]) throws {
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("nats-py-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", Self.script.path] + arguments
         process.standardOutput = FileHandle.nullDevice

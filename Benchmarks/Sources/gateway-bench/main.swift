@@ -93,7 +93,7 @@ case "gateway":
     options.port = arguments.port
     let gateway = Gateway(nats: nats, options: options)
     Auth.routes(into: gateway)
-    service = gateway.application { _ in ready() }
+    service = gateway.server { _ in ready() }
 default:
     let host = ServiceHost(name: "auth", nats: nats)
     Auth.serve(BenchAuth(), with: host)
