@@ -100,6 +100,14 @@ stop_pid() {
     for p in "${PIDS[@]:-}"; do [[ -n $p && $p != "$pid" ]] && kept+=("$p"); done
     PIDS=("${kept[@]:-}")
 }
+# leaf_pid PID: the program at the bottom of PID's chain of single children (time → timeout → program)
+leaf_pid() {
+    local pid=$1 child
+    while child=$(ps -o pid= --ppid "$pid" 2>/dev/null | head -1 | tr -d ' ') && [[ -n $child ]]; do pid=$child; done
+    echo "$pid"
+}
+# cpu_ticks PID: user + system CPU time of PID so far, in clock ticks (/proc/PID/stat fields 14 and 15)
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kb() { local v; v=$(grep -E '^[0-9]+$' "$WORK/$1.rss" 2>/dev/null | tail -1); echo "${v:-null}"; }
 
 free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -238,19 +246,29 @@ measure() {
     start_side "$side" "$run"
     timeout --foreground -k 5 $((WARMUP + 30)) wrk -t2 -c64 -d"${WARMUP}s" -s "$POST_LUA" "$GW_URL" >"$LOGS/$side-warmup-$run.out" 2>&1 || true
     busy=$(quiet_wait)
+    # CPU time each process spends during the timed run: gateway, responder, nats-server
+    local procs=("$(leaf_pid "$GW_PID")" "$(leaf_pid "$RESP_PID")" "$(leaf_pid "$SERVER_PID")") before=() after=() p
+    for p in "${procs[@]}"; do before+=("$(cpu_ticks "$p")"); done
     timeout --foreground -k 5 $((DUR + 30)) wrk -t2 -c64 -d"${DUR}s" --timeout 5s --latency -s "$POST_LUA" "$GW_URL" >"$out" 2>&1 || rc=$?
+    for p in "${procs[@]}"; do after+=("$(cpu_ticks "$p")"); done
+    local cpu_s
+    cpu_s=$(for i in 0 1 2; do echo "$(( after[i] - before[i] ))"; done | awk -v hz="$(getconf CLK_TCK)" '{ printf "%s%.2f", (NR > 1 ? "," : ""), $1 / hz }')
     stop_pid "$GW_PID"
     stop_pid "$RESP_PID"
     wait_subscriptions auth.register 0
-    "$PYTHON" - "$RAW" "$side" "$run" "$rc" "$out" "$(rss_kb "$side-gateway-$run")" "$(rss_kb "$side-responder-$run")" "$busy" <<'EOF' >&2
+    "$PYTHON" - "$RAW" "$side" "$run" "$rc" "$out" "$(rss_kb "$side-gateway-$run")" "$(rss_kb "$side-responder-$run")" "$busy" "$cpu_s" <<'EOF' >&2
 import json, sys
-raw, side, run, rc, out, gw_rss, resp_rss, busy = sys.argv[1:]
+raw, side, run, rc, out, gw_rss, resp_rss, busy, cpu_s = sys.argv[1:]
 row = {}
 for line in open(out, errors="replace"):
     if line.startswith("WRKJSON "):
         row = json.loads(line[len("WRKJSON "):])
 errors = sum(row.get(k, 0) for k in ("non2xx", "connect_err", "read_err", "write_err", "timeout_err"))
 ok = int(rc) == 0 and row.get("requests", 0) > 0
+# CPU µs per request of each process during the timed run (wrk's own CPU is not counted)
+cpu = dict(zip(("gateway", "responder", "nats_server"), map(float, cpu_s.split(","))))
+if ok:
+    row.update({f"{k}_cpu_us": 1e6 * v / row["requests"] for k, v in cpu.items()})
 row.update({"side": side, "run": int(run), "exit": int(rc), "errors": errors,
             "rate": row.get("req_per_s") if ok else None,
             "gateway_rss_kb": json.loads(gw_rss), "responder_rss_kb": json.loads(resp_rss),
@@ -260,6 +278,8 @@ mib = lambda kb: f"{kb / 1024:,.1f}" if kb else "?"
 status = (f"{row['rate']:>9,.0f} req/s  p50 {row['p50_us'] / 1000:,.2f} ms  p99 {row['p99_us'] / 1000:,.2f} ms"
           if row["rate"] else f"FAILED (exit {rc}, see {out})")
 err = f"  errors {errors}" if errors else ""
+if ok:
+    status += "  cpu/req µs gw {gateway_cpu_us:,.0f} resp {responder_cpu_us:,.0f} nats {nats_server_cpu_us:,.0f}".format(**row)
 print(f"  {side:<7} {status}  rss gateway {mib(row['gateway_rss_kb'])} MiB, responder {mib(row['responder_rss_kb'])} MiB"
       f"  (busy before {busy}%){err}")
 EOF
@@ -293,6 +313,8 @@ for r in rows:
     for p in ("p50_us", "p99_us"): values[(s, p)].append(r[p] / 1000)
     for k in ("gateway_rss_kb", "responder_rss_kb"):
         if r.get(k): values[(s, k)].append(r[k] / 1024)
+    for k in ("gateway_cpu_us", "responder_cpu_us", "nats_server_cpu_us"):
+        if r.get(k) is not None: values[(s, k)].append(r[k])
     if r.get("errors"): errors[s].append(r["errors"])
 metrics = [  # metric, label, higher is better, format
     ("rate", "requests/s", True, "{:,.0f}"),
@@ -300,6 +322,9 @@ metrics = [  # metric, label, higher is better, format
     ("p99_us", "p99 latency, ms", False, "{:,.2f}"),
     ("gateway_rss_kb", "peak RSS gateway, MiB", False, "{:,.1f}"),
     ("responder_rss_kb", "peak RSS responder, MiB", False, "{:,.1f}"),
+    ("gateway_cpu_us", "CPU per request, gateway, µs", False, "{:,.0f}"),
+    ("responder_cpu_us", "CPU per request, responder, µs", False, "{:,.0f}"),
+    ("nats_server_cpu_us", "CPU per request, nats-server, µs", False, "{:,.0f}"),
 ]
 sides = ("swift", "go", "fastapi")
 med = lambda side, m: statistics.median(values[(side, m)]) if values[(side, m)] else None
@@ -322,7 +347,8 @@ for m, label, higher, fmt in metrics:
     summary["metrics"].append({"metric": m, "label": label, "swift": s, "go": g, "fastapi": f,
                                "swift_vs_go": ratio(g), "swift_vs_fastapi": ratio(f),
                                "runs": {x: values[(x, m)] for x in sides}})
-print("\n(ratios: > 1 means Switchboard is better — requests/s Switchboard / peer; latency and RSS peer / Switchboard)")
+print("\n(ratios: > 1 means Switchboard is better — requests/s Switchboard / peer; latency, RSS and CPU peer / Switchboard;"
+      " CPU per request = user + system time of the process during the timed run / requests)")
 go_rate, fa_rate = ratios["rate"]
 go_p99 = ratios["p99_us"][0]
 goal_go = go_rate is not None and go_p99 is not None and go_rate >= 1 and go_p99 >= 1
