@@ -139,6 +139,20 @@ import Testing
         try await fixture.stop()
     }
 
+    @Test func methodsOutsideHTTPsOwnShareOneMetricsSeries() async throws {
+        let fixture = try await Fixture()
+        let connection = try RawHTTPConnection(port: fixture.port)
+        for method in ["PURGE", "MKCOL", "GET"] {
+            try connection.send("\(method) /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try connection.readResponse()?.status == (method == "GET" ? 200 : 405))
+        }
+        let metrics = try await HTTPTestClient(port: fixture.port).send("GET", "/metrics").text
+        let counted = metrics.split(separator: "\n").filter { $0.hasPrefix("http_requests_total{") }
+        #expect(counted.contains { $0.contains(#"method="_OTHER""#) && $0.contains(#"status="405""#) && $0.hasSuffix(" 2") }, "\(counted)")
+        #expect(!metrics.contains("PURGE") && !metrics.contains("MKCOL"))
+        try await fixture.stop()
+    }
+
     @Test func theDateFieldIsAnIMFFixdate() {
         #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
         #expect(HTTPDate.format(1_796_000_000) == "Mon, 30 Nov 2026 00:53:20 GMT")
