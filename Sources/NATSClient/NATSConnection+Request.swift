@@ -6,16 +6,28 @@ extension NATSConnection {
     struct PendingRequest: Sendable {
         let subject: String
         let continuation: UnsafeContinuation<InboundMessage, any Error>
-        /// Armed on the event loop once the request is on its way.
-        var timeout: Scheduled<Void>?
+        let timeout: Duration
     }
 
-    /// The pending requests, and why the server refused the inbox subscription if it did: until
-    /// the next request subscribes again, a request registered after that refusal fails at once
-    /// (its reply could never arrive).
+    /// The pending requests, when they time out, and why the server refused the inbox
+    /// subscription if it did: until the next request subscribes again, a request registered
+    /// after that refusal fails at once (its reply could never arrive).
     struct Requests: Sendable {
         var mux: RequestMux<PendingRequest>
+        var deadlines = RequestDeadlines()
+        /// The deadline the event loop's timeout timer is (being) set for; nil: no timer.
+        var timerDeadline: UInt64?
         var inboxRefusal: NATSClientError?
+
+        /// Registers a request with its deadline; true when the timer must be set earlier.
+        mutating func insert(_ request: PendingRequest, id: UInt64, deadline: UInt64) -> Bool {
+            mux.insert(request, for: id)
+            deadlines.compactIfNeeded(pending: mux.count) { mux.contains($0) }
+            deadlines.add(id, at: deadline)
+            guard timerDeadline.map({ deadline < $0 }) ?? true else { return false }
+            timerDeadline = deadline
+            return true
+        }
     }
 
     /// Sends a request and waits for its reply. All requests share one inbox subscription.
@@ -48,37 +60,55 @@ extension NATSConnection {
         // Registered and queued in one critical section (the requests' lock, then the buffer's;
         // nothing takes them the other way round): a disconnect or close fails either both or
         // neither, and a request refused by the buffer (closed, invalid, too large) never waits.
-        let queued = requests.withLock { requests -> Result<Bool, NATSClientError> in
+        let deadline = NIODeadline.now().uptimeNanoseconds &+ UInt64(Self.nanoseconds(timeout))
+        let queued = requests.withLock { requests -> Result<(flush: Bool, timer: Bool), NATSClientError> in
             if let refusal = requests.inboxRefusal { return .failure(refusal) }
             do throws(NATSClientError) {
                 let needsFlush = try outbound.appendPublish(
                     subject, replyTo: requests.mux.replyTo(id), headers: headers, payload: payload, mayWait: false)
-                requests.mux.insert(PendingRequest(subject: subject, continuation: continuation), for: id)
-                return .success(needsFlush)
+                let pending = PendingRequest(subject: subject, continuation: continuation, timeout: timeout)
+                return .success((needsFlush, requests.insert(pending, id: id, deadline: deadline)))
             } catch {
                 return .failure(error)
             }
         }
-        let needsFlush: Bool
+        let needs: (flush: Bool, timer: Bool)
         switch queued {
-        case .success(let flush): needsFlush = flush
+        case .success(let value): needs = value
         case .failure(let error): return continuation.resume(throwing: error)
         }
         // Cancelled before it was registered: the cancellation handler found nothing to end.
         if Task.isCancelled { finishRequest(id, with: .failure(NATSClientError(.cancelled, "the request was cancelled"))) }
+        // Most requests need neither: a flush is already due, and an earlier deadline is timed.
+        guard needs.flush || needs.timer else { return }
         eventLoop.execute {
-            if needsFlush { self.flushOutbound() }
-            self.armTimeout(id, after: timeout, subject: subject)
+            if needs.flush { self.flushOutbound() }
+            if needs.timer { self.setRequestTimer() }
         }
     }
 
-    /// Starts the clock of a request that is still pending (event loop).
-    private func armTimeout(_ id: UInt64, after timeout: Duration, subject: String) {
-        let timer = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
-            self.finishRequest(id, with: .failure(NATSClientError(.timeout, "no reply on \(subject) within \(timeout)")))
+    /// Sets the timeout timer for the earliest deadline of the pending requests (event loop).
+    func setRequestTimer() {
+        guard let deadline = requests.withLock({ $0.timerDeadline }) else { return }
+        if let timer = requestTimer, timer.deadline <= deadline { return }
+        requestTimer?.scheduled.cancel()
+        let scheduled = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(deadline)) { self.timeOutRequests() }
+        requestTimer = (scheduled, deadline)
+    }
+
+    /// Fails the requests whose deadline passed, then times the next one (event loop).
+    private func timeOutRequests() {
+        requestTimer = nil
+        let now = NIODeadline.now().uptimeNanoseconds
+        let expired = requests.withLock { requests -> [PendingRequest] in
+            let due = requests.deadlines.removeDue(at: now) { requests.mux.contains($0) }
+            requests.timerDeadline = requests.deadlines.earliest
+            return due.compactMap { requests.mux.remove($0) }
         }
-        // Answered (or failed) before its clock started.
-        if !requests.withLock({ $0.mux.update(id) { $0.timeout = timer } }) { timer.cancel() }
+        for request in expired {
+            request.continuation.resume(throwing: NATSClientError(.timeout, "no reply on \(request.subject) within \(request.timeout)"))
+        }
+        setRequestTimer()
     }
 
     /// The inbox subscription all requests share, made before the first request (and again after
@@ -105,7 +135,6 @@ extension NATSConnection {
         received.messages += 1
         received.bytes += message.payload.readableBytes
         guard let request = requests.withLock({ $0.mux.resolve(message.subject) }) else { return }
-        request.timeout?.cancel()
         if message.headers?.status == 503, message.payload.readableBytes == 0 {
             request.continuation.resume(throwing: NATSClientError(.noResponders, "no responders"))
         } else {
@@ -116,7 +145,6 @@ extension NATSConnection {
     /// Ends request `id` if it is still pending (any thread).
     func finishRequest(_ id: UInt64, with result: Result<InboundMessage, any Error>) {
         guard let request = requests.withLock({ $0.mux.remove(id) }) else { return }
-        request.timeout?.cancel()
         request.continuation.resume(with: result)
     }
 
@@ -129,9 +157,6 @@ extension NATSConnection {
             if refusingInbox { requests.inboxRefusal = error }
             return requests.mux.removeAll(where: matching)
         }
-        for request in failed {
-            request.timeout?.cancel()
-            request.continuation.resume(throwing: error)
-        }
+        for request in failed { request.continuation.resume(throwing: error) }
     }
 }

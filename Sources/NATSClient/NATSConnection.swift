@@ -22,6 +22,8 @@ public final class NATSConnection: @unchecked Sendable {
     /// Subscriptions whose waiting readers get messages of the current read batch: woken at its end.
     var readersToWake: [SubscriptionBuffer] = []
     var nextSID: UInt64 = 1
+    /// The one timer for request timeouts, set for the earliest deadline (`RequestDeadlines`).
+    var requestTimer: (scheduled: Scheduled<Void>, deadline: UInt64)?
     /// One entry per PING in flight, in order; nil for a flush that timed out (its PONG still comes).
     private var pendingFlushes: [EventLoopPromise<Void>?] = []
     private var connectPromise: EventLoopPromise<Void>?

@@ -27,12 +27,7 @@ struct RequestMux<Pending> {
 
     mutating func insert(_ value: Pending, for id: UInt64) { pending[id] = value }
 
-    /// Changes a pending request in place; false when it is not pending (any more).
-    mutating func update(_ id: UInt64, _ change: (inout Pending) -> Void) -> Bool {
-        guard pending[id] != nil else { return false }
-        change(&pending[id]!)
-        return true
-    }
+    func contains(_ id: UInt64) -> Bool { pending[id] != nil }
 
     /// The request a reply on `subject` answers, removed from the pending ones.
     mutating func resolve(_ subject: String) -> Pending? {

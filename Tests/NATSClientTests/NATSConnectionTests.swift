@@ -251,6 +251,28 @@ final class Collected: Sendable {
         await connection.close()
     }
 
+    @Test func aShortTimeoutAfterALongOneFiresFirst() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let silent = try await connection.subscribe("silent")
+        try await connection.flush()
+        let long = Task { try await connection.request("silent", timeout: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(50))
+        for _ in 0..<3 {  // each one times out although the pending long one's deadline is later
+            await #expect(throws: NATSClientError.self) { _ = try await connection.request("silent", timeout: .milliseconds(100)) }
+        }
+        long.cancel()
+        do {
+            _ = try await long.value
+            Issue.record("a reply came from nowhere")
+        } catch let error as NATSClientError {
+            #expect(error.code == .cancelled, "the long request was still waiting")
+        }
+        silent.unsubscribe()
+        await connection.close()
+    }
+
     @Test func cancellingTheTaskCancelsTheRequest() async throws {
         let server = try NATSServer()
         defer { server.stop() }
