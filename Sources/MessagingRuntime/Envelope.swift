@@ -45,6 +45,11 @@ public struct Envelope<Payload: Message>: Sendable, Hashable, Codable {
     public static func newID() -> String { RandomID.uuid() }
 }
 
+/// The envelope's keys, in the order `Envelope.validate` switches on them.
+private let envelopeKeys: FieldNames = [
+    "messageId", "correlationId", "causationId", "timestamp", "type", "schemaVersion", "payload", "caller",
+]
+
 extension Envelope: Validatable {
     /// Validates the envelope's fields and its payload (issues under `payload`). Unknown envelope
     /// keys are ignored, so that newer senders can add metadata.
@@ -52,44 +57,59 @@ extension Envelope: Validatable {
         _ tape: JSONTape, _ index: JSONTape.Index, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
     ) -> Self? {
         guard let object = Validation.object(tape, index, at: path(), &issues) else { return nil }
+        // One pass over the members (the last of a repeated key wins, as `tape.member` has it).
+        var raw: (messageId: JSONTape.Index?, correlationId: JSONTape.Index?, causationId: JSONTape.Index?,
+            timestamp: JSONTape.Index?, type: JSONTape.Index?, schemaVersion: JSONTape.Index?, payload: JSONTape.Index?,
+            caller: JSONTape.Index?)
+        raw = (nil, nil, nil, nil, nil, nil, nil, nil)
+        for member in tape.members(of: object) {
+            switch tape.match(member.key, envelopeKeys) {
+            case 0?: raw.messageId = member.value
+            case 1?: raw.correlationId = member.value
+            case 2?: raw.causationId = member.value
+            case 3?: raw.timestamp = member.value
+            case 4?: raw.type = member.value
+            case 5?: raw.schemaVersion = member.value
+            case 6?: raw.payload = member.value
+            case 7?: raw.caller = member.value
+            default: break
+            }
+        }
         let absent: JSONTape.Index? = nil
-        func text(_ key: String, mayBeAbsent: Bool = false) -> String? {
-            let raw = tape.member(object, key)
+        func text(_ raw: JSONTape.Index?, _ key: String, mayBeAbsent: Bool = false) -> String? {
             guard let value = raw, !tape.isNull(value) else {
                 Validation.missing(raw, expected: "string", mayBeAbsent: mayBeAbsent, nullable: false, at: path() + key, &issues)
                 return nil
             }
             return Validation.string(tape.scalar(value), StringRules(minLength: 1), at: path() + key, &issues)
         }
-        let messageId = text("messageId")
-        let correlationId = text("correlationId")
-        let causationId = text("causationId", mayBeAbsent: true)
+        let messageId = text(raw.messageId, "messageId")
+        let correlationId = text(raw.correlationId, "correlationId")
+        let causationId = text(raw.causationId, "causationId", mayBeAbsent: true)
         var timestamp: DateTime?
-        let rawTimestamp = tape.member(object, "timestamp")
-        if let value = rawTimestamp, !tape.isNull(value) {
+        if let value = raw.timestamp, !tape.isNull(value) {
             timestamp = Validation.dateTime(tape.scalar(value), at: path() + "timestamp", &issues)
         } else {
-            Validation.missing(rawTimestamp, expected: "string", mayBeAbsent: false, nullable: false, at: path() + "timestamp", &issues)
+            Validation.missing(raw.timestamp, expected: "string", mayBeAbsent: false, nullable: false, at: path() + "timestamp", &issues)
         }
-        let type = text("type")
+        let type = text(raw.type, "type")
         if let type, type != Payload.messageType {
             issues.append(Validation.invalidValue([Payload.messageType], at: path() + "type"))
         }
         var version: Int?
-        let rawVersion = tape.member(object, "schemaVersion")
-        if let value = rawVersion, !tape.isNull(value) {
+        if let value = raw.schemaVersion, !tape.isNull(value) {
             version = Validation.int(tape.scalar(value), NumberRules(min: 1), at: path() + "schemaVersion", &issues)
         } else {
-            Validation.missing(rawVersion, expected: "int", mayBeAbsent: false, nullable: false, at: path() + "schemaVersion", &issues)
+            Validation.missing(raw.schemaVersion, expected: "int", mayBeAbsent: false, nullable: false, at: path() + "schemaVersion", &issues)
         }
         var payload: Payload?
-        if let value = tape.member(object, "payload") {
+        if let value = raw.payload {
             payload = Payload.validate(tape, value, at: path() + "payload", &issues)
         } else {
             Validation.missing(absent, expected: "object", mayBeAbsent: false, nullable: false, at: path() + "payload", &issues)
         }
         var caller: Caller?
-        if let value = tape.member(object, "caller"), !tape.isNull(value),
+        if let value = raw.caller, !tape.isNull(value),
             let fields = Validation.object(tape, value, at: path() + "caller", &issues)
         {
             let id = tape.member(fields, "id")
