@@ -13,7 +13,9 @@ import NIOHTTPTypesHTTP1
 /// and written from there with one flush. Nothing is queued between the socket and the route, no
 /// task waits on the connection between requests, and no other handler sits on the write path.
 ///
-/// - Pipelined requests wait in order behind the one in flight (reads pause past a few).
+/// - Pipelined requests wait in order behind the one in flight; reads pause past a few, and while
+///   the client does not take its responses (the channel is not writable), so that a client that
+///   only sends cannot make the gateway hold responses without end.
 /// - Bodies are kept up to `maxBodyBytes + 1` bytes: a longer one reaches the route cut there, so
 ///   that collecting it fails with 413 as it would while streaming; the rest is read and dropped.
 ///   `Expect: 100-continue` is answered at once (with 413 when the declared length is too long).
@@ -106,9 +108,14 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
         }
     }
 
-    /// Holds reads while too many pipelined requests wait.
+    /// Holds reads while too many pipelined requests wait or responses are not taken.
     func read(context: ChannelHandlerContext) {
-        if queued.count >= Self.maxQueued { readPending = true } else { context.read() }
+        if queued.count >= Self.maxQueued || !context.channel.isWritable { readPending = true } else { context.read() }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { startNext(context: context) }
+        context.fireChannelWritabilityChanged()
     }
 
     private func answerExpectation(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
@@ -175,8 +182,14 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
         var head = head
         if closing { head.headerFields[.connection] = "close" }
         writeResponse(head, body: body, headOnly: headOnly, context: context)
-        guard !closing, !queued.isEmpty else { return }
-        start(queued.removeFirst(), context: context)
+        startNext(context: context)
+    }
+
+    /// Starts the next waiting request, unless one is in flight or responses are not taken; then
+    /// reads again if reading waited.
+    private func startNext(context: ChannelHandlerContext) {
+        guard !closing, !inFlight, context.channel.isWritable else { return }
+        if !queued.isEmpty { start(queued.removeFirst(), context: context) }
         if readPending, queued.count < Self.maxQueued {
             readPending = false
             context.read()

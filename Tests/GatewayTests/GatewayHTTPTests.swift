@@ -71,6 +71,24 @@ import Testing
         try await fixture.stop()
     }
 
+    @Test func manyPipelinedRequestsFromAClientThatReadsLateAreAnsweredInOrder() async throws {
+        let fixture = try await Fixture()
+        // More requests than may wait (reading pauses and resumes), a small receive buffer and a late reader.
+        let connection = try RawHTTPConnection(port: fixture.port, receiveBuffer: 4096)
+        let count = 4_000
+        let sender = Task.detached {
+            let batch = String(repeating: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", count: 50)
+            for _ in 0..<(count / 100) { try connection.send(batch) }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        var statuses: [Int] = []
+        while statuses.count < count, let response = try connection.readResponse() { statuses.append(response.status) }
+        try await sender.value
+        #expect(statuses.count == count)
+        #expect(statuses.enumerated().allSatisfy { $0.element == ($0.offset.isMultiple(of: 2) ? 200 : 404) }, "in order")
+        try await fixture.stop()
+    }
+
     @Test func connectionCloseAndHTTP10AreHonoured() async throws {
         let fixture = try await Fixture()
         let closing = try RawHTTPConnection(port: fixture.port)

@@ -6,15 +6,19 @@ import Glibc
 
 /// One TCP connection to a loopback HTTP server, byte for byte: for what URLSession hides
 /// (pipelining, keep-alive, interim responses, malformed requests, the server closing).
-/// Blocking reads with a 5 s timeout each; every wait is bounded.
-public final class RawHTTPConnection {
+/// Blocking reads with a 5 s timeout each; every wait is bounded. One thread may send while
+/// another reads (responses are only touched by the reader).
+public final class RawHTTPConnection: @unchecked Sendable {
     private let socket: Int32
     private var received: [UInt8] = []
     public private(set) var closedByServer = false
 
-    public init(port: Int) throws {
+    /// - Parameter receiveBuffer: a small kernel receive buffer (bytes) makes the server's writes
+    ///   back up as soon as the client stops reading.
+    public init(port: Int, receiveBuffer: Int32? = nil) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw TestServerError(message: "socket() failed") }
+        if var size = receiveBuffer { setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
