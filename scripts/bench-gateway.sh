@@ -15,7 +15,8 @@
 #   fastapi  uvicorn gateway:app (asyncio loop, h11, 1 worker, as `pip install uvicorn` gives) and
 #            $PEERS/py/auth_responder.py
 # RUNS times, interleaved (the order of the sides rotates each run). Peak RSS of the gateway and of the
-# responder process: GNU time's %M. Medians and the ratios Switchboard / peer go to
+# responder process: GNU time's %M. CPU per request of the gateway, the responder and nats-server: their
+# user + system time (/proc/PID/stat) during the timed wrk run, divided by its requests. Medians and the ratios Switchboard / peer go to
 # OUTDIR/gateway-summary.md and gateway-summary.json, every measurement to gateway.jsonl, logs to
 # gateway-logs/.
 #
