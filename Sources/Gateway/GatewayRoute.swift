@@ -176,19 +176,26 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
         }
     }
 
-    /// The reply's payload with the route's status, or the service's error with its own.
+    /// The reply's payload with the route's status, or the service's error with its own. The
+    /// envelope is read as a tape and the payload written out of it, without a JSON tree.
     private func answer(_ reply: InboundMessage) throws -> HTTPAnswer {
-        guard let json = try? JSONValue(parsing: reply.payload.readableBytesView) else {
-            throw GatewayError(502, "bad_gateway", "the service sent a reply that is not JSON")
+        let root = JSONTape.root
+        let parsed = JSONTape.parse(reply.payload.readableBytesView) { tape -> ReplyReading in
+            guard tape.isObject(root) else { return .noEnvelope }
+            if tape.member(root, "error") != nil, let error = ErrorReply(json: tape.value(root)) { return .error(error) }
+            guard let payload = tape.member(root, "payload") else { return .noEnvelope }
+            return .payload(tape.serializedBytes(payload))
         }
-        if let error = ErrorReply(json: json) {
-            throw GatewayError(error, retryAfterSeconds: error.status == 503 ? 1 : nil)
+        switch parsed {
+        case .failure: throw GatewayError(502, "bad_gateway", "the service sent a reply that is not JSON")
+        case .success(.error(let error)): throw GatewayError(error, retryAfterSeconds: error.status == 503 ? 1 : nil)
+        case .success(.noEnvelope): throw GatewayError(502, "bad_gateway", "the service sent a reply without an envelope")
+        case .success(.payload(let body)): return HTTPAnswer(status: http.status, body: body)
         }
-        guard case .object(let envelope) = json, let payload = envelope["payload"] else {
-            throw GatewayError(502, "bad_gateway", "the service sent a reply without an envelope")
-        }
-        return HTTPAnswer(status: http.status, body: payload.serializedBytes())
     }
+
+    /// What an envelope reply holds for the gateway.
+    private enum ReplyReading { case payload([UInt8]), error(ErrorReply), noEnvelope }
 
     static func gatewayError(for error: NATSClientError) -> GatewayError {
         switch error.code {

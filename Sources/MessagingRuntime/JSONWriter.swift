@@ -137,3 +137,50 @@ public struct JSONWriter {
         }
     }
 }
+
+extension JSONTape {
+    /// The value at `index` as compact JSON text: the same bytes as `value(index).serializedBytes()`,
+    /// without building the `JSONValue` (plain ASCII strings and keys are copied as they are).
+    public func serializedBytes(_ index: Index) -> [UInt8] {
+        var writer = JSONWriter(pretty: false)
+        writer.write(self, index)
+        return writer.bytes
+    }
+}
+
+extension JSONWriter {
+    mutating func write(_ tape: JSONTape, _ index: JSONTape.Index) {
+        let entry = tape.entry(index)
+        switch entry.kind {
+        case .array:
+            bytes.append(UInt8(ascii: "["))
+            for (position, element) in tape.elements(of: index).enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(tape, element)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object:
+            bytes.append(UInt8(ascii: "{"))
+            for (position, member) in tape.members(of: index).enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                writeString(tape, member.key)
+                bytes.append(UInt8(ascii: ":"))
+                write(tape, member.value)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        case .string:
+            writeString(tape, index)
+        default:
+            write(tape.scalar(index), indent: 0)
+        }
+    }
+
+    /// A string or key: plain ASCII needs no escape (JSON text cannot hold a raw quote, backslash or
+    /// control character), so its bytes are its JSON; anything else is decoded and written again.
+    private mutating func writeString(_ tape: JSONTape, _ index: JSONTape.Index) {
+        guard tape.isPlainASCII(index) else { return writeString(tape.string(index)) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: tape.utf8(index))
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

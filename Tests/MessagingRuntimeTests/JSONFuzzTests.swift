@@ -69,6 +69,26 @@ import Testing
             bytes[Int.random(in: 0..<bytes.count, using: &generator)] = Self.interestingBytes.randomElement(using: &generator)!
             guard let value = try? JSONValue(parsing: bytes) else { continue }
             #expect(try JSONValue(parsing: value.serializedBytes()) == value)
+            // the tape writes the same text as the parsed value, for the document and each member
+            let fromTape = JSONTape.parse(bytes) { tape in
+                [tape.serializedBytes(JSONTape.root)] + (tape.isObject(JSONTape.root) ? tape.members(of: JSONTape.root).map { tape.serializedBytes($0.value) } : [])
+            }
+            var expected = [value.serializedBytes()]
+            if case .object(let object) = value { expected += object.members.map { $0.value.serializedBytes() } }
+            #expect(try fromTape.get() == expected, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
+    @Test func theTapeWritesWhatTheParsedValueWrites() throws {
+        let texts = [
+            #"{"\u0065mail":"a\"b\\c\n\u0001","é":"ü","n":[1,-0,2.5,1e300,-9223372036854775808,true,false,null],"o":{},"a":[]}"#,
+            #" [ { "k" : "v" , "k" : [ [ ] , { } ] } , "\ud83d\ude00" , 0.1 ] "#,
+            #""plain""#, "12", "null",
+        ]
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let value = try JSONValue(parsing: bytes)
+            #expect(try JSONTape.parse(bytes) { $0.serializedBytes(JSONTape.root) }.get() == value.serializedBytes(), "\(text)")
         }
     }
 }
