@@ -1,3 +1,6 @@
+import Foundation
+import NIOCore
+
 extension JetStream {
     /// Creates a stream.
     /// - Throws: `JetStreamError` `.api` (a stream of that name with another configuration: err_code
@@ -9,10 +12,26 @@ extension JetStream {
     }
 
     /// Changes a stream's configuration (what the server allows to change: subjects, limits…).
+    /// What `StreamConfig` does not model (description, sources, per-subject limits, compression…)
+    /// keeps the stream's current value: the update is `config` laid over the stream's own.
     @discardableResult
     public func updateStream(_ config: StreamConfig) async throws -> StreamInfo {
         try Self.checkName(config.name, "stream")
-        return try await request("STREAM.UPDATE.\(config.name)", body: config, as: StreamInfo.self, operation: "update stream \(config.name)")
+        let operation = "update stream \(config.name)"
+        let current = try await request("STREAM.INFO.\(config.name)", payload: ByteBuffer(), operation: operation)
+        let body = try Self.overlay(config, on: current, operation: operation)
+        return try Self.decode(
+            StreamInfo.self, from: try await request("STREAM.UPDATE.\(config.name)", payload: body, operation: operation), operation: operation)
+    }
+
+    /// `config`'s fields over the `config` object of a stream info reply (an API error in it is thrown).
+    static func overlay(_ config: StreamConfig, on info: ByteBuffer, operation: String) throws -> ByteBuffer {
+        _ = try decode(StreamInfo.self, from: info, operation: operation)
+        let given = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any] ?? [:]
+        let reply = try JSONSerialization.jsonObject(with: Data(info.readableBytesView)) as? [String: Any]
+        let current = reply?["config"] as? [String: Any] ?? [:]
+        let merged = current.merging(given) { _, new in new }
+        return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: merged))
     }
 
     /// The stream's configuration and state.

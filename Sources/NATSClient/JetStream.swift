@@ -35,15 +35,18 @@ public struct JetStream: Sendable {
     func request<Response: Decodable>(
         _ suffix: String, body: (some Encodable)?, as type: Response.Type, operation: String
     ) async throws -> Response {
-        let subject = apiSubject(suffix)
         let payload = try body.map { ByteBuffer(bytes: try JSONEncoder().encode($0)) } ?? ByteBuffer()
-        let reply: InboundMessage
+        return try Self.decode(Response.self, from: try await request(suffix, payload: payload, operation: operation), operation: operation)
+    }
+
+    /// An API request with a body as it is; the reply's payload, not yet checked for an API error.
+    func request(_ suffix: String, payload: ByteBuffer, operation: String) async throws -> ByteBuffer {
+        let subject = apiSubject(suffix)
         do {
-            reply = try await connection.request(subject, payload: payload, timeout: timeout)
+            return try await connection.request(subject, payload: payload, timeout: timeout).payload
         } catch let error as NATSClientError where error.code == .noResponders {
             throw JetStreamError(.notEnabled, "\(operation): nothing answers \(subject); is JetStream enabled on the server?")
         }
-        return try Self.decode(Response.self, from: reply.payload, operation: operation)
     }
 
     /// Decodes an API reply: its `error` object as a `JetStreamError`, or the expected value.

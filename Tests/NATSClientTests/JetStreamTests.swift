@@ -109,6 +109,28 @@ import Testing
         await connection.close()
     }
 
+    @Test func anUpdateKeepsWhatStreamConfigDoesNotModel() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        // made by another tool, with fields this client does not model
+        let raw = #"{"name":"KEEP","subjects":["keep.>"],"storage":"memory","max_msgs":100,"description":"made by hand","max_msgs_per_subject":5}"#
+        _ = try await connection.request("$JS.API.STREAM.CREATE.KEEP", payload: ByteBuffer(string: raw))
+        var config = try await jetStream.streamInfo("KEEP").config
+        config.maxMessages = 50
+        config.subjects = ["keep.>", "kept.>"]
+        #expect(try await jetStream.updateStream(config).config == config)
+        let info = try await connection.request("$JS.API.STREAM.INFO.KEEP", payload: ByteBuffer())
+        let stored = try #require((try JSONSerialization.jsonObject(with: Data(info.payload.readableBytesView)) as? [String: Any])?["config"] as? [String: Any])
+        #expect(stored["description"] as? String == "made by hand")
+        #expect(stored["max_msgs_per_subject"] as? Int == 5)
+        #expect(stored["max_msgs"] as? Int == 50 && stored["subjects"] as? [String] == ["keep.>", "kept.>"])
+        let missing = await #expect(throws: JetStreamError.self) { try await jetStream.updateStream(StreamConfig(name: "NONE", subjects: ["none"])) }
+        #expect(missing?.isStreamNotFound == true)
+        await connection.close()
+    }
+
     @Test func ensureStreamCreatesUpdatesOrLeavesAlone() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
