@@ -36,6 +36,16 @@ import Testing
         #expect(noResponders.headers?.status == 503 && noResponders.payload.readableBytes == 0)
     }
 
+    @Test func headerBlocksKeepNonASCIIDescriptionsAndValues() throws {
+        func hmsg(_ block: String) -> String { "HMSG s 1 \(block.utf8.count) \(block.utf8.count + 2)\r\n\(block)ok\r\n" }
+        let ops = try decodeAll(hmsg("NATS/1.0 409 Überlastet – später\r\nGreeting: Grüße\r\n\r\n"))
+        guard case .msg(let message) = ops.first else { Issue.record("not a message: \(ops)"); return }
+        #expect(message.headers?.status == 409 && message.headers?.statusDescription == "Überlastet – später")
+        #expect(message.headers?["Greeting"] == "Grüße" && String(buffer: message.payload) == "ok")
+        // a name is a token of visible ASCII: a block with another is refused
+        #expect(throws: NATSProtocolError.self) { try decodeAll(hmsg("NATS/1.0\r\nGruß: x\r\n\r\n")) }
+    }
+
     @Test func operationsAreCaseInsensitive() throws {
         #expect(try decodeAll("ping\r\nPoNg\r\nmsg s 1 2\r\nok\r\n") == [.ping, .pong, .msg(InboundMessage(subject: "s", sid: 1, payload: ByteBuffer(string: "ok")))])
     }
