@@ -170,6 +170,7 @@ let package = Package(
             dependencies: [
                 "ServiceHost", "GeneratedSchemas", "NATSClient", "Redis", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

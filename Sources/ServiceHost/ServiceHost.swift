@@ -13,6 +13,12 @@ import Synchronization
 public struct ServiceHostOptions: Sendable {
     /// Messages one endpoint handles at once; more wait in the subscription (backpressure).
     public var maxInFlightPerEndpoint = 64
+    /// Run the endpoints' tasks (the one reading each subscription and one per message) on the NATS
+    /// connection's event loop (`NATSConnection.taskExecutor`) instead of Swift's global pool: no
+    /// thread switch between the socket, the handler and the reply. Only for handlers that never
+    /// block (no synchronous database or file calls, no password hashing): one that does holds up
+    /// the connection and every endpoint on it.
+    public var handlersOnEventLoop = false
     /// How long shutdown waits for handlers in flight before giving up on them.
     public var shutdownGracePeriod: Duration = .seconds(10)
     /// Duplicate deliveries of a message id get the stored reply (`idempotent` subjects).
@@ -172,8 +178,10 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
 
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
+                // Child tasks inherit the executor preference: the per-message tasks run there too.
+                let executor: (any TaskExecutor)? = options.handlersOnEventLoop ? nats.taskExecutor : nil
                 for (endpoint, subscription) in subscriptions {
-                    group.addTask { await self.serve(endpoint, from: subscription) }
+                    group.addTask(executorPreference: executor) { await self.serve(endpoint, from: subscription) }
                 }
                 for (endpoint, consumer) in consumers {
                     group.addTask { await self.serve(endpoint, pullingFrom: consumer) }

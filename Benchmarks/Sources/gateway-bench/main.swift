@@ -95,7 +95,11 @@ case "gateway":
     Auth.routes(into: gateway)
     service = gateway.server { _ in ready() }
 default:
-    let host = ServiceHost(name: "auth", nats: nats)
+    // The handler only computes: it may run on the connection's event loop, as the Go responder's
+    // callback runs on its reading goroutine (SWITCHBOARD_HANDLERS_ON_EVENT_LOOP=0: Swift's pool).
+    var hostOptions = ServiceHostOptions()
+    hostOptions.handlersOnEventLoop = ProcessInfo.processInfo.environment["SWITCHBOARD_HANDLERS_ON_EVENT_LOOP"] != "0"
+    let host = ServiceHost(name: "auth", nats: nats, options: hostOptions)
     Auth.serve(BenchAuth(), with: host)
     service = host
     // The host subscribes when the group runs it; a round trip to its own endpoint says it serves.
