@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Random identifiers for messages, correlations and traces: unique, not secret. They come from
@@ -54,16 +58,22 @@ public enum RandomID {
 
 extension UUID {
     /// A random (version 4) UUID from the system's generator, without `UUID()`'s open and read of
-    /// `/dev/urandom` per id on Linux.
+    /// `/dev/urandom` per id on Linux: one `getrandom` for the 16 bytes (`arc4random_buf`), where
+    /// `SystemRandomNumberGenerator` makes one per 8.
     public static func random() -> UUID {
-        var generator = SystemRandomNumberGenerator()
-        let high: UInt64 = (generator.next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000  // version 4
-        let low: UInt64 = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // variant 10
-        func byte(_ word: UInt64, _ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: word >> UInt64(56 - index * 8)) }
-        return UUID(uuid: (
-            byte(high, 0), byte(high, 1), byte(high, 2), byte(high, 3), byte(high, 4), byte(high, 5), byte(high, 6), byte(high, 7),
-            byte(low, 0), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4), byte(low, 5), byte(low, 6), byte(low, 7)
-        ))
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &bytes) { buffer in
+            #if canImport(Glibc)
+            arc4random_buf(buffer.baseAddress!, 16)
+            #else
+            var generator = SystemRandomNumberGenerator()
+            buffer.storeBytes(of: generator.next(), toByteOffset: 0, as: UInt64.self)
+            buffer.storeBytes(of: generator.next(), toByteOffset: 8, as: UInt64.self)
+            #endif
+            buffer[6] = (buffer[6] & 0x0F) | 0x40  // version 4
+            buffer[8] = (buffer[8] & 0x3F) | 0x80  // variant 10
+        }
+        return UUID(uuid: bytes)
     }
 }
 
