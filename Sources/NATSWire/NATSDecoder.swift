@@ -37,29 +37,30 @@ public struct NATSDecoder: NIOSingleStepByteToMessageDecoder {
         let consumed = lineLength + 1
         let (op, rest) = Self.operation(of: line)
         switch op {
-        case "PING":
+        case Operation.ping:
             buffer.moveReaderIndex(forwardBy: consumed)
             return .ping
-        case "PONG":
+        case Operation.pong:
             buffer.moveReaderIndex(forwardBy: consumed)
             return .pong
-        case "+OK":
+        case Operation.ok:
             buffer.moveReaderIndex(forwardBy: consumed)
             return .ok
-        case "-ERR":
+        case Operation.err:
             buffer.moveReaderIndex(forwardBy: consumed)
             var text = String(decoding: rest.readableBytesView, as: UTF8.self)
             if text.hasPrefix("'"), text.hasSuffix("'"), text.count >= 2 { text = String(text.dropFirst().dropLast()) }
             return .err(text)
-        case "INFO":
+        case Operation.info:
             let info = try ServerInfo(json: rest.readableBytesView)
             buffer.moveReaderIndex(forwardBy: consumed)
             maxPayload = max(maxPayload, info.maxPayload)
             return .info(info)
-        case "MSG", "HMSG":
-            return try message(headers: op == "HMSG", arguments: rest, lineBytes: consumed, buffer: &buffer)
+        case Operation.msg, Operation.hmsg:
+            return try message(headers: op == Operation.hmsg, arguments: rest, lineBytes: consumed, buffer: &buffer)
         default:
-            throw NATSProtocolError(.invalidOperation, "unknown operation '\(op.prefix(32))'")
+            let name = line.readableBytesView.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+            throw NATSProtocolError(.invalidOperation, "unknown operation '\(String(decoding: name.prefix(32), as: UTF8.self).uppercased())'")
         }
     }
 
@@ -68,19 +69,44 @@ public struct NATSDecoder: NIOSingleStepByteToMessageDecoder {
     }
 
     /// `MSG subject sid [reply] size` or `HMSG subject sid [reply] headerSize totalSize`, then the
-    /// payload and its CRLF; nil (nothing consumed) until all of it has arrived.
+    /// payload and its CRLF; nil (nothing consumed) until all of it has arrived. The arguments are
+    /// read as byte ranges: only the subject and the reply subject become strings.
     private func message(headers: Bool, arguments: ByteBuffer, lineBytes: Int, buffer: inout ByteBuffer) throws -> ServerOp? {
-        let words = arguments.readableBytesView.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
-            .map { String(decoding: $0, as: UTF8.self) }
+        let invalid = NATSProtocolError(.invalidOperation, "\(headers ? "HMSG" : "MSG") with invalid arguments")
         let sizes = headers ? 2 : 1
-        guard words.count == 2 + sizes || words.count == 3 + sizes,
-            let sid = UInt64(words[1]),
-            let total = Int(words[words.count - 1]), total >= 0
-        else {
-            throw NATSProtocolError(.invalidOperation, "\(headers ? "HMSG" : "MSG") with invalid arguments")
+        let parsed = arguments.withUnsafeReadableBytes { bytes -> (subject: String, sid: UInt64, replyTo: String?, headerLength: Int, total: Int)? in
+            // At most six words: one more than the longest form, to tell a line with too many apart.
+            withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: 6) { words in
+                var count = 0
+                var index = 0
+                while index < bytes.count, count < 6 {
+                    while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+                    guard index < bytes.count else { break }
+                    let start = index
+                    while index < bytes.count, bytes[index] != UInt8(ascii: " "), bytes[index] != UInt8(ascii: "\t") { index += 1 }
+                    words.initializeElement(at: count, to: start..<index)
+                    count += 1
+                }
+                guard count == 2 + sizes || count == 3 + sizes else { return nil }
+                func text(_ range: Range<Int>) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+                func number(_ range: Range<Int>) -> UInt64? {
+                    guard !range.isEmpty, range.count <= 18 else { return nil }
+                    var value: UInt64 = 0
+                    for position in range {
+                        let digit = bytes[position] &- UInt8(ascii: "0")
+                        guard digit < 10 else { return nil }
+                        value = value * 10 + UInt64(digit)
+                    }
+                    return value
+                }
+                guard let sid = number(words[1]), let total = number(words[count - 1]) else { return nil }
+                let headerLength = headers ? number(words[count - 2]).map { Int($0) } ?? -1 : 0
+                return (text(words[0]), sid, count == 3 + sizes ? text(words[2]) : nil, headerLength, Int(total))
+            }
         }
-        let headerLength = headers ? Int(words[words.count - 2]) ?? -1 : 0
-        guard headerLength >= 0, headerLength <= total else {
+        guard let parsed else { throw invalid }
+        let total = parsed.total
+        guard parsed.headerLength >= 0, parsed.headerLength <= total else {
             throw NATSProtocolError(.invalidOperation, "HMSG with invalid header size")
         }
         guard total <= maxPayload else {
@@ -93,21 +119,40 @@ public struct NATSDecoder: NIOSingleStepByteToMessageDecoder {
         }
         var parsedHeaders: NATSHeaders?
         if headers {
-            parsedHeaders = try NATSHeaders(parsing: buffer.getSlice(at: start, length: headerLength)!)
+            parsedHeaders = try NATSHeaders(parsing: buffer.getSlice(at: start, length: parsed.headerLength)!)
         }
-        let payload = buffer.getSlice(at: start + headerLength, length: total - headerLength)!
+        let payload = buffer.getSlice(at: start + parsed.headerLength, length: total - parsed.headerLength)!
         buffer.moveReaderIndex(forwardBy: lineBytes + total + 2)
-        return .msg(InboundMessage(
-            subject: words[0], sid: sid, replyTo: words.count == 3 + sizes ? words[2] : nil,
-            headers: parsedHeaders, payload: payload
-        ))
+        return .msg(InboundMessage(subject: parsed.subject, sid: parsed.sid, replyTo: parsed.replyTo, headers: parsedHeaders, payload: payload))
     }
 
-    /// The operation name (upper-cased; NATS operations are case-insensitive) and the rest of the line.
-    private static func operation(of line: ByteBuffer) -> (String, ByteBuffer) {
+    /// The server operations, by their names' bytes upper-cased and packed into an integer (none is
+    /// longer than four): matched without making a string per line.
+    enum Operation {
+        static let ping = pack("PING"), pong = pack("PONG"), ok = pack("+OK"), err = pack("-ERR")
+        static let info = pack("INFO"), msg = pack("MSG"), hmsg = pack("HMSG")
+        /// No operation: a name longer than four bytes.
+        static let unknown: UInt64 = 0
+
+        static func pack(_ name: String) -> UInt64 { pack(name.utf8)! }
+
+        /// The bytes, upper-cased, with the length in the top byte; nil when longer than four.
+        static func pack(_ bytes: some Collection<UInt8>) -> UInt64? {
+            guard bytes.count <= 4 else { return nil }
+            var packed = UInt64(bytes.count) << 56
+            for (position, byte) in bytes.enumerated() {
+                let upper = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
+                packed |= UInt64(upper) << (8 * UInt64(position))
+            }
+            return packed
+        }
+    }
+
+    /// The operation (its packed name, `Operation.unknown` past four bytes) and the rest of the line.
+    private static func operation(of line: ByteBuffer) -> (UInt64, ByteBuffer) {
         let bytes = line.readableBytesView
         let end = bytes.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") } ?? bytes.endIndex
-        let name = String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self).uppercased()
+        let name = Operation.pack(bytes[bytes.startIndex..<end]) ?? Operation.unknown
         var rest = line
         rest.moveReaderIndex(to: end)
         while let first = rest.readableBytesView.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {

@@ -78,6 +78,8 @@ import Testing
         let cases = [
             "FOO bar\r\n", "MSG a\r\n", "MSG a x 3\r\nabc\r\n", "MSG a 1 -1\r\n", "MSG a 1 3\r\nabcd\r\n",
             "HMSG a 1 10 5\r\n0123456789\r\n", "HMSG a 1 5 5\r\nhello\r\n", "INFO {not json\r\n",
+            "MSG a 1 r x 3\r\nabc\r\n", "HMSG a 1 r 1 2 3\r\n", "MSG a 99999999999999999999 3\r\nabc\r\n", "MSG a +1 3\r\nabc\r\n",
+            "MSG a 1 3x\r\nabc\r\n", "CONNECT {}\r\n", "MS\r\n",
         ]
         for text in cases {
             #expect(throws: NATSProtocolError.self, "\(text.debugDescription)") { _ = try decodeAll(text) }
