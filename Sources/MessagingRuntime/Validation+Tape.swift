@@ -44,19 +44,8 @@ extension Validation {
         _ tape: JSONTape, _ object: JSONTape.Index, field: String, tags: [String], at path: @autoclosure () -> JSONPath,
         _ issues: inout [ValidationIssue]
     ) -> String? {
-        let raw = tape.member(object, field).map(tape.scalar)
-        if case .string(let tag) = raw, tags.contains(tag) { return tag }
-        let received: String
-        switch raw {
-        case nil: received = "undefined"
-        case .string(let text)?: received = "\"\(text)\""
-        case let value?: received = value.typeName
-        }
-        report(&issues, ValidationIssue(
-            code: .invalidUnion, path: path() + field,
-            details: .union(discriminator: field, received: received, tags: tags)
-        ))
-        return nil
+        // A container's scalar is an empty one of its type: the same `received` as the value's.
+        discriminator(tape.member(object, field).map(tape.scalar), field: field, tags: tags, at: path(), &issues)
     }
 
     /// An array whose items `element` decodes; count and uniqueness checks run before the items.

@@ -49,7 +49,13 @@ public enum Validation {
         _ object: JSONObject, field: String, tags: [String], at path: @autoclosure () -> JSONPath,
         _ issues: inout [ValidationIssue]
     ) -> String? {
-        let raw = object[field]
+        discriminator(object[field], field: field, tags: tags, at: path(), &issues)
+    }
+
+    /// The tag `raw` (the discriminator's value, nil when absent) names, or the `invalid_union` issue.
+    static func discriminator(
+        _ raw: JSONValue?, field: String, tags: [String], at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) -> String? {
         if case .string(let tag) = raw, tags.contains(tag) { return tag }
         let received: String
         switch raw {
