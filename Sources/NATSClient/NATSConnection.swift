@@ -230,6 +230,13 @@ public final class NATSConnection: @unchecked Sendable {
             isConnected = false
             // Requests registered since `.failRequests` (their PUB went into the buffer just closed).
             failRequests(NATSClientError(.connectionClosed, "the connection is closed"))
+            // No request can register any more: the timeout timer (which holds the connection) goes.
+            requestTimer?.scheduled.cancel()
+            requestTimer = nil
+            requests.withLock { requests in
+                requests.deadlines.removeAll()
+                requests.timerDeadline = nil
+            }
             let why = [reason, lastFailure.map { "last error: \($0)" }].compactMap { $0 }.joined(separator: "; ")
             connectPromise?.fail(NATSClientError(.connectionClosed, why.isEmpty ? "closed" : why))
             connectPromise = nil
