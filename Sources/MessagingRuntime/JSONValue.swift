@@ -85,16 +85,20 @@ public struct JSONObject: Sendable, Hashable {
     public var count: Int { members.count }
 
     /// Whether some key appears twice (rare: JSON objects almost never repeat keys).
-    public var hasRepeatedKeys: Bool {
+    public var hasRepeatedKeys: Bool { Self.repeatsAKey(members) { $0.key } }
+
+    /// Whether two of `members` have the same `key`: pairwise for a few, with a set for many.
+    static func repeatsAKey<Members: RandomAccessCollection>(_ members: Members, _ key: (Members.Element) -> String) -> Bool
+    where Members.Index == Int {
         guard members.count > 1 else { return false }
         if members.count <= 16 {
             for i in 1..<members.count {
-                for j in 0..<i where members[j].key == members[i].key { return true }
+                for j in 0..<i where key(members[j]) == key(members[i]) { return true }
             }
             return false
         }
         var seen = Set<String>(minimumCapacity: members.count)
-        return !members.allSatisfy { seen.insert($0.key).inserted }
+        return !members.allSatisfy { seen.insert(key($0)).inserted }
     }
 
     /// The value of the last member named `key`, as JavaScript's `JSON.parse` keeps it.

@@ -131,15 +131,7 @@ extension Validation {
 
     /// Whether some key appears twice, as `JSONObject.hasRepeatedKeys` finds it.
     static func hasRepeatedKeys(_ members: [(key: String, value: JSONTape.Index)]) -> Bool {
-        guard members.count > 1 else { return false }
-        if members.count <= 16 {
-            for i in 1..<members.count {
-                for j in 0..<i where members[j].key == members[i].key { return true }
-            }
-            return false
-        }
-        var seen = Set<String>(minimumCapacity: members.count)
-        return !members.allSatisfy { seen.insert($0.key).inserted }
+        JSONObject.repeatsAKey(members) { $0.key }
     }
 
     /// The index (in the array) of the first item equal (as JSON) to an earlier one.
