@@ -95,8 +95,7 @@ extension ServiceHost {
     func serve(_ endpoint: Endpoint, pullingFrom consumer: PullConsumer) async {
         let (pulled, delivery) = AsyncStream<JetStreamMessage>.makeStream()
         let inFlight = InFlight()
-        let room = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let puller = Task { await self.pull(for: endpoint, from: consumer, into: delivery, inFlight: inFlight, room: room.stream) }
+        let puller = Task { await self.pull(for: endpoint, from: consumer, into: delivery, inFlight: inFlight) }
         let stopped = pullers.withLock { pullers in
             pullers.tasks.append(puller)
             return pullers.stopped
@@ -107,10 +106,10 @@ extension ServiceHost {
                 for await message in pulled {
                     group.addTask {
                         await self.settle(message, outcome: await self.process(message.message, with: endpoint))
-                        inFlight.value.withLock { $0 -= 1 }
-                        room.continuation.yield()
+                        inFlight.done()
                     }
                 }
+                await finish(endpoint, inFlight, &group)
             }
         } onCancel: {
             puller.cancel()
@@ -120,22 +119,18 @@ extension ServiceHost {
     /// Pulls while there is room, until cancelled; connection and server trouble is waited out.
     private func pull(
         for endpoint: Endpoint, from consumer: PullConsumer, into delivery: AsyncStream<JetStreamMessage>.Continuation,
-        inFlight: InFlight, room: AsyncStream<Void>
+        inFlight: InFlight
     ) async {
         defer { delivery.finish() }
-        var roomMade = room.makeAsyncIterator()
         while !Task.isCancelled {
-            let free = options.maxInFlightPerEndpoint - inFlight.value.withLock { $0 }
-            guard free > 0 else {
-                _ = await roomMade.next()
-                continue
-            }
+            await inFlight.waitForRoom(below: options.maxInFlightPerEndpoint)
+            let free = options.maxInFlightPerEndpoint - inFlight.count
             do {
                 // Each event goes to its handler as it comes; the batch is what there is room for.
                 let expires = options.eventPullExpiry
                 try await consumer.pull(batch: free, expires: expires, idleHeartbeat: PullConsumer.defaultHeartbeat(expires: expires)) {
                     message in
-                    inFlight.value.withLock { $0 += 1 }
+                    inFlight.take()
                     delivery.yield(message)
                 }
             } catch let error as NATSClientError where error.code == .connectionClosed {

@@ -205,7 +205,9 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         logger.info("stopped", metadata: ["service": "\(name)"])
     }
 
-    /// Handles the messages of one endpoint, at most `maxInFlightPerEndpoint` at once.
+    /// Handles the messages of one endpoint, at most `maxInFlightPerEndpoint` at once, until its
+    /// subscription ends (drained at shutdown, or ended by the server); then waits for the ones
+    /// taken, at most `shutdownGracePeriod`.
     private func serve(_ endpoint: Endpoint, from subscription: NATSSubscription) async {
         defer {
             if let error = subscription.error {
@@ -214,21 +216,28 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         }
         await withDiscardingTaskGroup { group in
             let inFlight = InFlight()
-            // A handler that finishes makes room; waiting for it is how backpressure reaches NATS.
-            let room = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-            var roomMade = room.stream.makeAsyncIterator()
             for await message in subscription {
-                while inFlight.value.withLock({ $0 }) >= options.maxInFlightPerEndpoint {
-                    _ = await roomMade.next()
-                }
-                inFlight.value.withLock { $0 += 1 }
+                // A handler that finishes makes room; waiting for it is how backpressure reaches NATS.
+                await inFlight.waitForRoom(below: options.maxInFlightPerEndpoint)
+                inFlight.take()
                 group.addTask {
                     await self.answer(message, with: endpoint)
-                    inFlight.value.withLock { $0 -= 1 }
-                    room.continuation.yield()
+                    inFlight.done()
                 }
             }
+            await finish(endpoint, inFlight, &group)
         }
+    }
+
+    /// Waits for the handlers still running once an endpoint takes no more messages, at most
+    /// `shutdownGracePeriod`; those left are cancelled (a handler that honours cancellation
+    /// answers 503, "shutting down").
+    func finish(_ endpoint: Endpoint, _ inFlight: InFlight, _ group: inout DiscardingTaskGroup) async {
+        if await inFlight.waitUntilIdle(until: .now + options.shutdownGracePeriod) { return }
+        logger.warning(
+            "handlers still running after the shutdown grace period; cancelling them",
+            metadata: ["subject": "\(endpoint.subscription)", "handlers": "\(inFlight.count)", "grace": "\(options.shutdownGracePeriod)"])
+        group.cancelAll()
     }
 
     private func answer(_ message: InboundMessage, with endpoint: Endpoint) async {
@@ -261,9 +270,4 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         return String((0..<22).map { _ in alphabet.randomElement()! })
     }
-}
-
-/// A count shared by a loop and the tasks it starts.
-final class InFlight: Sendable {
-    let value = Mutex(0)
 }

@@ -2,6 +2,7 @@ import Foundation
 import GeneratedSchemas
 import MessagingRuntime
 import NATSClient
+import NATSWire
 import NIOCore
 import Resilience
 import ServiceHost
@@ -123,6 +124,47 @@ import Testing
         #expect(try await replies.value == 20, "no request taken was dropped")
         await #expect(throws: NATSClientError.self, "no longer serving") {
             _ = try await client.request("auth.register", payload: ByteBuffer(), timeout: .seconds(1))
+        }
+        await client.close()
+        await host.nats.close()
+    }
+
+    @Test func handlersPastTheShutdownGracePeriodAreCancelledAndAnswered() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        var options = ServiceHostOptions()
+        options.shutdownGracePeriod = .milliseconds(300)
+        // Handlers that would run for an hour: only the grace period ends them.
+        let handler = ServiceHostEventLoopTests.PausingAuth(pause: .seconds(3600))
+        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
+        Auth.serve(handler, with: host)
+        let running = RunningHosts([host])
+        let client = try await connect(server)
+        try await ServiceHostTests.waitUntilServing(client)
+
+        let replies = Task {
+            try await withThrowingTaskGroup(of: InboundMessage.self) { group in
+                for index in 0..<3 {
+                    group.addTask {
+                        try await ServiceHostTests.send(
+                            Auth.RegisterRequest(email: "u\(index)@example.com", password: "correct horse", role: .user), on: "auth.register",
+                            via: client
+                        ).1
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        for _ in 0..<200 where handler.onEventLoop.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(handler.onEventLoop.withLock { $0.count } == 3, "all three are in their handlers")
+        try await running.stop()  // returns: the grace period cancels the handlers
+        let answered = try await replies.value
+        #expect(answered.count == 3)
+        for reply in answered {
+            #expect(reply.headers?["Nats-Service-Error-Code"] == "503")
+            let error = ErrorReply(json: try ServiceHostTests.json(reply))
+            #expect(error?.status == 503 && error?.code == ErrorReply.unavailable, "\(String(describing: error))")
+            #expect(error?.message == "the service is shutting down")
         }
         await client.close()
         await host.nats.close()
