@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A real nats-server (Debian's package) on a free loopback port, started by the test and ended
 /// by its PID.
@@ -56,12 +57,13 @@ public final class NATSServer: @unchecked Sendable {
         self.process = process
         // Ready when it accepts connections (bounded: 10 s).
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
+        while Date() < deadline, process.isRunning {
             if Self.accepts(port: port) { return }
             usleep(20_000)
         }
+        let exited = !process.isRunning
         stop()
-        throw TestServerError(message: "nats-server did not start on port \(port)")
+        throw TestServerError(message: "nats-server did not start on port \(port)\(exited ? " (it exited)" : "")")
     }
 
     public func stop() {
@@ -101,12 +103,22 @@ public final class NATSServer: @unchecked Sendable {
     }
 
 
+    /// A loopback port no one listens on, never handed out twice in this process.
+    ///
+    /// Ports come from below the kernel's ephemeral range (32768–60999 on Linux), so neither the
+    /// local end of an outgoing connection nor another `bind(0)` can take one between this call and
+    /// the server's own bind; the start is random, so two test processes rarely walk the same ports,
+    /// and each port is still checked free by binding it.
     public static func freePort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).wait()
-        defer { try? channel.close().wait() }
-        guard let port = channel.localAddress?.port else { throw TestServerError(message: "no free port") }
-        return port
+        for _ in 0..<PortAllocator.span {
+            let port = PortAllocator.next()
+            guard let channel = try? ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: port).wait()
+            else { continue }
+            try? channel.close().wait()
+            return port
+        }
+        throw TestServerError(message: "no free port in \(PortAllocator.first)..<\(PortAllocator.first + PortAllocator.span)")
     }
 
     static func accepts(port: Int) -> Bool {
@@ -115,5 +127,19 @@ public final class NATSServer: @unchecked Sendable {
         else { return false }
         try? channel.close().wait()
         return true
+    }
+}
+
+/// Hands out the ports of `freePort()` in turn, from a random start.
+private enum PortAllocator {
+    static let first = 20_000
+    static let span = 12_000
+    private static let offset = Mutex(Int.random(in: 0..<span))
+
+    static func next() -> Int {
+        offset.withLock { offset in
+            defer { offset = (offset + 1) % span }
+            return first + offset
+        }
     }
 }
