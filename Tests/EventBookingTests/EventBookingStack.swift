@@ -3,6 +3,7 @@ import Foundation
 import MessagingRuntime
 import NATSClient
 import ServiceLifecycle
+import Synchronization
 import TestSupport
 import Testing
 
@@ -38,7 +39,13 @@ final class EventBookingStack: Sendable {
         nats = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
         let group = system.serviceGroup(signals: [])
         self.group = group
-        task = Task { try await group.run() }
+        let failure = Mutex<(any Error)?>(nil)
+        task = Task {
+            do { try await group.run() } catch {
+                failure.withLock { $0 = error }
+                throw error
+            }
+        }
         http = HTTPTestClient(port: configuration.httpPort)
         let services = components.filter { $0 != .gateway }.map(\.rawValue)
         for _ in 0..<250 {
@@ -47,6 +54,10 @@ final class EventBookingStack: Sendable {
                 ready = (try? await nats.request("$SRV.PING.\(service)", timeout: .milliseconds(100))) != nil
             }
             if ready { return }
+            if let error = failure.withLock({ $0 }) {
+                Issue.record("the stack stopped before it was ready: \(error)")
+                return
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         Issue.record("the stack did not become ready")
