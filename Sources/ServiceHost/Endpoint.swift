@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MessagingRuntime
+import Metrics
 import NATSWire
 import Redis
 import Resilience
@@ -56,21 +57,24 @@ final class Endpoint: Sendable {
     let stream: StreamBinding?
     let process: @Sendable (InboundMessage) async -> Outcome
     private let counters: Mutex<EndpointStatistics>
+    private let metrics: EndpointMetrics?
 
     init(
-        name: String, subscription: String, queue: String, stream: StreamBinding? = nil,
+        name: String, subscription: String, queue: String, stream: StreamBinding? = nil, metrics: EndpointMetrics? = nil,
         process: @escaping @Sendable (InboundMessage) async -> Outcome
     ) {
         self.name = name
         self.subscription = subscription
         self.queue = queue
         self.stream = stream
+        self.metrics = metrics
         self.process = process
         self.counters = Mutex(EndpointStatistics(name: name, subject: subscription, queueGroup: queue))
     }
 
     var statistics: EndpointStatistics { counters.withLock { $0 } }
 
+    /// Counts a handled message in the statistics and the metrics.
     func count(_ outcome: Outcome, took duration: Duration) {
         counters.withLock { stats in
             stats.requests += 1
@@ -80,10 +84,40 @@ final class Endpoint: Sendable {
                 stats.lastError = "\(error.status): \(error.message)"
             }
         }
+        metrics?.record(status: outcome.error?.status, took: duration)
     }
 
     func reset() {
         counters.withLock { $0 = EndpointStatistics(name: name, subject: subscription, queueGroup: queue) }
+    }
+}
+
+/// An endpoint's metrics (`switchboard_messages_total{service,endpoint,status}`,
+/// `switchboard_handler_duration_seconds{service,endpoint}`), each series made once and kept.
+final class EndpointMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let dimensions: [(String, String)]
+    private let timer: Metrics.Timer
+    private let counters = Mutex<[Int: Counter]>([:])
+
+    init(factory: any MetricsFactory, service: String, endpoint: String) {
+        self.factory = factory
+        self.dimensions = [("service", service), ("endpoint", endpoint)]
+        self.timer = Metrics.Timer(label: "switchboard_handler_duration_seconds", dimensions: dimensions, factory: factory)
+    }
+
+    /// - Parameter status: the error reply's status; nil for a message handled well (`ok`).
+    func record(status: Int?, took duration: Duration) {
+        let counter = counters.withLock { counters in
+            let key = status ?? 0
+            if let known = counters[key] { return known }
+            let made = Counter(
+                label: "switchboard_messages_total", dimensions: dimensions + [("status", status.map(String.init) ?? "ok")], factory: factory)
+            counters[key] = made
+            return made
+        }
+        counter.increment()
+        timer.record(duration: duration)
     }
 }
 

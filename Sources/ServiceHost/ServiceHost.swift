@@ -88,7 +88,9 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         _ subject: RequestSubject<Request, Reply>, with handler: @escaping @Sendable (Request, HandlerContext) async throws -> Reply
     ) {
         let pipeline = RequestPipeline(subject: subject, handler: handler, options: options, logger: logger)
-        let endpoint = Endpoint(name: subject.name, subscription: subject.subscription, queue: subject.queue) { message in
+        let endpoint = Endpoint(
+            name: subject.name, subscription: subject.subscription, queue: subject.queue, metrics: metrics(of: subject.name)
+        ) { message in
             await pipeline.run(message)
         }
         endpoints.withLock { $0.append(endpoint) }
@@ -111,7 +113,8 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         }
         if let stream = subject.stream { stores(subject.subscription, in: stream) }
         let endpoint = Endpoint(
-            name: subject.name, subscription: subject.subscription, queue: binding?.durable ?? group, stream: binding
+            name: subject.name, subscription: subject.subscription, queue: binding?.durable ?? group, stream: binding,
+            metrics: metrics(of: subject.name)
         ) { message in
             await consumer.run(message)
         }
@@ -254,16 +257,12 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     func process(_ message: InboundMessage, with endpoint: Endpoint) async -> Outcome {
         let start = ContinuousClock.now
         let outcome = await endpoint.process(message)
-        let took = ContinuousClock.now - start
-        endpoint.count(outcome, took: took)
-        if let metrics = options.metrics {
-            let status = outcome.error.map { String($0.status) } ?? "ok"
-            Counter(label: "switchboard_messages_total", dimensions: [("service", name), ("endpoint", endpoint.name), ("status", status)], factory: metrics)
-                .increment()
-            Metrics.Timer(label: "switchboard_handler_duration_seconds", dimensions: [("service", name), ("endpoint", endpoint.name)], factory: metrics)
-                .record(duration: took)
-        }
+        endpoint.count(outcome, took: ContinuousClock.now - start)
         return outcome
+    }
+
+    private func metrics(of endpoint: String) -> EndpointMetrics? {
+        options.metrics.map { EndpointMetrics(factory: $0, service: name, endpoint: endpoint) }
     }
 
     static func newID() -> String {

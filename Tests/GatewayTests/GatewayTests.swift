@@ -121,7 +121,13 @@ final class Stack: Sendable {
         #expect(metrics.status == 200 && metrics.header("Content-Type")?.hasPrefix("text/plain") == true)
         let lines = metrics.text.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("http_requests_total{") && $0.contains(#"route="/auth/register""#) && $0.contains(#"status="409""#) && $0.hasSuffix(" 1") })
-        #expect(lines.contains { $0.hasPrefix("switchboard_messages_total{") && $0.contains(#"endpoint="auth.register""#) && $0.contains(#"status="ok""#) })
+        for status in ["ok", "409"] {
+            #expect(lines.contains {
+                $0.hasPrefix("switchboard_messages_total{") && $0.contains(#"endpoint="auth.register""#) && $0.contains(#"status="\#(status)""#)
+                    && $0.hasSuffix(" 1")
+            }, "one \(status) message of auth.register counted")
+        }
+        #expect(lines.contains { $0.hasPrefix("switchboard_handler_duration_seconds_count{") && $0.contains(#"endpoint="auth.register""#) && $0.hasSuffix(" 2") })
         #expect(lines.contains { $0.hasPrefix("http_request_duration_seconds_bucket{") })
         try await stack.stop()
     }
