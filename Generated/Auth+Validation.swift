@@ -96,6 +96,19 @@ extension Auth.RegisterRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let emailValue, let passwordValue, let roleValue else { return nil }
         return Self(email: emailValue, password: passwordValue, role: roleValue, displayName: displayNameValue, tags: tagsValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.email, Self.emailRules, at: path() + "email", &issues)
+        MessagingRuntime.Validation.check(self.password, Self.passwordRules, at: path() + "password", &issues)
+        if let value = self.displayName {
+            MessagingRuntime.Validation.check(value, Self.displayNameRules, at: path() + "displayName", &issues)
+        }
+        if let value = self.tags {
+            MessagingRuntime.Validation.checkItems(value, Self.tagsCount, at: path() + "tags", &issues) { value, path, issues in
+                MessagingRuntime.Validation.check(value, Self.tagsRules, at: path(), &issues)
+            }
+        }
+    }
 }
 
 // MARK: - LoginRequest
@@ -150,6 +163,11 @@ extension Auth.LoginRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let emailValue, let passwordValue else { return nil }
         return Self(email: emailValue, password: passwordValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.email, Self.emailRules, at: path() + "email", &issues)
+        MessagingRuntime.Validation.check(self.password, Self.passwordRules, at: path() + "password", &issues)
+    }
 }
 
 // MARK: - RefreshRequest
@@ -191,6 +209,10 @@ extension Auth.RefreshRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let refreshTokenValue else { return nil }
         return Self(refreshToken: refreshTokenValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.refreshToken, Self.refreshTokenRules, at: path() + "refreshToken", &issues)
+    }
 }
 
 // MARK: - MeRequest
@@ -218,6 +240,8 @@ extension Auth.MeRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount else { return nil }
         return Self()
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {}
 }
 
 // MARK: - Session
@@ -308,6 +332,12 @@ extension Auth.Session: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let accessTokenValue, let refreshTokenValue, let tokenTypeValue, let expiresInValue, let userValue else { return nil }
         return Self(accessToken: accessTokenValue, refreshToken: refreshTokenValue, tokenType: tokenTypeValue, expiresIn: expiresInValue, user: userValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.tokenType, Self.tokenTypeRules, at: path() + "tokenType", &issues)
+        MessagingRuntime.Validation.check(self.expiresIn, Self.expiresInRules, at: path() + "expiresIn", &issues)
+        self.user.check(at: path() + "user", &issues)
+    }
 }
 
 // MARK: - UserProfile
@@ -395,4 +425,6 @@ extension Auth.UserProfile: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let idValue, let emailValue, let roleValue, let createdAtValue else { return nil }
         return Self(id: idValue, email: emailValue, role: roleValue, displayName: displayNameValue, createdAt: createdAtValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {}
 }

@@ -55,6 +55,11 @@ extension Bookings.Seat: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let rowValue, let numberValue else { return nil }
         return Self(row: rowValue, number: numberValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.row, Self.rowRules, at: path() + "row", &issues)
+        MessagingRuntime.Validation.check(self.number, Self.numberRules, at: path() + "number", &issues)
+    }
 }
 
 // MARK: - CardPayment
@@ -108,6 +113,11 @@ extension Bookings.CardPayment: MessagingRuntime.RecordMessage {
         MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let tokenValue, let last4Value else { return nil }
         return Self(token: tokenValue, last4: last4Value)
+    }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.token, Self.tokenRules, at: path() + "token", &issues)
+        MessagingRuntime.Validation.check(self.last4, Self.last4Rules, at: path() + "last4", &issues)
     }
 }
 
@@ -163,6 +173,13 @@ extension Bookings.InvoicePayment: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let companyValue else { return nil }
         return Self(company: companyValue, vatNumber: vatNumberValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.company, Self.companyRules, at: path() + "company", &issues)
+        if let value = self.vatNumber {
+            MessagingRuntime.Validation.check(value, Self.vatNumberRules, at: path() + "vatNumber", &issues)
+        }
+    }
 }
 
 // MARK: - FreeTicket
@@ -200,6 +217,10 @@ extension Bookings.FreeTicket: MessagingRuntime.RecordMessage {
         }
         guard issues.count == issueCount, let voucherValue else { return nil }
         return Self(voucher: voucherValue)
+    }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.voucher, Self.voucherRules, at: path() + "voucher", &issues)
     }
 }
 
@@ -297,6 +318,21 @@ extension Bookings.CreateBookingRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let eventIdValue, let seatsValue, let paymentValue else { return nil }
         return Self(eventId: eventIdValue, seats: seatsValue, payment: paymentValue, notes: notesValue, metadata: metadataValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.checkItems(self.seats, Self.seatsCount, at: path() + "seats", &issues) { value, path, issues in
+            value.check(at: path(), &issues)
+        }
+        self.payment.check(at: path() + "payment", &issues)
+        if let value = self.notes {
+            MessagingRuntime.Validation.check(value, Self.notesRules, at: path() + "notes", &issues)
+        }
+        if let value = self.metadata {
+            MessagingRuntime.Validation.checkMembers(value, Self.metadataCount, at: path() + "metadata", &issues) { value, path, issues in
+                MessagingRuntime.Validation.check(value, Self.metadataRules, at: path(), &issues)
+            }
+        }
+    }
 }
 
 // MARK: - CancelBookingRequest
@@ -350,6 +386,12 @@ extension Bookings.CancelBookingRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let bookingIdValue else { return nil }
         return Self(bookingId: bookingIdValue, reason: reasonValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        if let value = self.reason {
+            MessagingRuntime.Validation.check(value, Self.reasonRules, at: path() + "reason", &issues)
+        }
+    }
 }
 
 // MARK: - GetBookingRequest
@@ -389,6 +431,8 @@ extension Bookings.GetBookingRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let bookingIdValue else { return nil }
         return Self(bookingId: bookingIdValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {}
 }
 
 // MARK: - ListMyBookingsRequest
@@ -441,6 +485,10 @@ extension Bookings.ListMyBookingsRequest: MessagingRuntime.RecordMessage {
         MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let limitValue else { return nil }
         return Self(status: statusValue, limit: limitValue)
+    }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.limit, Self.limitRules, at: path() + "limit", &issues)
     }
 }
 
@@ -593,6 +641,13 @@ extension Bookings.Booking: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let idValue, let eventIdValue, let userIdValue, let seatsValue, let totalCentsValue, let currencyValue, let statusValue, let bookedOnValue, let createdAtValue else { return nil }
         return Self(id: idValue, eventId: eventIdValue, userId: userIdValue, seats: seatsValue, totalCents: totalCentsValue, currency: currencyValue, status: statusValue, bookedOn: bookedOnValue, createdAt: createdAtValue, cancelledAt: cancelledAtValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.checkItems(self.seats, MessagingRuntime.CountRules.none, at: path() + "seats", &issues) { value, path, issues in
+            value.check(at: path(), &issues)
+        }
+        MessagingRuntime.Validation.check(self.totalCents, Self.totalCentsRules, at: path() + "totalCents", &issues)
+    }
 }
 
 // MARK: - BookingList
@@ -633,6 +688,12 @@ extension Bookings.BookingList: MessagingRuntime.RecordMessage {
         MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let itemsValue else { return nil }
         return Self(items: itemsValue)
+    }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.checkItems(self.items, MessagingRuntime.CountRules.none, at: path() + "items", &issues) { value, path, issues in
+            value.check(at: path(), &issues)
+        }
     }
 }
 
@@ -685,6 +746,11 @@ extension Bookings.BookingCreated: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let bookingValue, let eventValue else { return nil }
         return Self(booking: bookingValue, event: eventValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        self.booking.check(at: path() + "booking", &issues)
+        self.event.check(at: path() + "event", &issues)
+    }
 }
 
 // MARK: - BookingCancelled
@@ -736,6 +802,10 @@ extension Bookings.BookingCancelled: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let bookingValue else { return nil }
         return Self(booking: bookingValue, reason: reasonValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        self.booking.check(at: path() + "booking", &issues)
+    }
 }
 
 // MARK: - Payment
@@ -760,6 +830,14 @@ extension Bookings.Payment: MessagingRuntime.Message {
             return Bookings.FreeTicket.validate(tape, object: object, at: path(), discriminator: "method", &issues).map(Self.free)
         default:
             return nil
+        }
+    }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        switch self {
+        case .card(let value): value.check(at: path(), &issues)
+        case .invoice(let value): value.check(at: path(), &issues)
+        case .free(let value): value.check(at: path(), &issues)
         }
     }
 }

@@ -94,6 +94,20 @@ extension Events.Venue: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let nameValue, let cityValue else { return nil }
         return Self(name: nameValue, city: cityValue, address: addressValue, latitude: latitudeValue, longitude: longitudeValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.name, Self.nameRules, at: path() + "name", &issues)
+        MessagingRuntime.Validation.check(self.city, Self.cityRules, at: path() + "city", &issues)
+        if let value = self.address {
+            MessagingRuntime.Validation.check(value, Self.addressRules, at: path() + "address", &issues)
+        }
+        if let value = self.latitude {
+            MessagingRuntime.Validation.check(value, Self.latitudeRules, nullable: false, at: path() + "latitude", &issues)
+        }
+        if let value = self.longitude {
+            MessagingRuntime.Validation.check(value, Self.longitudeRules, nullable: false, at: path() + "longitude", &issues)
+        }
+    }
 }
 
 // MARK: - CreateEventRequest
@@ -252,6 +266,25 @@ extension Events.CreateEventRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let titleValue, let venueValue, let startsAtValue, let endsAtValue, let capacityValue, let priceCentsValue, let currencyValue else { return nil }
         return Self(title: titleValue, description: descriptionValue, venue: venueValue, startsAt: startsAtValue, endsAt: endsAtValue, capacity: capacityValue, durationMinutes: durationMinutesValue, priceCents: priceCentsValue, currency: currencyValue, tags: tagsValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.check(self.title, Self.titleRules, at: path() + "title", &issues)
+        if let value = self.description {
+            MessagingRuntime.Validation.check(value, Self.descriptionRules, at: path() + "description", &issues)
+        }
+        self.venue.check(at: path() + "venue", &issues)
+        MessagingRuntime.Validation.check(self.capacity, Self.capacityRules, at: path() + "capacity", &issues)
+        if let value = self.durationMinutes {
+            MessagingRuntime.Validation.check(value, Self.durationMinutesRules, at: path() + "durationMinutes", &issues)
+        }
+        MessagingRuntime.Validation.check(self.priceCents, Self.priceCentsRules, at: path() + "priceCents", &issues)
+        MessagingRuntime.Validation.check(self.currency, Self.currencyRules, at: path() + "currency", &issues)
+        if let value = self.tags {
+            MessagingRuntime.Validation.checkItems(value, Self.tagsCount, at: path() + "tags", &issues) { value, path, issues in
+                MessagingRuntime.Validation.check(value, Self.tagsRules, at: path(), &issues)
+            }
+        }
+    }
 }
 
 // MARK: - UpdateEventRequest
@@ -380,6 +413,24 @@ extension Events.UpdateEventRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let eventIdValue else { return nil }
         return Self(eventId: eventIdValue, title: titleValue, description: descriptionValue, venue: venueValue, startsAt: startsAtValue, endsAt: endsAtValue, capacity: capacityValue, priceCents: priceCentsValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        if let value = self.title {
+            MessagingRuntime.Validation.check(value, Self.titleRules, at: path() + "title", &issues)
+        }
+        if let value = self.description {
+            MessagingRuntime.Validation.check(value, Self.descriptionRules, at: path() + "description", &issues)
+        }
+        if let value = self.venue {
+            value.check(at: path() + "venue", &issues)
+        }
+        if let value = self.capacity {
+            MessagingRuntime.Validation.check(value, Self.capacityRules, at: path() + "capacity", &issues)
+        }
+        if let value = self.priceCents {
+            MessagingRuntime.Validation.check(value, Self.priceCentsRules, at: path() + "priceCents", &issues)
+        }
+    }
 }
 
 // MARK: - GetEventRequest
@@ -419,6 +470,8 @@ extension Events.GetEventRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let eventIdValue else { return nil }
         return Self(eventId: eventIdValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {}
 }
 
 // MARK: - ListEventsRequest
@@ -498,6 +551,16 @@ extension Events.ListEventsRequest: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let limitValue else { return nil }
         return Self(city: cityValue, from: fromValue, limit: limitValue, cursor: cursorValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        if let value = self.city {
+            MessagingRuntime.Validation.check(value, Self.cityRules, at: path() + "city", &issues)
+        }
+        MessagingRuntime.Validation.check(self.limit, Self.limitRules, at: path() + "limit", &issues)
+        if let value = self.cursor {
+            MessagingRuntime.Validation.check(value, Self.cursorRules, at: path() + "cursor", &issues)
+        }
+    }
 }
 
 // MARK: - EventStatusChange
@@ -550,6 +613,12 @@ extension Events.EventStatusChange: MessagingRuntime.RecordMessage {
         MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventIdValue else { return nil }
         return Self(eventId: eventIdValue, reason: reasonValue)
+    }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        if let value = self.reason {
+            MessagingRuntime.Validation.check(value, Self.reasonRules, at: path() + "reason", &issues)
+        }
     }
 }
 
@@ -738,6 +807,11 @@ extension Events.Event: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let idValue, let organizerIdValue, let titleValue, let venueValue, let startsAtValue, let endsAtValue, let capacityValue, let seatsAvailableValue, let priceCentsValue, let currencyValue, let statusValue, let tagsValue else { return nil }
         return Self(id: idValue, organizerId: organizerIdValue, title: titleValue, description: descriptionValue, venue: venueValue, startsAt: startsAtValue, endsAt: endsAtValue, capacity: capacityValue, seatsAvailable: seatsAvailableValue, priceCents: priceCentsValue, currency: currencyValue, status: statusValue, tags: tagsValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        self.venue.check(at: path() + "venue", &issues)
+        MessagingRuntime.Validation.check(self.seatsAvailable, Self.seatsAvailableRules, at: path() + "seatsAvailable", &issues)
+    }
 }
 
 // MARK: - EventPage
@@ -791,6 +865,12 @@ extension Events.EventPage: MessagingRuntime.RecordMessage {
         guard issues.count == issueCount, let itemsValue else { return nil }
         return Self(items: itemsValue, nextCursor: nextCursorValue)
     }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        MessagingRuntime.Validation.checkItems(self.items, MessagingRuntime.CountRules.none, at: path() + "items", &issues) { value, path, issues in
+            value.check(at: path(), &issues)
+        }
+    }
 }
 
 // MARK: - EventCreated
@@ -829,6 +909,10 @@ extension Events.EventCreated: MessagingRuntime.RecordMessage {
         MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventValue else { return nil }
         return Self(event: eventValue)
+    }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        self.event.check(at: path() + "event", &issues)
     }
 }
 
@@ -882,5 +966,9 @@ extension Events.EventUpdated: MessagingRuntime.RecordMessage {
         MessagingRuntime.Validation.unrecognized(unknownKeys, at: path(), &issues)
         guard issues.count == issueCount, let eventValue, let changedValue else { return nil }
         return Self(event: eventValue, changed: changedValue)
+    }
+
+    public func check(at path: @autoclosure () -> MessagingRuntime.JSONPath, _ issues: inout [MessagingRuntime.ValidationIssue]) {
+        self.event.check(at: path() + "event", &issues)
     }
 }

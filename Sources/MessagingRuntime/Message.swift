@@ -15,6 +15,29 @@ public protocol Message: Validatable, JSONWritable, Codable, Hashable {
     static var messageType: String { get }
     /// The schema version of the message's namespace.
     static var schemaVersion: Int { get }
+
+    /// Appends an issue for every rule of the schema that the value breaks, as validating its JSON
+    /// would: its type already holds the structure (required fields, types, enumerations), so
+    /// generated messages check only the rest (lengths, formats, patterns, ranges, counts,
+    /// uniqueness), without writing or parsing JSON. Services check their replies with it.
+    func check(at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue])
+}
+
+extension Message {
+    /// Writes the value as JSON and validates it: right for any conformance (generated messages
+    /// check their rules directly).
+    public func check(at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) {
+        var found: [ValidationIssue] = []
+        _ = JSONTape.parse(jsonBytes()) { tape in Self.validate(tape, JSONTape.root, at: path(), &found) }
+        issues += found
+    }
+
+    /// The issues `check(at:_:)` finds from the root, as a result.
+    public func checked() -> Result<Self, ValidationError> {
+        var issues: [ValidationIssue] = []
+        check(at: .root, &issues)
+        return issues.isEmpty ? .success(self) : .failure(ValidationError(issues: issues))
+    }
 }
 
 /// A record message, which a tagged union can embed beside its discriminator.

@@ -174,6 +174,54 @@ extension Validation {
         }
     }
 
+    // MARK: Typed values (generated `check(at:_:)`)
+
+    /// The number rules of an integer field.
+    public static func check(_ number: Int, _ rules: NumberRules, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]) {
+        check(Double(number), exact: Int64(number), rules, origin: "int", at: path(), &issues)
+    }
+
+    /// The number rules of a number field. A number that is not finite is written as null, which
+    /// only a nullable field accepts.
+    public static func check(
+        _ number: Double, _ rules: NumberRules, nullable: Bool, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue]
+    ) {
+        guard number.isFinite else {
+            if !nullable { report(&issues, invalidType(expected: "number", received: "null", at: path())) }
+            return
+        }
+        check(number, exact: nil, rules, origin: "number", at: path(), &issues)
+    }
+
+    /// An array's count and uniqueness, then each item: the order `array` checks them in.
+    @inlinable
+    public static func checkItems<T: Equatable>(
+        _ items: [T], _ rules: CountRules, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue],
+        element: (T, () -> JSONPath, inout [ValidationIssue]) -> Void = { _, _, _ in }
+    ) {
+        checkCount(items.count, rules, origin: "array", at: path(), &issues)
+        if rules.unique, items.count > 1,
+            let duplicate = (1..<items.count).first(where: { index in items[..<index].contains(items[index]) })
+        {
+            report(&issues, ValidationIssue(code: .invalidValue, path: path() + duplicate, details: .repeatedItem))
+        }
+        withoutActuallyEscaping(path) { path in
+            for (index, item) in items.enumerated() { element(item, { path() + index }, &issues) }
+        }
+    }
+
+    /// A map's count, then each value, in the order it is written.
+    @inlinable
+    public static func checkMembers<T>(
+        _ members: [String: T], _ rules: CountRules, at path: @autoclosure () -> JSONPath, _ issues: inout [ValidationIssue],
+        element: (T, () -> JSONPath, inout [ValidationIssue]) -> Void = { _, _, _ in }
+    ) {
+        checkCount(members.count, rules, origin: "object", at: path(), &issues)
+        withoutActuallyEscaping(path) { path in
+            for (key, value) in members { element(value, { path() + key }, &issues) }
+        }
+    }
+
     /// The index of the first item equal (as JSON) to an earlier one.
     @usableFromInline
     static func firstDuplicate(_ items: [JSONValue]) -> Int? {

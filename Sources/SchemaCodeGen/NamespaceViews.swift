@@ -87,7 +87,8 @@ struct NamespaceViews {
             guardBindings: guardBindings, initArguments: initArguments,
             redactedDescription: "\"\(name)(\(parts.joined(separator: ", ")))\"",
             hasFields: !fields.isEmpty, hasRules: !fieldViews.isEmpty && !emitter.ruleDeclarations(for: fields).isEmpty,
-            hasSecrets: fields.contains { $0.secret }
+            hasSecrets: fields.contains { $0.secret },
+            checkBody: fields.compactMap(emitter.checkBlock).joined(separator: "\n")
         )
     }
 

@@ -80,6 +80,59 @@ struct ValidatorEmitter {
         }
     }
 
+    /// The statements of a record's `check(at:_:)` for one field, at 8 spaces; nil when the field's
+    /// type holds every rule of it. The order of checks is `fieldBlock`'s.
+    func checkBlock(_ field: Field) -> String? {
+        let property = "self.\(SwiftNames.identifier(field.name))"
+        let path = "path() + \(SwiftNames.stringLiteral(field.name))"
+        let optional = SwiftTypes.isOptional(field)
+        guard
+            let statement = checkStatement(
+                field.type, field: field, value: optional ? "value" : property, path: path, outer: true, nullable: field.nullable,
+                indent: optional ? "            " : "        ")
+        else { return nil }
+        guard optional else { return "        \(statement)" }
+        return """
+                    if let value = \(property) {
+                        \(statement)
+                    }
+            """
+    }
+
+    /// The statement that checks `value`, a value of `type`, at the path expression `path`.
+    func checkStatement(_ type: FieldType, field: Field, value: String, path: String, outer: Bool, nullable: Bool, indent: String) -> String? {
+        let v = r.validation
+        let name = SwiftNames.bare(field.name)
+        switch type {
+        case .string:
+            guard stringRules(field) != nil else { return nil }
+            return "\(v).check(\(value), Self.\(name)Rules, at: \(path), &issues)"
+        case .int:
+            guard numberRules(field) != nil else { return nil }
+            return "\(v).check(\(value), Self.\(name)Rules, at: \(path), &issues)"
+        case .double:
+            // Always: a number that is not finite is written as null.
+            let rules = numberRules(field) != nil ? "Self.\(name)Rules" : "\(r.numberRules).none"
+            return "\(v).check(\(value), \(rules), nullable: \(nullable), at: \(path), &issues)"
+        case .message:
+            return "\(value).check(at: \(path), &issues)"
+        case .array(let element), .map(let element):
+            let isArray = if case .array = type { true } else { false }
+            let rules = outer ? countRules(field).map { _ in "Self.\(name)Count" } : nil
+            let inner = checkStatement(element, field: field, value: "value", path: "path()", outer: false, nullable: false, indent: indent + "    ")
+            guard rules != nil || inner != nil else { return nil }
+            let call = "\(v).\(isArray ? "checkItems" : "checkMembers")(\(value), \(rules ?? "\(r.countRules).none"), at: \(path), &issues)"
+            guard let inner else { return call }
+            return """
+                \(call) { value, path, issues in
+                \(indent)    \(inner)
+                \(indent)}
+                """
+        case .bool, .uuid, .datetime, .date, .json, .enumeration:
+            return nil
+        }
+    }
+
     func stringRules(_ field: Field) -> String? {
         let c = field.constraints
         guard field.type.leaf == .string, c.hasStringRules else { return nil }

@@ -99,6 +99,8 @@ extension RecordView: MustacheParent {
         case "hasFields": self.hasFields
         case "hasRules": self.hasRules
         case "hasSecrets": self.hasSecrets
+        case "checkBody": self.checkBody
+        case "hasChecks": self.hasChecks
         default: nil
         }
     }

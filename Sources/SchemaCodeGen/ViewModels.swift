@@ -70,6 +70,9 @@ struct RecordView {
     let hasFields: Bool
     let hasRules: Bool
     let hasSecrets: Bool
+    /// The statements of `check(at:_:)`; empty when the types hold every rule.
+    let checkBody: String
+    var hasChecks: Bool { !checkBody.isEmpty }
 }
 
 struct FieldView {

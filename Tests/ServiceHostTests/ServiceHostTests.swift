@@ -161,3 +161,42 @@ func connect(_ server: NATSServer) async throws -> NATSConnection {
         await host.nats.close()
     }
 }
+
+extension ServiceHostTests {
+    /// Answers `login` with a session that breaks two rules of its schema.
+    struct BrokenRepliesAuth: Auth.Handler {
+        func register(_ request: Auth.RegisterRequest, context: HandlerContext) async throws -> Auth.UserProfile { throw NotImplemented() }
+        func login(_ request: Auth.LoginRequest, context: HandlerContext) async throws -> Auth.Session {
+            let user = Auth.UserProfile(id: UUID.random(), email: request.email, role: .user, createdAt: .now)
+            return Auth.Session(accessToken: "a", refreshToken: "r", tokenType: "Basic", expiresIn: 0, user: user)
+        }
+        func refresh(_ request: Auth.RefreshRequest, context: HandlerContext) async throws -> Auth.Session { throw NotImplemented() }
+        func me(_ request: Auth.MeRequest, context: HandlerContext) async throws -> Auth.UserProfile { throw NotImplemented() }
+    }
+
+    @Test(arguments: [true, false])
+    func aReplyThatBreaksItsSchemaIsAnInternalError(validateReplies: Bool) async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        var options = ServiceHostOptions()
+        options.validateReplies = validateReplies
+        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
+        Auth.serve(BrokenRepliesAuth(), with: host)
+        let running = RunningHosts([host])
+        let client = try await connect(server)
+        try await Self.waitUntilServing(client)
+
+        let (_, reply) = try await Self.send(Auth.LoginRequest(email: "a@b.co", password: "x"), on: "auth.login", via: client)
+        if validateReplies {
+            #expect(ErrorReply(json: try Self.json(reply)) == ErrorReply(code: "internal_error", status: 500, message: "the service's reply does not match its schema"))
+            #expect(reply.headers?["Nats-Service-Error-Code"] == "500")
+        } else {
+            let sent = try JSONDecoder().decode(Envelope<Auth.Session>.self, from: Data(reply.payload.readableBytesView))
+            #expect(sent.payload.tokenType == "Basic" && sent.payload.expiresIn == 0, "unchecked, the reply goes out as it is")
+        }
+        try await running.stop()
+        await client.close()
+        await host.nats.close()
+    }
+}
+
