@@ -129,6 +129,50 @@ import Testing
         await host.nats.close()
     }
 
+    /// Registers accounts once the gate opens, counting the handlers running at once.
+    final class GatedAuth: Auth.Handler {
+        let state = Mutex((entered: 0, running: 0, most: 0, open: false))
+
+        func register(_ request: Auth.RegisterRequest, context: HandlerContext) async throws -> Auth.UserProfile {
+            state.withLock {
+                $0.entered += 1
+                $0.running += 1
+                $0.most = max($0.most, $0.running)
+            }
+            while !state.withLock({ $0.open }) { try await Task.sleep(for: .milliseconds(5)) }
+            state.withLock { $0.running -= 1 }
+            return Auth.UserProfile(id: UUID.random(), email: request.email, role: request.role, createdAt: .now)
+        }
+
+        func login(_ request: Auth.LoginRequest, context: HandlerContext) async throws -> Auth.Session { throw NotImplemented() }
+        func refresh(_ request: Auth.RefreshRequest, context: HandlerContext) async throws -> Auth.Session { throw NotImplemented() }
+        func me(_ request: Auth.MeRequest, context: HandlerContext) async throws -> Auth.UserProfile { throw NotImplemented() }
+    }
+
+    @Test func anEndpointRunsAtMostItsBoundOfHandlersAndTheRestWait() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        var options = ServiceHostOptions()
+        options.maxInFlightPerEndpoint = 3
+        let handler = GatedAuth()
+        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
+        Auth.serve(handler, with: host)
+        let running = RunningHosts([host])
+        let client = try await connect(server)
+        try await ServiceHostTests.waitUntilServing(client)
+
+        let replies = Task { try await ServiceHostEventLoopTests.register(10, via: client) }
+        for _ in 0..<200 where handler.state.withLock({ $0.entered }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(300))  // room for a fourth, if the bound let one in
+        #expect(handler.state.withLock { $0.entered } == 3, "the other seven wait in the subscription")
+        handler.state.withLock { $0.open = true }
+        #expect(try await replies.value == (0..<10).map { "u\($0)@example.com" }, "then every one is answered")
+        #expect(handler.state.withLock { $0.most } == 3)
+        try await running.stop()
+        await client.close()
+        await host.nats.close()
+    }
+
     @Test func handlersPastTheShutdownGracePeriodAreCancelledAndAnswered() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
