@@ -234,9 +234,10 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
 
     /// Waits for the handlers still running once an endpoint takes no more messages, at most
     /// `shutdownGracePeriod`; those left are cancelled (a handler that honours cancellation
-    /// answers 503, "shutting down").
+    /// answers 503, "shutting down"). A cancelled host waits for none: its handlers are cancelled
+    /// with it.
     func finish(_ endpoint: Endpoint, _ inFlight: InFlight, _ group: inout DiscardingTaskGroup) async {
-        if await inFlight.waitUntilIdle(until: .now + options.shutdownGracePeriod) { return }
+        if await inFlight.waitUntilIdle(until: .now + options.shutdownGracePeriod) || Task.isCancelled { return }
         logger.warning(
             "handlers still running after the shutdown grace period; cancelling them",
             metadata: ["subject": "\(endpoint.subscription)", "handlers": "\(inFlight.count)", "grace": "\(options.shutdownGracePeriod)"])
