@@ -58,9 +58,10 @@ extension JetStream {
         } catch let error as JetStreamError where error.isStreamNotFound {
             do {
                 return try await createStream(config)
-            } catch let error as JetStreamError where error.apiError?.errorCode == JetStreamError.APIError.streamNameInUse {
-                // Created by someone else meanwhile, differently.
-                return try await updateStream(config)
+            } catch let error as JetStreamError where error.mayBeLostCreateRace {
+                // Created by someone else meanwhile? Then make it ours; if not, the subjects are another stream's.
+                guard let info = try? await streamInfo(config.name) else { throw error }
+                return info.config.satisfies(config) ? info : try await updateStream(config)
             }
         }
     }

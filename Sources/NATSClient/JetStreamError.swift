@@ -51,6 +51,7 @@ public struct JetStreamError: Error, Sendable, Hashable, CustomStringConvertible
         /// JetStream error codes the client looks at.
         public static let streamNotFound = 10059
         public static let streamNameInUse = 10058
+        public static let streamSubjectOverlap = 10065
         public static let consumerNotFound = 10014
     }
 
@@ -72,6 +73,12 @@ public struct JetStreamError: Error, Sendable, Hashable, CustomStringConvertible
 
     /// Whether the server said the stream does not exist.
     public var isStreamNotFound: Bool { apiError?.errorCode == APIError.streamNotFound }
+    /// Whether a stream create may have lost a race with another create of the same stream: the
+    /// server answers the loser "name in use" or, at times, "subjects overlap" (nats-server 2.9).
+    /// Reading the stream tells which: it exists now, or the subjects belong to another stream.
+    public var mayBeLostCreateRace: Bool {
+        apiError?.errorCode == APIError.streamNameInUse || apiError?.errorCode == APIError.streamSubjectOverlap
+    }
     /// Whether the server said the consumer does not exist.
     public var isConsumerNotFound: Bool { apiError?.errorCode == APIError.consumerNotFound }
 

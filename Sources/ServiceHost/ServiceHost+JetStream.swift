@@ -34,27 +34,31 @@ extension ServiceHost {
 
     func ensureStream(_ stream: String, subjects: Set<String>) async throws {
         let jetStream = self.jetStream
-        // Another host may create or update the stream meanwhile: read, then write, a few times.
-        for attempt in 1...3 {
+        // Other hosts may create or update the stream meanwhile (services start together): read,
+        // write, and read again until the stream has every subject, a few times at most.
+        let attempts = 4
+        for attempt in 1...attempts {
             do {
                 let info = try await jetStream.streamInfo(stream)
                 let missing = subjects.subtracting(info.config.subjects)
                 guard !missing.isEmpty else { return }
+                guard attempt < attempts else { break }
                 var config = info.config
                 config.subjects += missing.sorted()
+                // Another host's update in between would drop these; the next read tells.
                 try await jetStream.updateStream(config)
                 logger.info("stream subjects added", metadata: ["stream": "\(stream)", "subjects": "\(missing.sorted())"])
-                return
             } catch let error as JetStreamError where error.isStreamNotFound {
                 do {
                     try await jetStream.createStream(StreamConfig(name: stream, subjects: subjects.sorted()))
                     logger.info("stream created", metadata: ["stream": "\(stream)", "subjects": "\(subjects.sorted())"])
                     return
-                } catch let error as JetStreamError where error.apiError?.errorCode == JetStreamError.APIError.streamNameInUse && attempt < 3 {
-                    continue
+                } catch let error as JetStreamError where error.mayBeLostCreateRace && attempt < attempts {
+                    continue  // created meanwhile, or the subjects are another stream's: reading tells
                 }
             }
         }
+        throw JetStreamError(.api, "stream \(stream) still lacks some of \(subjects.sorted()) after \(attempts) tries: other hosts keep changing it")
     }
 
     /// Publishes on a stream subject and waits for the stream's acknowledgement; a stream that
@@ -67,6 +71,19 @@ extension ServiceHost {
             stores(pattern, in: stream)
             let subjects = streamSubjects.withLock { $0[stream] ?? [pattern] }
             try await ensureStream(stream, subjects: subjects)
+            // A stream that another host is making at the same moment can be reported made before
+            // it takes messages (nats-server answers the second, identical create at once): retry
+            // briefly (10 + 20 + 40 + 80 ms at most) before giving up.
+            var delay = Duration.milliseconds(10)
+            for _ in 1...4 {
+                do {
+                    _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
+                    return
+                } catch let error as JetStreamError where error.code == .noStream {
+                    try await Task.sleep(for: delay)
+                    delay *= 2
+                }
+            }
             _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
         }
     }

@@ -147,6 +147,43 @@ import Testing
         await connection.close()
     }
 
+    @Test func concurrentEnsuresOfOneStreamAllSucceed() async throws {
+        // Services that publish to or consume from one stream all make sure of it as they start;
+        // the server may answer the losers of a create race "subjects overlap" (10065) or "name in
+        // use" (10058) instead of the stream.
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connections = try await withThrowingTaskGroup(of: NATSConnection.self) { group in
+            for _ in 0..<8 { group.addTask { try await server.connect() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for round in 0..<50 {
+            let config = StreamConfig(name: "RACE\(round)", subjects: ["race\(round).created", "race\(round).cancelled"])
+            let subjects = try await withThrowingTaskGroup(of: Set<String>.self) { group in
+                for connection in connections {
+                    group.addTask { Set(try await connection.jetStream().ensureStream(config).config.subjects) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(subjects == Array(repeating: Set(config.subjects), count: connections.count))
+        }
+        for connection in connections { await connection.close() }
+    }
+
+    @Test func ensuringAStreamWhoseSubjectsAnotherHoldsIsTheServersError() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        try await jetStream.createStream(StreamConfig(name: "OTHER", subjects: ["x.created"]))
+        let refused = await #expect(throws: JetStreamError.self) {
+            try await jetStream.ensureStream(StreamConfig(name: "MINE", subjects: ["x.created"]))
+        }
+        #expect(refused?.apiError?.errorCode == JetStreamError.APIError.streamSubjectOverlap)
+        await #expect(throws: JetStreamError.self) { try await jetStream.streamInfo("MINE") }
+        await connection.close()
+    }
+
     @Test func withoutJetStreamTheAPIIsNotThere() async throws {
         let server = try NATSServer()
         defer { server.stop() }

@@ -181,6 +181,43 @@ import Testing
         await publisher.nats.close()
     }
 
+    @Test func hostsStartingTogetherLeaveTheirStreamWithEverySubject() async throws {
+        // Three services start at once, each making sure of BOOKINGS with its own subjects: they
+        // race to create it and to add subjects, and none may lose another's.
+        for _ in 0..<3 {
+            let server = try NATSServer(jetStream: true)
+            defer { server.stop() }
+            var hosts: [ServiceHost] = []
+            for (index, subjects) in [[0], [1], [0, 1]].enumerated() {
+                let host = ServiceHost(name: "publisher\(index)", nats: try await connect(server))
+                if subjects.contains(0) { host.publishes(Bookings.Subjects.bookingCreated) }
+                if subjects.contains(1) { host.publishes(Bookings.Subjects.bookingCancelled) }
+                hosts.append(host)
+            }
+            let running = RunningHosts(hosts)
+            let client = try await connect(server)
+            for host in hosts { try await ServiceHostTests.waitUntilServing(client, subject: "$SRV.PING.\(host.name)") }
+            let info = try await client.jetStream().streamInfo("BOOKINGS")
+            #expect(Set(info.config.subjects) == ["bookings.created", "bookings.cancelled"])
+            try await running.stop()
+            await client.close()
+            for host in hosts { await host.nats.close() }
+        }
+    }
+
+    @Test func aStreamWhoseSubjectsAnotherStreamHoldsIsAClearError() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let client = try await connect(server)
+        try await client.jetStream().createStream(StreamConfig(name: "OTHER", subjects: ["auth.user.registered"]))
+        let host = ServiceHost(name: "auth", nats: try await connect(server))
+        Auth.serve(MemoryAuth(replica: "a"), with: host)
+        let refused = await #expect(throws: JetStreamError.self) { try await host.run() }
+        #expect(refused?.apiError?.errorCode == JetStreamError.APIError.streamSubjectOverlap, "\(String(describing: refused))")
+        await client.close()
+        await host.nats.close()
+    }
+
     @Test func withoutJetStreamAStreamHostSaysSo() async throws {
         let server = try NATSServer()
         defer { server.stop() }
