@@ -48,44 +48,29 @@ import Testing
 
     @Test(arguments: [false, true])
     func handlersRunWhereAskedAndManyAtOnce(onEventLoop: Bool) async throws {
-        let server = try NATSServer(jetStream: true)
-        defer { server.stop() }
         var options = ServiceHostOptions()
         options.handlersOnEventLoop = onEventLoop
         let handler = PausingAuth(pause: .milliseconds(300))
-        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
-        Auth.serve(handler, with: host)
-        let running = RunningHosts([host])
-        let client = try await connect(server)
-        try await ServiceHostTests.waitUntilServing(client)
+        let hosted = try await ServingAuth(handler, options: options)
 
         // 20 requests that each wait 300 ms within a 5 s timeout: only answered if they run together
-        let emails = try await Self.register(20, via: client)
+        let emails = try await Self.register(20, via: hosted.client)
         #expect(emails == (0..<20).map { "u\($0)@example.com" })
         #expect(handler.onEventLoop.withLock { $0 } == Array(repeating: onEventLoop, count: 20))
-        try await running.stop()
-        await client.close()
-        await host.nats.close()
+        try await hosted.stop()
     }
 
     @Test func aGracefulShutdownAnswersWhatTheEventLoopHandlersTook() async throws {
-        let server = try NATSServer(jetStream: true)
-        defer { server.stop() }
         var options = ServiceHostOptions()
         options.handlersOnEventLoop = true
         let handler = PausingAuth(pause: .milliseconds(500))
-        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
-        Auth.serve(handler, with: host)
-        let running = RunningHosts([host])
-        let client = try await connect(server)
-        try await ServiceHostTests.waitUntilServing(client)
+        let hosted = try await ServingAuth(handler, options: options)
 
-        let replies = Task { try await Self.register(10, via: client) }
+        let replies = Task { try await Self.register(10, via: hosted.client) }
         for _ in 0..<200 where handler.onEventLoop.withLock({ $0.count }) < 10 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(handler.onEventLoop.withLock { $0.count } == 10, "all ten are in their handlers")
-        try await running.stop()  // while they pause
+        try await hosted.running.stop()  // while they pause
         #expect(try await replies.value.count == 10, "every request taken was answered")
-        await client.close()
-        await host.nats.close()
+        await hosted.close()
     }
 }

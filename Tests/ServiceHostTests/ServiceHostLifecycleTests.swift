@@ -150,41 +150,28 @@ import Testing
     }
 
     @Test func anEndpointRunsAtMostItsBoundOfHandlersAndTheRestWait() async throws {
-        let server = try NATSServer(jetStream: true)
-        defer { server.stop() }
         var options = ServiceHostOptions()
         options.maxInFlightPerEndpoint = 3
         let handler = GatedAuth()
-        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
-        Auth.serve(handler, with: host)
-        let running = RunningHosts([host])
-        let client = try await connect(server)
-        try await ServiceHostTests.waitUntilServing(client)
+        let hosted = try await ServingAuth(handler, options: options)
 
-        let replies = Task { try await ServiceHostEventLoopTests.register(10, via: client) }
+        let replies = Task { try await ServiceHostEventLoopTests.register(10, via: hosted.client) }
         for _ in 0..<200 where handler.state.withLock({ $0.entered }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
         try await Task.sleep(for: .milliseconds(300))  // room for a fourth, if the bound let one in
         #expect(handler.state.withLock { $0.entered } == 3, "the other seven wait in the subscription")
         handler.state.withLock { $0.open = true }
         #expect(try await replies.value == (0..<10).map { "u\($0)@example.com" }, "then every one is answered")
         #expect(handler.state.withLock { $0.most } == 3)
-        try await running.stop()
-        await client.close()
-        await host.nats.close()
+        try await hosted.stop()
     }
 
     @Test func handlersPastTheShutdownGracePeriodAreCancelledAndAnswered() async throws {
-        let server = try NATSServer(jetStream: true)
-        defer { server.stop() }
         var options = ServiceHostOptions()
         options.shutdownGracePeriod = .milliseconds(300)
         // Handlers that would run for an hour: only the grace period ends them.
         let handler = ServiceHostEventLoopTests.PausingAuth(pause: .seconds(3600))
-        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
-        Auth.serve(handler, with: host)
-        let running = RunningHosts([host])
-        let client = try await connect(server)
-        try await ServiceHostTests.waitUntilServing(client)
+        let hosted = try await ServingAuth(handler, options: options)
+        let client = hosted.client
 
         let replies = Task {
             try await withThrowingTaskGroup(of: InboundMessage.self) { group in
@@ -201,7 +188,7 @@ import Testing
         }
         for _ in 0..<200 where handler.onEventLoop.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(handler.onEventLoop.withLock { $0.count } == 3, "all three are in their handlers")
-        try await running.stop()  // returns: the grace period cancels the handlers
+        try await hosted.running.stop()  // returns: the grace period cancels the handlers
         let answered = try await replies.value
         #expect(answered.count == 3)
         for reply in answered {
@@ -210,8 +197,7 @@ import Testing
             #expect(error?.status == 503 && error?.code == ErrorReply.unavailable, "\(String(describing: error))")
             #expect(error?.message == "the service is shutting down")
         }
-        await client.close()
-        await host.nats.close()
+        await hosted.close()
     }
 }
 

@@ -63,6 +63,37 @@ final class RunningHosts: Sendable {
     }
 }
 
+/// A JetStream nats-server, an `auth` host serving `handler`, and the test's own connection, once
+/// the host answers `$SRV.PING`.
+struct ServingAuth {
+    let server: NATSServer
+    let host: ServiceHost
+    let running: RunningHosts
+    let client: NATSConnection
+
+    init(_ handler: some Auth.Handler, options: ServiceHostOptions = ServiceHostOptions()) async throws {
+        server = try NATSServer(jetStream: true)
+        host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
+        Auth.serve(handler, with: host)
+        running = RunningHosts([host])
+        client = try await connect(server)
+        try await ServiceHostTests.waitUntilServing(client)
+    }
+
+    /// Stops the host gracefully, then closes the connections and the server.
+    func stop() async throws {
+        try await running.stop()
+        await close()
+    }
+
+    /// Closes the connections and the server (after `running.stop()`).
+    func close() async {
+        await client.close()
+        await host.nats.close()
+        server.stop()
+    }
+}
+
 func connect(_ server: NATSServer) async throws -> NATSConnection {
     try await NATSConnection.connect(NATSOptions(servers: [server.url], name: "service-host-tests"))
 }
@@ -176,17 +207,11 @@ extension ServiceHostTests {
 
     @Test(arguments: [true, false])
     func aReplyThatBreaksItsSchemaIsAnInternalError(validateReplies: Bool) async throws {
-        let server = try NATSServer(jetStream: true)
-        defer { server.stop() }
         var options = ServiceHostOptions()
         options.validateReplies = validateReplies
-        let host = ServiceHost(name: "auth", nats: try await connect(server), options: options)
-        Auth.serve(BrokenRepliesAuth(), with: host)
-        let running = RunningHosts([host])
-        let client = try await connect(server)
-        try await Self.waitUntilServing(client)
+        let hosted = try await ServingAuth(BrokenRepliesAuth(), options: options)
 
-        let (_, reply) = try await Self.send(Auth.LoginRequest(email: "a@b.co", password: "x"), on: "auth.login", via: client)
+        let (_, reply) = try await Self.send(Auth.LoginRequest(email: "a@b.co", password: "x"), on: "auth.login", via: hosted.client)
         if validateReplies {
             #expect(ErrorReply(json: try Self.json(reply)) == ErrorReply(code: "internal_error", status: 500, message: "the service's reply does not match its schema"))
             #expect(reply.headers?["Nats-Service-Error-Code"] == "500")
@@ -194,9 +219,7 @@ extension ServiceHostTests {
             let sent = try JSONDecoder().decode(Envelope<Auth.Session>.self, from: Data(reply.payload.readableBytesView))
             #expect(sent.payload.tokenType == "Basic" && sent.payload.expiresIn == 0, "unchecked, the reply goes out as it is")
         }
-        try await running.stop()
-        await client.close()
-        await host.nats.close()
+        try await hosted.stop()
     }
 }
 
