@@ -58,9 +58,10 @@ public final class EventBookingServer: Sendable {
         logger.info("connecting to NATS (waiting for it if it is not up yet)", metadata: ["servers": "\(configuration.natsURL)"])
         do {
             for component in components {
-                let nats = try await Self.connect(configuration.natsURL, name: "event-booking-\(component.rawValue)")
-                connections.append(nats)
                 if component == .gateway {
+                    // One connection per event loop: each request goes out on its HTTP connection's loop.
+                    let group = try await NATSConnectionGroup.connect(Self.natsOptions(configuration.natsURL, name: "event-booking-gateway"))
+                    connections.append(contentsOf: group.connections)
                     var options = GatewayOptions()
                     options.host = configuration.httpHost
                     options.port = configuration.httpPort
@@ -68,13 +69,15 @@ public final class EventBookingServer: Sendable {
                     options.idempotency = gatewayIdempotency
                     options.metrics = configuration.metrics
                     options.openAPIDocument = openAPIDocument
-                    let routes = Gateway(nats: nats, options: options)
+                    let routes = Gateway(connections: group, options: options)
                     Auth.routes(into: routes)
                     Events.routes(into: routes)
                     Bookings.routes(into: routes)
                     gateway = routes
                     continue
                 }
+                let nats = try await NATSConnection.connect(Self.natsOptions(configuration.natsURL, name: "event-booking-\(component.rawValue)"))
+                connections.append(nats)
                 let database = try SQLiteDatabase(path: "\(configuration.dataDirectory)/\(component.rawValue).sqlite")
                 databases.append(database)
                 let host = ServiceHost(
@@ -115,11 +118,11 @@ public final class EventBookingServer: Sendable {
 
     /// A connection that retries its first connect and reconnects forever: a service outlives
     /// restarts of its broker.
-    static func connect(_ url: String, name: String) async throws -> NATSConnection {
+    static func natsOptions(_ url: String, name: String) -> NATSOptions {
         var options = NATSOptions(servers: url.split(separator: ",").map { String($0) }, name: name)
         options.retryOnFailedConnect = true
         options.maxReconnectAttempts = nil
-        return try await NATSConnection.connect(options)
+        return options
     }
 
     /// The hosts and the gateway as one service group; shutdown runs in reverse order, so the

@@ -42,14 +42,23 @@ public struct GatewayOptions: Sendable {
 /// envelope, and answers with the reply's payload or its error, with the subject's status.
 /// Also `/healthz` (the process is up) and `/readyz` (NATS is connected).
 public final class Gateway: RouteRegistrar, Sendable {
-    public let nats: NATSConnection
+    /// Where requests go: a route sends on the connection of the event loop it runs on.
+    public let connections: NATSConnectionGroup
     public let options: GatewayOptions
     let logger: Logger
     private let routes = Mutex<[@Sendable (Router<GatewayContext>) -> Void]>([])
     private let methods = Mutex(MethodTable())
 
-    public init(nats: NATSConnection, options: GatewayOptions = GatewayOptions(), logger: Logger? = nil) {
-        self.nats = nats
+    /// A gateway whose requests all go out on `nats`.
+    public convenience init(nats: NATSConnection, options: GatewayOptions = GatewayOptions(), logger: Logger? = nil) {
+        self.init(connections: NATSConnectionGroup([nats]), options: options, logger: logger)
+    }
+
+    /// A gateway with a connection per event loop (`NATSConnectionGroup.connect`, on the group
+    /// that `server(eventLoopGroup:)` serves HTTP on): each request is sent and its reply read on
+    /// the loop of its HTTP connection, the fastest set-up.
+    public init(connections: NATSConnectionGroup, options: GatewayOptions = GatewayOptions(), logger: Logger? = nil) {
+        self.connections = connections
         self.options = options
         self.logger = logger ?? Logger(label: "switchboard.gateway")
     }
@@ -98,8 +107,8 @@ public final class Gateway: RouteRegistrar, Sendable {
         for path in ["/healthz", "/readyz", "/metrics"] + (options.openAPIDocument == nil ? [] : ["/openapi.json"]) { table.add(path, "GET") }
         router.add(middleware: GatewayMiddleware(metrics: HTTPMetrics(registry: options.metrics), methods: table))
         router.get("/healthz") { _, _ in Self.json(["status": "ok"]) }
-        router.get("/readyz") { [nats] _, _ in
-            guard nats.isReady else { throw GatewayError(503, ErrorReply.unavailable, "not connected to NATS", retryAfterSeconds: 1) }
+        router.get("/readyz") { [connections] _, _ in
+            guard connections.isReady else { throw GatewayError(503, ErrorReply.unavailable, "not connected to NATS", retryAfterSeconds: 1) }
             return Self.json(["status": "ready"])
         }
         router.get("/metrics") { [registry = options.metrics] _, _ in

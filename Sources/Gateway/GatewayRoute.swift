@@ -8,10 +8,16 @@ import NIOCore
 
 /// One generated route: HTTP request → caller check → JSON → generated validator → envelope →
 /// NATS request → the reply's payload (or error) as the HTTP response.
-struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
+final class GatewayRoute<Request: Message, Reply: Message>: Sendable {
     let subject: RequestSubject<Request, Reply>
     let http: HTTPMapping
     let gateway: Gateway
+
+    init(subject: RequestSubject<Request, Reply>, http: HTTPMapping, gateway: Gateway) {
+        self.subject = subject
+        self.http = http
+        self.gateway = gateway
+    }
 
     private var hasBody: Bool { ["POST", "PUT", "PATCH"].contains(http.method) }
 
@@ -31,13 +37,13 @@ struct GatewayRoute<Request: Message, Reply: Message>: Sendable {
             case .failure(let error): throw GatewayError(ErrorReply(error))
             }
         }
-        let call: @Sendable () async throws -> HTTPAnswer = {
+        let call: @Sendable () async throws -> HTTPAnswer = { [self] in
             let envelope = Envelope(message, correlationId: correlationID, caller: caller)
             var headers = NATSHeaders(status: nil)
             headers.add("traceparent", (context.trace ?? .start()).traceparent)
             let reply: InboundMessage
             do {
-                reply = try await gateway.nats.request(
+                reply = try await gateway.connections.current.request(
                     subject.subject(message), payload: ByteBuffer(bytes: envelope.jsonBytes()),
                     headers: headers.isEmpty ? nil : headers, timeout: subject.timeout)
             } catch let error as NATSClientError {

@@ -84,17 +84,24 @@ LoggingSystem.bootstrap { label in
     return handler
 }
 let logger = Logger(label: "gateway-bench")
-let nats = try await NATSConnection.connect(NATSOptions(servers: [arguments.nats], name: "switchboard-\(arguments.mode)"))
+let natsOptions = NATSOptions(servers: [arguments.nats], name: "switchboard-\(arguments.mode)")
 let service: any Service
+let connections: NATSConnectionGroup
 switch arguments.mode {
 case "gateway":
     var options = GatewayOptions()
     options.host = arguments.host
     options.port = arguments.port
-    let gateway = Gateway(nats: nats, options: options)
+    // A connection per event loop, as the event-booking gateway runs (SWITCHBOARD_GATEWAY_CONNECTIONS=1: one).
+    connections = ProcessInfo.processInfo.environment["SWITCHBOARD_GATEWAY_CONNECTIONS"] == "1"
+        ? NATSConnectionGroup([try await NATSConnection.connect(natsOptions)])
+        : try await NATSConnectionGroup.connect(natsOptions)
+    let gateway = Gateway(connections: connections, options: options)
     Auth.routes(into: gateway)
     service = gateway.server { _ in ready() }
 default:
+    connections = NATSConnectionGroup([try await NATSConnection.connect(natsOptions)])
+    let nats = connections.connections[0]
     // The handler only computes: it may run on the connection's event loop, as the Go responder's
     // callback runs on its reading goroutine (SWITCHBOARD_HANDLERS_ON_EVENT_LOOP=0: Swift's pool).
     var hostOptions = ServiceHostOptions()
@@ -113,4 +120,4 @@ default:
 var configuration = ServiceGroupConfiguration(services: [.init(service: service)], logger: logger)
 configuration.gracefulShutdownSignals = [.sigterm, .sigint]
 try await ServiceGroup(configuration: configuration).run()
-await nats.close()
+await connections.close()
