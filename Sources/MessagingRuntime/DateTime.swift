@@ -31,6 +31,15 @@ public struct DateTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
     /// `2026-11-29T15:04:05.120Z` when the milliseconds are not zero. Instants outside years
     /// 0001...9999 are clamped into them.
     public var rfc3339String: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``rfc3339String``'s bytes (ASCII, nothing to escape in JSON): formatted in place,
+    /// with no string in between, since every envelope and most records carry one.
+    func appendRFC3339(to bytes: inout [UInt8]) {
         let unclamped = (date.timeIntervalSinceReferenceDate * 1000).rounded()
         let clamped = unclamped.isNaN ? 0 : min(max(unclamped, Self.minimumMilliseconds), Self.maximumMilliseconds)
         // Counting from 0001-01-01 keeps the division non-negative; the difference is exact (< 2^53).
@@ -38,22 +47,40 @@ public struct DateTime: Sendable, Hashable, Comparable, Codable, CustomStringCon
         let (days, dayMilliseconds) = sinceYearOne.quotientAndRemainder(dividingBy: 86_400_000)
         let (year, month, day) = CivilCalendar.date(daysSinceEpoch: Self.yearOneDaysSinceEpoch + days)
         let secondOfDay = dayMilliseconds / 1000
-
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
-        bytes.appendISODate(year: year, month: month, day: day)
-        bytes.append(UInt8(ascii: "T"))
-        bytes.appendDecimal(secondOfDay / 3600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.appendDecimal(secondOfDay / 60 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.appendDecimal(secondOfDay % 60, width: 2)
-        if dayMilliseconds % 1000 != 0 {
-            bytes.append(UInt8(ascii: "."))
-            bytes.appendDecimal(dayMilliseconds % 1000, width: 3)
+        let milliseconds = dayMilliseconds % 1000
+        // YYYY-MM-DDTHH:MM:SS[.mmm]Z: at most 24 bytes, every field fixed-width (year 0001...9999).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var end = 0
+            func put(_ value: Int, width: Int) {
+                var remaining = value
+                for index in (end..<end + width).reversed() {
+                    buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+                    remaining /= 10
+                }
+                end += width
+            }
+            func put(_ character: Unicode.Scalar) {
+                buffer[end] = UInt8(ascii: character)
+                end += 1
+            }
+            put(year, width: 4)
+            put("-")
+            put(month, width: 2)
+            put("-")
+            put(day, width: 2)
+            put("T")
+            put(secondOfDay / 3600, width: 2)
+            put(":")
+            put(secondOfDay / 60 % 60, width: 2)
+            put(":")
+            put(secondOfDay % 60, width: 2)
+            if milliseconds != 0 {
+                put(".")
+                put(milliseconds, width: 3)
+            }
+            put("Z")
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<end]))
         }
-        bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The RFC 3339 form, as ``rfc3339String``.

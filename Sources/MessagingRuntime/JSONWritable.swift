@@ -125,6 +125,15 @@ extension JSONWriter {
         needsComma = true
     }
 
+    /// An instant as its RFC 3339 string (``DateTime/rfc3339String``), formatted in place.
+    public mutating func dateTime(_ value: DateTime) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        value.appendRFC3339(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
@@ -153,7 +162,7 @@ extension UUID: JSONWritable {
 }
 
 extension DateTime: JSONWritable {
-    public func writeJSON(to json: inout JSONWriter) { json.string(rfc3339String) }
+    public func writeJSON(to json: inout JSONWriter) { json.dateTime(self) }
 }
 
 extension CalendarDate: JSONWritable {

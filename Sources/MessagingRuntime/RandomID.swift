@@ -28,8 +28,9 @@ public enum RandomID {
         precondition(bytes > 0 && bytes <= 16)
         while true {
             let (high, low) = generator.withLock { ($0.next(), $0.next()) }
-            let text = String(hex(high, low, dashes: false).prefix(bytes * 2))
-            if text.contains(where: { $0 != "0" }) { return text }
+            if bytes <= 8 ? high >> (64 - 8 * bytes) != 0 : high != 0 || low >> (128 - 8 * bytes) != 0 {
+                return hex(high, low, dashes: false, bytes: bytes)
+            }
         }
     }
 
@@ -37,10 +38,11 @@ public enum RandomID {
 
     private static let digits: StaticString = "0123456789abcdef"
 
-    private static func hex(_ high: UInt64, _ low: UInt64, dashes: Bool) -> String {
+    /// The first `bytes` bytes of `high` then `low` (most significant first) in hex.
+    private static func hex(_ high: UInt64, _ low: UInt64, dashes: Bool, bytes: Int = 16) -> String {
         String(unsafeUninitializedCapacity: 36) { buffer in
             var index = 0
-            for position in 0..<16 {
+            for position in 0..<bytes {
                 let word = position < 8 ? high : low
                 let value = UInt8(truncatingIfNeeded: word >> UInt64(56 - (position % 8) * 8))
                 if dashes, position == 4 || position == 6 || position == 8 || position == 10 {

@@ -2,7 +2,7 @@ public import Foundation
 
 /// A request/reply subject of a schema: what the service subscribes to, how a request becomes a
 /// subject, and everything the runtime needs to serve it.
-public struct RequestSubject<Request: Message, Reply: Message>: Sendable {
+public final class RequestSubject<Request: Message, Reply: Message>: Sendable {
     /// `namespace.name` of the subject in the schema (`auth.register`).
     public let name: String
     /// The subject as written, with `{field}` tokens: `events.{eventId}.update`.
@@ -44,7 +44,7 @@ public struct RequestSubject<Request: Message, Reply: Message>: Sendable {
 }
 
 /// An event subject of a schema: published by its namespace, persisted in `stream` when set.
-public struct EventSubject<Event: Message>: Sendable {
+public final class EventSubject<Event: Message>: Sendable {
     public let name: String
     public let pattern: String
     public let subscription: String

@@ -8,6 +8,9 @@ public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
     public let parentID: String
     /// Bit 0: sampled.
     public let flags: UInt8
+    /// The header's value, `00-<trace id>-<parent id>-<flags>`: made once, since every hop sends it
+    /// (and the gateway returns it too).
+    public let traceparent: String
 
     /// Parses a `traceparent` header; nil for anything the specification says to ignore.
     public init?(traceparent: String) {
@@ -25,6 +28,14 @@ public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
         self.traceID = traceID
         self.parentID = parentID
         self.flags = flags
+        var text = "00-"
+        text.reserveCapacity(55)
+        text += traceID
+        text += "-"
+        text += parentID
+        text += flags < 0x10 ? "-0" : "-"
+        text += String(flags, radix: 16)
+        traceparent = text
     }
 
     /// A new trace, sampled.
@@ -34,11 +45,6 @@ public struct TraceContext: Sendable, Hashable, CustomStringConvertible {
 
     /// The next hop of the same trace: same trace id, a new parent id.
     public func child() -> TraceContext { TraceContext(traceID: traceID, parentID: Self.randomHex(8), flags: flags) }
-
-    public var traceparent: String {
-        let hexFlags = String(flags, radix: 16)
-        return "00-\(traceID)-\(parentID)-\(hexFlags.count == 1 ? "0" + hexFlags : hexFlags)"
-    }
 
     public var description: String { traceparent }
 

@@ -124,11 +124,21 @@ final class EndpointMetrics: Sendable {
 /// The steps every request goes through, typed: decode and validate the envelope, idempotency,
 /// lock, breaker, the handler, validate and encode the reply. Any failure becomes an error
 /// reply; nothing a client sends can crash the service.
-struct RequestPipeline<Request: Message, Reply: Message>: Sendable {
+final class RequestPipeline<Request: Message, Reply: Message>: Sendable {
     let subject: RequestSubject<Request, Reply>
     let handler: @Sendable (Request, HandlerContext) async throws -> Reply
     let options: ServiceHostOptions
     let logger: Logger
+
+    init(
+        subject: RequestSubject<Request, Reply>, handler: @escaping @Sendable (Request, HandlerContext) async throws -> Reply,
+        options: ServiceHostOptions, logger: Logger
+    ) {
+        self.subject = subject
+        self.handler = handler
+        self.options = options
+        self.logger = logger
+    }
 
     func run(_ message: InboundMessage) async -> Outcome {
         let arrived = ContinuousClock.now

@@ -45,6 +45,9 @@ import Testing
     func formatsInUTC(secondsSince1970: Double, expected: String) {
         #expect(instant(secondsSince1970).rfc3339String == expected)
         #expect(instant(secondsSince1970).description == expected)
+        var json = JSONWriter()
+        instant(secondsSince1970).writeJSON(to: &json)  // formatted in place, not through the string
+        #expect(String(decoding: json.bytes, as: UTF8.self) == "\"\(expected)\"")
     }
 
     @Test func formattingAgreesWithFoundationOverManyInstants() throws {
