@@ -118,13 +118,21 @@ final class GatewayRoute<Request: Message, Reply: Message>: Sendable {
 
     /// The body, declared as JSON (415 otherwise); nil when there is none (no bytes, no type).
     private func body(of request: Hummingbird.Request) async throws -> ByteBuffer? {
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let contentType = request.headers[.contentType] ?? ""
         let buffer = try await request.body.collect(upTo: gateway.options.maxBodyBytes)
         guard buffer.readableBytes > 0 || !contentType.isEmpty else { return nil }
-        guard contentType.hasPrefix("application/json") else {
+        guard Self.isJSON(contentType) else {
             throw GatewayError(415, "unsupported_media_type", "send the body as application/json")
         }
         return buffer
+    }
+
+    /// `application/json`, in any case, with or without parameters (`; charset=utf-8`).
+    static func isJSON(_ contentType: String) -> Bool {
+        let expected = "application/json".utf8
+        let given = contentType.utf8
+        return given.count >= expected.count
+            && zip(given, expected).allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 == $1 : $0 == $1 }
     }
 
     /// The request's JSON: the body (for POST, PUT, PATCH), the query (for other methods) and
@@ -178,7 +186,13 @@ final class GatewayRoute<Request: Message, Reply: Message>: Sendable {
         var body: [UInt8]
 
         func response() -> Response {
-            Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            // Room for the middleware's X-Correlation-Id and traceresponse too; with Content-Length
+            // already set, `Response.init` leaves the fields alone (no copy, no growing).
+            var headers = HTTPFields()
+            headers.reserveCapacity(4)
+            headers.append(HTTPField(name: .contentType, value: "application/json"))
+            headers.append(HTTPField(name: .contentLength, value: String(body.count)))
+            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
 

@@ -10,8 +10,7 @@ enum HTTPResponseEncoding {
     static func encode(_ head: HTTPResponse, body: ByteBuffer, headOnly: Bool, date: String, server: String) -> ByteBuffer {
         let code = head.status.code
         let mayHaveBody = !(100..<200).contains(code) && code != 204 && code != 304
-        var out = ByteBuffer()
-        out.reserveCapacity(160 + head.headerFields.count * 40 + (mayHaveBody && !headOnly ? body.readableBytes : 0))
+        var out = ByteBufferAllocator().buffer(capacity: 160 + head.headerFields.count * 40 + (mayHaveBody && !headOnly ? body.readableBytes : 0))
         out.writeStaticString("HTTP/1.1 ")
         out.writeString(String(code))
         out.writeInteger(UInt8(ascii: " "))

@@ -30,7 +30,9 @@ public struct JSONWriter {
 
     init(pretty: Bool) {
         self.pretty = pretty
-        bytes.reserveCapacity(128)
+        // An envelope (ids, timestamp, type, a small payload) is 300–500 bytes: room for it at
+        // once, where 128 grew the array twice or three times per message.
+        bytes.reserveCapacity(512)
     }
 
     /// A compact writer.

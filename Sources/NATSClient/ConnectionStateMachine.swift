@@ -96,6 +96,12 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         return scheduleReconnect()
     }
 
+    /// True while connected: a message received now is delivered (`received(.msg)` answers
+    /// `[.deliver]`), which the connection checks first to spare the action array per message.
+    var deliversMessages: Bool {
+        if case .connected = state { true } else { false }
+    }
+
     mutating func received(_ op: ServerOp) -> [Action] {
         switch (state, op) {
         case (.handshaking(let server, nil), .info(let info)):

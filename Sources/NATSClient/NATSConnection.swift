@@ -317,6 +317,10 @@ public final class NATSConnection: @unchecked Sendable {
 
     func channelReceived(_ op: ServerOp, from channel: any Channel) {
         guard channel === self.channel else { return }
+        // Messages, the hot path, are delivered as the machine would say, without its action array.
+        if case .msg(let message) = op, machine.deliversMessages {
+            return message.sid == inboxSID ? resolveReply(message) : deliver(message)
+        }
         if case .info(let info) = op { outbound.withLock { $0.maxPayload = info.maxPayload } }
         run(machine.received(op))
     }

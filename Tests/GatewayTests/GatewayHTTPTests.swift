@@ -176,6 +176,16 @@ import Testing
         #expect(HTTPDate.format(1_796_000_000) == "Mon, 30 Nov 2026 00:53:20 GMT")
     }
 
+    @Test func aJSONBodyIsDeclaredAsApplicationJSONInAnyCase() {
+        typealias Route = GatewayRoute<Auth.RegisterRequest, Auth.UserProfile>
+        for json in ["application/json", "Application/JSON", "application/json; charset=utf-8", "APPLICATION/JSON;charset=UTF-8"] {
+            #expect(Route.isJSON(json), "\(json)")
+        }
+        for other in ["", "text/plain", "application/jso", "application/x-www-form-urlencoded", "application\u{0F}json", "applicationOjson"] {
+            #expect(!Route.isJSON(other), "\(other)")
+        }
+    }
+
     @Test func shutdownClosesIdleKeepAliveConnections() async throws {
         let fixture = try await Fixture()
         let connection = try RawHTTPConnection(port: fixture.port)

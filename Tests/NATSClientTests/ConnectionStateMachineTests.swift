@@ -34,11 +34,13 @@ import Testing
         let serverInfo = try info(#"{"server_id":"S","connect_urls":["c:4222"]}"#)
         #expect(m.start() == [.dial(a)])
         #expect(m.channelActive() == [.scheduleTimer(.handshake, .seconds(5))])
+        #expect(!m.deliversMessages, "a message during the handshake is out of place")
         #expect(m.received(.info(serverInfo)) == [.sendConnect(serverInfo, a)])
         #expect(m.pool.addresses.map(\.host) == ["b", "c", "a"], "connect_urls join the pool, ahead of the server in use")
         #expect(m.received(.pong) == [.cancelTimer(.handshake), .replaySubscriptions, .scheduleTimer(.ping, .seconds(10)), .emit(.connected(a))])
         #expect(m.received(.ping) == [.write(.pong)])
         let message = InboundMessage(subject: "x", sid: 1, payload: ByteBuffer(string: "hi"))
+        #expect(m.deliversMessages)
         #expect(m.received(.msg(message)) == [.deliver(message)])
         #expect(m.received(.ok) == [])
     }
