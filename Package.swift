@@ -161,6 +161,8 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "ServiceHost", "AccessTokens", "GeneratedSchemas", "NATSClient", "Redis", "TestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -130,7 +130,7 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
     private func start(_ request: (head: HTTPRequestHead, body: ByteBuffer), context: ChannelHandlerContext) {
         let converted: HTTPRequest
         do {
-            converted = try HTTPRequest(request.head, secure: false, splitCookie: false)
+            converted = try HTTPRequest(gatewayHead: request.head)
         } catch {
             closing = true
             let response = HTTPResponse(status: .badRequest, headerFields: [.connection: "close"])

@@ -1,6 +1,9 @@
 import Foundation
 @testable import Gateway
 import GeneratedSchemas
+import HTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import NATSClient
 import ServiceLifecycle
 import TestSupport
@@ -174,6 +177,24 @@ import Testing
     @Test func theDateFieldIsAnIMFFixdate() {
         #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
         #expect(HTTPDate.format(1_796_000_000) == "Mon, 30 Nov 2026 00:53:20 GMT")
+    }
+
+    @Test func requestHeadsConvertAsNIODoes() throws {
+        let heads: [(HTTPMethod, String, [(String, String)])] = [
+            (.POST, "/auth/register", [("Host", "127.0.0.1:8080"), ("Content-Type", "application/json"), ("Content-Length", "2")]),
+            (.GET, "/events?limit=5&cursor=a%20b", [("HOST", "a"), ("host", "b"), ("Accept", "*/*"), ("X-Many", "1"), ("x-many", "2")]),
+            (.DELETE, "/bookings/42", []),
+            (.GET, "/", [("Cookie", "a=1; b=2"), ("bad name", "dropped"), ("Hosts", "not the host")]),
+            (.PATCH, "http://example.com/events/1?x=y", [("Host", "example.com")]),  // absolute form: NIO's own conversion
+            (.OPTIONS, "*", [("Host", "h")]),
+            (.RAW(value: "PROPFIND"), "/dav", [("Host", "h")]),
+        ]
+        for (method, uri, fields) in heads {
+            let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders(fields))
+            #expect(try HTTPRequest(gatewayHead: head) == HTTPRequest(head, secure: false, splitCookie: false), "\(method) \(uri)")
+        }
+        let invalid = HTTPRequestHead(version: .http1_1, method: .RAW(value: "BAD METHOD"), uri: "/", headers: [:])
+        #expect(throws: (any Error).self) { try HTTPRequest(gatewayHead: invalid) }
     }
 
     @Test func aJSONBodyIsDeclaredAsApplicationJSONInAnyCase() {
