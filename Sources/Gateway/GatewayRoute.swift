@@ -128,12 +128,7 @@ final class GatewayRoute<Request: Message, Reply: Message>: Sendable {
     }
 
     /// `application/json`, in any case, with or without parameters (`; charset=utf-8`).
-    static func isJSON(_ contentType: String) -> Bool {
-        let expected = "application/json".utf8
-        let given = contentType.utf8
-        return given.count >= expected.count
-            && zip(given, expected).allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 == $1 : $0 == $1 }
-    }
+    static func isJSON(_ contentType: String) -> Bool { contentType.hasASCIIPrefix(ignoringCase: "application/json") }
 
     /// The request's JSON: the body (for POST, PUT, PATCH), the query (for other methods) and
     /// the path parameters, which win over both.

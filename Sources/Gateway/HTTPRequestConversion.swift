@@ -19,7 +19,7 @@ extension HTTPRequest {
         var authority: String?
         var hostSeen = false
         for field in head.headers {
-            if !hostSeen, Self.isHost(field.name) {
+            if !hostSeen, field.name.utf8.count == 4, field.name.hasASCIIPrefix(ignoringCase: "host") {
                 hostSeen = true
                 authority = field.value
                 continue
@@ -28,10 +28,15 @@ extension HTTPRequest {
         }
         self.init(method: method, scheme: "http", authority: authority, path: head.uri, headerFields: fields)
     }
+}
 
-    /// `Host`, in any case.
-    private static func isHost(_ name: String) -> Bool {
-        let utf8 = name.utf8
-        return utf8.count == 4 && zip(utf8, "host".utf8).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
+extension String {
+    /// Whether the text starts with `lowercasePrefix` (lower-case ASCII), ASCII letters compared in
+    /// any case: header names and media types, without making a lower-cased copy.
+    func hasASCIIPrefix(ignoringCase lowercasePrefix: String) -> Bool {
+        let given = utf8
+        let expected = lowercasePrefix.utf8
+        return given.count >= expected.count
+            && zip(given, expected).allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 == $1 : $0 == $1 }
     }
 }
