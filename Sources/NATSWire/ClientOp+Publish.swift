@@ -11,18 +11,7 @@ extension ClientOp {
     ) throws(NATSProtocolError) {
         try check(subject: subject)
         if let replyTo { try check(subject: replyTo) }
-        var block: ByteBuffer?
-        var headerLength = 0
-        if let headers, !headers.isEmpty {
-            for field in headers.fields {
-                guard NATSHeaders.isValidName(field.name), NATSHeaders.isValidValue(field.value) else {
-                    throw NATSProtocolError(.invalidArgument, "header '\(field.name)' cannot be written")
-                }
-            }
-            var written = ByteBuffer()
-            headerLength = headers.write(to: &written)
-            block = written
-        }
+        let (block, headerLength) = try headerBlock(headers)
         let size = headerLength + payload.readableBytes
         try check(size: size, maxPayload: maxPayload)
 
@@ -44,12 +33,25 @@ extension ClientOp {
             cursor.put(spaced: size, digits: sizeDigits)
             cursor.put(byte: UInt8(ascii: "\r"))
             cursor.put(byte: UInt8(ascii: "\n"))
-            block?.withUnsafeReadableBytes { cursor.put($0) }
-            payload.withUnsafeReadableBytes { cursor.put($0) }
+            if let block { cursor.put(block) }
+            cursor.put(payload)
             cursor.put(byte: UInt8(ascii: "\r"))
             cursor.put(byte: UInt8(ascii: "\n"))
             return cursor.at
         }
+    }
+
+    /// The header block and its length (nil and 0 without headers); every field checked first.
+    private static func headerBlock(_ headers: NATSHeaders?) throws(NATSProtocolError) -> (ByteBuffer?, Int) {
+        guard let headers, !headers.isEmpty else { return (nil, 0) }
+        for field in headers.fields {
+            guard NATSHeaders.isValidName(field.name), NATSHeaders.isValidValue(field.value) else {
+                throw NATSProtocolError(.invalidArgument, "header '\(field.name)' cannot be written")
+            }
+        }
+        var written = ByteBuffer()
+        let length = headers.write(to: &written)
+        return (written, length)
     }
 
     static func decimalDigits(_ value: Int) -> Int {
@@ -61,21 +63,33 @@ extension ClientOp {
         return digits
     }
 
-    /// Copies into reserved bytes, front to back.
+    /// Copies into reserved bytes, front to back. The closures that reach other storage capture
+    /// only constants: one that captured the cursor itself paid a dynamic exclusivity check per
+    /// publish (about 5 % of publishing, by perf).
     private struct Cursor {
         let out: UnsafeMutableRawBufferPointer
         var at = 0
 
         mutating func put(_ bytes: UnsafeRawBufferPointer) {
-            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-            (out.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
-            at += bytes.count
+            at += Self.copy(bytes, into: out, at: at)
+        }
+
+        mutating func put(_ buffer: ByteBuffer) {
+            let (out, at) = (self.out, self.at)
+            self.at += buffer.withUnsafeReadableBytes { Self.copy($0, into: out, at: at) }
         }
 
         mutating func put(_ string: String) {
-            if string.utf8.withContiguousStorageIfAvailable({ put(UnsafeRawBufferPointer($0)) }) == nil {
-                Array(string.utf8).withUnsafeBytes { put($0) }
-            }
+            let (out, at) = (self.out, self.at)
+            let copied = string.utf8.withContiguousStorageIfAvailable { Self.copy(UnsafeRawBufferPointer($0), into: out, at: at) }
+            self.at += copied ?? Array(string.utf8).withUnsafeBytes { Self.copy($0, into: out, at: at) }
+        }
+
+        /// Copies `bytes` to `out` at `at`; their count.
+        static func copy(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer, at: Int) -> Int {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+            (out.baseAddress! + at).copyMemory(from: base, byteCount: bytes.count)
+            return bytes.count
         }
 
         mutating func put(byte: UInt8) {
