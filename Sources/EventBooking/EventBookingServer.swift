@@ -116,8 +116,8 @@ public final class EventBookingServer: Sendable {
         .auth: "Accounts and sessions", .events: "Events organizers publish", .bookings: "Seat bookings for events",
     ]
 
-    /// A connection that retries its first connect and reconnects forever: a service outlives
-    /// restarts of its broker.
+    /// Options for a connection that retries its first connect and reconnects forever: a service
+    /// outlives restarts of its broker.
     static func natsOptions(_ url: String, name: String) -> NATSOptions {
         var options = NATSOptions(servers: url.split(separator: ",").map { String($0) }, name: name)
         options.retryOnFailedConnect = true

@@ -64,8 +64,9 @@ extension ClientOp {
     }
 
     /// Copies into reserved bytes, front to back. The closures that reach other storage capture
-    /// only constants: one that captured the cursor itself paid a dynamic exclusivity check per
-    /// publish (about 5 % of publishing, by perf).
+    /// only constants, not the cursor: 8 % more publishes/s than nested closures that mutated it
+    /// (A/B, 2,000,000 publishes). The exclusivity checks perf still shows in a publish come from
+    /// ByteBuffer's inlined code.
     private struct Cursor {
         let out: UnsafeMutableRawBufferPointer
         var at = 0
