@@ -11,7 +11,8 @@ extension ClientOp {
     ) throws(NATSProtocolError) {
         try check(subject: subject)
         if let replyTo { try check(subject: replyTo) }
-        let (block, headerLength) = try headerBlock(headers)
+        var (block, headerLength): (ByteBuffer?, Int) = (nil, 0)
+        if let headers, !headers.isEmpty { (block, headerLength) = try headerBlock(headers) }
         let size = headerLength + payload.readableBytes
         try check(size: size, maxPayload: maxPayload)
 
@@ -41,9 +42,8 @@ extension ClientOp {
         }
     }
 
-    /// The header block and its length (nil and 0 without headers); every field checked first.
-    private static func headerBlock(_ headers: NATSHeaders?) throws(NATSProtocolError) -> (ByteBuffer?, Int) {
-        guard let headers, !headers.isEmpty else { return (nil, 0) }
+    /// The header block and its length; every field checked first.
+    private static func headerBlock(_ headers: NATSHeaders) throws(NATSProtocolError) -> (ByteBuffer, Int) {
         for field in headers.fields {
             guard NATSHeaders.isValidName(field.name), NATSHeaders.isValidValue(field.value) else {
                 throw NATSProtocolError(.invalidArgument, "header '\(field.name)' cannot be written")

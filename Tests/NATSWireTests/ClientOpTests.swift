@@ -1,4 +1,4 @@
-import NATSWire
+@testable import NATSWire
 import NIOCore
 import Testing
 
@@ -64,5 +64,27 @@ import Testing
         }
         #expect(message.headers == headers)
         #expect(message.replyTo == "r" && message.sid == 9 && String(buffer: message.payload) == "x")
+    }
+
+    /// The word-at-a-time check against the byte rule, for every byte value at every position of
+    /// tokens 1 to 19 bytes long (the short path, one word, several words, the overlapping tail).
+    @Test func tokenCheckMatchesTheByteRule() {
+        func byteRule(_ bytes: [UInt8]) -> Bool { !bytes.isEmpty && bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F } }
+        #expect(![UInt8]().withUnsafeBytes(ClientOp.isValidToken))
+        var mismatches: [([UInt8])] = []
+        for length in 1...19 {
+            for position in 0..<length {
+                for value in UInt8.min...UInt8.max {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "k"), count: length)
+                    bytes[position] = value
+                    if bytes.withUnsafeBytes(ClientOp.isValidToken) != byteRule(bytes) { mismatches.append(bytes) }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty)
+        // Several bad bytes, and multi-byte UTF-8 beside the limits.
+        for token in ["a\u{7F}b\tc", "\u{0}", "é.ü.>", "orders.*.\u{80}x", "x\u{21}\u{7E}\u{20}"] {
+            #expect(Array(token.utf8).withUnsafeBytes(ClientOp.isValidToken) == byteRule(Array(token.utf8)), "\(token)")
+        }
     }
 }

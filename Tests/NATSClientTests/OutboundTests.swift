@@ -1,0 +1,84 @@
+@testable import NATSClient
+import NATSWire
+import NIOCore
+import Testing
+
+/// The write buffer between publishers and the event loop, without sockets.
+@Suite struct OutboundTests {
+    func connectedOutbound() -> Outbound {
+        let outbound = Outbound(disconnectedLimit: 1 << 20, pendingLimit: 1 << 22)
+        _ = outbound.connected()
+        return outbound
+    }
+
+    func publish(_ outbound: Outbound, _ count: Int, size: Int = 100) throws {
+        let payload = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
+        for _ in 0..<count {
+            _ = try outbound.appendPublish("orders.created", replyTo: nil, headers: nil, payload: payload, mayWait: false)
+        }
+    }
+
+    func address(_ buffer: ByteBuffer) -> UnsafeRawPointer? {
+        buffer.withUnsafeReadableBytes { $0.baseAddress }
+    }
+
+    @Test func theFirstPublishAsksForOneFlushAndTakeHandsOverEverything() throws {
+        let outbound = connectedOutbound()
+        let payload = ByteBuffer(string: "hello")
+        #expect(try outbound.appendPublish("a.b", replyTo: nil, headers: nil, payload: payload, mayWait: false))
+        #expect(try !outbound.appendPublish("a.b", replyTo: "r", headers: nil, payload: payload, mayWait: false))
+        let batch = try #require(outbound.take())
+        #expect(String(buffer: batch) == "PUB a.b 5\r\nhello\r\nPUB a.b r 5\r\nhello\r\n")
+        #expect(outbound.take() == nil)
+        #expect(try outbound.appendPublish("a.b", replyTo: nil, headers: nil, payload: payload, mayWait: false))
+    }
+
+    /// A batch the channel still holds is never written into: the batch after next gets storage
+    /// of its own, and the held bytes stay as they were.
+    @Test func aBatchStillHeldIsLeftAlone() throws {
+        let outbound = connectedOutbound()
+        try publish(outbound, 2000)
+        let first = try #require(outbound.take())
+        let expected = Array(first.readableBytesView)
+        try publish(outbound, 2000)
+        let second = try #require(outbound.take())
+        try publish(outbound, 2000, size: 50)
+        let third = try #require(outbound.take())
+        #expect(address(third) != address(first) && address(second) != address(first))
+        #expect(Array(first.readableBytesView) == expected && expected.count == 2000 * 126)
+        #expect(third.readableBytes == 2000 * 75)
+    }
+
+    @Test func storageIsReusedOnceEveryOtherHolderLetGo() throws {
+        let outbound = connectedOutbound()
+        try publish(outbound, 2000)
+        var taken = try #require(outbound.take())
+        let grown = taken.capacity
+        let storage = address(taken)
+        taken = ByteBuffer()  // the channel wrote it
+        try publish(outbound, 2000)
+        _ = try #require(outbound.take())
+        try publish(outbound, 2000)
+        let reused = try #require(outbound.take())
+        #expect(address(reused) == storage)
+        #expect(reused.capacity == grown && grown > Outbound.initialCapacity)
+        #expect(reused.readableBytes == 2000 * 126)
+    }
+
+    /// After a burst, small batches let the grown buffers go.
+    @Test func smallBatchesLetGrownBuffersGo() throws {
+        let outbound = connectedOutbound()
+        try publish(outbound, 2000)
+        _ = outbound.take()
+        try publish(outbound, 2000)
+        _ = outbound.take()
+        for _ in 0..<3 {
+            try publish(outbound, 10)
+            _ = outbound.take()
+        }
+        try publish(outbound, 10)
+        let small = try #require(outbound.take())
+        #expect(small.capacity <= Outbound.initialCapacity)
+        #expect(outbound.withLock { ($0.recycled?.capacity ?? 0) <= Outbound.initialCapacity })
+    }
+}
