@@ -257,7 +257,6 @@ public final class NATSConnection: @unchecked Sendable {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(NATSFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(NATSInboundHandler(connection: self))
                 }
             }

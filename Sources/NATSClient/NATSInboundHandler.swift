@@ -3,17 +3,28 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 
-/// Hands decoded operations and the channel's end to the connection; a protocol error closes
-/// the channel, which the connection answers by reconnecting.
+/// Decodes what the channel reads and hands each operation, and the channel's end, to the
+/// connection; a protocol error closes the channel, which the connection answers by reconnecting.
 final class NATSInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ServerOp
+    typealias InboundIn = ByteBuffer
 
     private let connection: NATSConnection
+    private var reader = ServerOpReader()
+    /// A protocol error was read: the rest of this channel's bytes mean nothing.
+    private var failed = false
 
     init(connection: NATSConnection) { self.connection = connection }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        connection.channelReceived(unwrapInboundIn(data), from: context.channel)
+        guard !failed else { return }
+        reader.append(unwrapInboundIn(data))
+        let channel = context.channel
+        do {
+            while let op = try reader.next() { connection.channelReceived(op, from: channel) }
+        } catch {
+            failed = true
+            errorCaught(context: context, error: error)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

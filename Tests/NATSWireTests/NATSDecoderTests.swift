@@ -1,6 +1,5 @@
 import NATSWire
 import NIOCore
-import NIOTestUtils
 import TestSupport
 import Testing
 
@@ -65,13 +64,49 @@ import Testing
         }
     }
 
-    @Test func verifierAcceptsEveryPartition() throws {
-        let inputs: [(ByteBuffer, [ServerOp])] = [
-            (ByteBuffer(string: "MSG a 1 3\r\nabc\r\n"), [.msg(InboundMessage(subject: "a", sid: 1, payload: ByteBuffer(string: "abc")))]),
-            (ByteBuffer(string: "PING\r\n"), [.ping]),
-            (ByteBuffer(string: "-ERR 'Stale Connection'\r\n"), [.err("Stale Connection")]),
-        ]
-        try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: inputs) { NATSFrameDecoder() }
+    /// Reads of random sizes through `ServerOpReader`: the same operations as one decode of the
+    /// whole stream, a payload split over many reads included, and nothing left over.
+    @Test func readerGivesTheSameOperationsForAnyReads() throws {
+        let big = String(repeating: "0123456789", count: 800)
+        let stream = Self.info + "MSG a 1 _R 11\r\nhello world\r\nPING\r\n" + "MSG big 2 \(big.utf8.count)\r\n\(big)\r\n"
+            + "HMSG b 2 24 27\r\nNATS/1.0 408 Timeout\r\n\r\nabc\r\n+OK\r\n" + "MSG c 3 0\r\n\r\n"
+        let expected = try decodeAll(stream)
+        #expect(expected.count == 7)
+        let bytes = Array(stream.utf8)
+        var random = SeededGenerator(seed: 7)
+        for round in 0..<120 {
+            var reader = ServerOpReader()
+            var ops: [ServerOp] = []
+            var start = 0
+            let largest = [3, 40, 1500, 20_000][round % 4]
+            while start < bytes.count {
+                let end = min(bytes.count, start + 1 + Int(random.next() % UInt64(largest)))
+                reader.append(ByteBuffer(bytes: bytes[start..<end]))
+                while let op = try reader.next() { ops.append(op) }
+                start = end
+            }
+            #expect(ops == expected, "round \(round)")
+            #expect(reader.unreadBytes == 0)
+        }
+    }
+
+    @Test func readerKeepsAPartialOperationForTheNextRead() throws {
+        var reader = ServerOpReader()
+        reader.append(ByteBuffer(string: "PING\r\nMSG a 1 5\r\nhel"))
+        #expect(try reader.next() == .ping)
+        #expect(try reader.next() == nil)
+        #expect(reader.unreadBytes == 14)
+        // The message decoded first keeps its payload when the bytes after it are compacted.
+        reader.append(ByteBuffer(string: "lo\r\nMSG b 2 2\r\nok\r\nPO"))
+        let first = try reader.next()
+        #expect(first == .msg(InboundMessage(subject: "a", sid: 1, payload: ByteBuffer(string: "hello"))))
+        reader.append(ByteBuffer(string: "NG\r\n"))
+        #expect(try reader.next() == .msg(InboundMessage(subject: "b", sid: 2, payload: ByteBuffer(string: "ok"))))
+        #expect(try reader.next() == .pong)
+        #expect(first == .msg(InboundMessage(subject: "a", sid: 1, payload: ByteBuffer(string: "hello"))))
+        #expect(try reader.next() == nil && reader.unreadBytes == 0)
+        reader.append(ByteBuffer(string: "FOO\r\n"))
+        #expect(throws: NATSProtocolError.self) { try reader.next() }
     }
 
     @Test func protocolViolationsThrow() {
