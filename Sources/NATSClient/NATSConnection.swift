@@ -24,6 +24,8 @@ public final class NATSConnection: @unchecked Sendable {
     var nextSID: UInt64 = 1
     /// The one timer for request timeouts, set for the earliest deadline (`RequestDeadlines`).
     var requestTimer: (scheduled: Scheduled<Void>, deadline: UInt64)?
+    /// A check for idle grown write buffers is due (`scheduleTrim`).
+    private var trimScheduled = false
     /// One entry per PING in flight, in order; nil for a flush that timed out (its PONG still comes).
     private var pendingFlushes: [EventLoopPromise<Void>?] = []
     private var connectPromise: EventLoopPromise<Void>?
@@ -305,6 +307,19 @@ public final class NATSConnection: @unchecked Sendable {
         // The socket is full: what comes next waits for `writabilityChanged`, which flushes; until
         // then publishers need not wake the event loop for each message.
         if !channel.isWritable { outbound.withLock { $0.flushScheduled = true } }
+        scheduleTrim()
+    }
+
+    /// After a burst, the grown write buffers go once the connection has been idle for a second.
+    private func scheduleTrim() {
+        guard !trimScheduled else { return }
+        let (grown, takes) = outbound.withLock { ($0.holdsGrownStorage, $0.takes) }
+        guard grown else { return }
+        trimScheduled = true
+        eventLoop.scheduleTask(in: .seconds(1)) {
+            self.trimScheduled = false
+            if !self.outbound.trim(ifNoTakeSince: takes) { self.scheduleTrim() }
+        }
     }
 
     func writabilityChanged(_ channel: any Channel) {

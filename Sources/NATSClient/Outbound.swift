@@ -21,18 +21,30 @@ final class Outbound: @unchecked Sendable {
         /// The batch taken before the last one: its storage takes the next batch once the
         /// channel has written it and let go (`clear()` reuses storage nobody else holds).
         var recycled: ByteBuffer?
+        /// Batches taken so far: a connection that took none for a while is idle.
+        var takes = 0
 
         /// The buffer for the next batch, after `taken` was handed out. Reusing storage spares a
         /// busy publisher an allocation per batch and, more, the copies of growing a fresh 64 KiB
-        /// buffer to a batch's size again (6 % of a publish, perf, 128-byte messages). A small
-        /// batch lets a grown buffer go, so memory follows the load down.
-        mutating func nextBuffer(after taken: ByteBuffer) -> ByteBuffer {
-            defer { recycled = taken }
-            guard var next = recycled, taken.readableBytes >= Outbound.initialCapacity || next.capacity <= Outbound.initialCapacity
-            else { return ByteBufferAllocator().buffer(capacity: Outbound.initialCapacity) }
-            recycled = nil
-            next.clear()
-            return next
+        /// buffer to a batch's size again (6 % of a publish, perf, 128-byte messages). Storage
+        /// past `recycleLimit` (a batch that did not wait for room: requests, or what piled up
+        /// while disconnected) goes back to the allocator once written; a small batch lets a
+        /// grown buffer go; `trim(ifNoTakeSince:)` lets both go on an idle connection.
+        mutating func nextBuffer(after taken: ByteBuffer, recycleLimit: Int) -> ByteBuffer {
+            takes += 1
+            // The only reference here, so that `clear()` finds the storage unique once the channel let go.
+            var next = recycled
+            recycled = taken.capacity <= recycleLimit ? taken : nil
+            guard next != nil, taken.readableBytes >= Outbound.initialCapacity || next!.capacity <= Outbound.initialCapacity else {
+                return ByteBufferAllocator().buffer(capacity: Outbound.initialCapacity)
+            }
+            next!.clear()
+            return next!
+        }
+
+        /// More than a fresh buffer's storage is held, waiting or recycled.
+        var holdsGrownStorage: Bool {
+            buffer.capacity > Outbound.initialCapacity || (recycled?.capacity ?? 0) > Outbound.initialCapacity
         }
     }
 
@@ -42,6 +54,9 @@ final class Outbound: @unchecked Sendable {
     private let condition = NSCondition()
     let disconnectedLimit: Int
     let pendingLimit: Int
+    /// The largest storage kept for the next batch: a full buffer's (`pendingLimit`, grown in
+    /// powers of two) and no more.
+    var recycleLimit: Int { max(Self.initialCapacity, 2 * pendingLimit) }
 
     init(disconnectedLimit: Int, pendingLimit: Int) {
         self.disconnectedLimit = disconnectedLimit
@@ -130,7 +145,7 @@ final class Outbound: @unchecked Sendable {
         state.pointee.flushScheduled = false
         guard state.pointee.buffer.readableBytes > 0 else { return nil }
         let bytes = state.pointee.buffer
-        state.pointee.buffer = state.pointee.nextBuffer(after: bytes)
+        state.pointee.buffer = state.pointee.nextBuffer(after: bytes, recycleLimit: recycleLimit)
         condition.broadcast()
         return bytes
     }
@@ -138,6 +153,19 @@ final class Outbound: @unchecked Sendable {
     static let initialCapacity = 64 * 1024
 
     var pendingBytes: Int { withLock { $0.buffer.readableBytes } }
+
+    /// Lets grown storage go when no batch was taken since `takes` (an idle connection); false
+    /// when the connection was busy meanwhile (nothing changes then).
+    func trim(ifNoTakeSince takes: Int) -> Bool {
+        withLock { state in
+            guard state.takes == takes else { return false }
+            state.recycled = nil
+            if state.buffer.readableBytes == 0, state.buffer.capacity > Self.initialCapacity {
+                state.buffer = ByteBufferAllocator().buffer(capacity: Self.initialCapacity)
+            }
+            return true
+        }
+    }
 
     /// The handshake is done: what waited goes out now, and later appends flush themselves.
     func connected() -> ByteBuffer? {
@@ -154,7 +182,7 @@ final class Outbound: @unchecked Sendable {
         withLock { state in
             state.closed = true
             state.connected = false
-            state.buffer.clear()
+            state.buffer = ByteBuffer()
             state.recycled = nil
         }
         condition.broadcast()

@@ -6,8 +6,12 @@ public import NIOCore
 /// a heap allocation per message).
 public struct ServerOpReader {
     public var decoder: NATSDecoder
-    /// Read, not yet decoded. Shares storage with the payloads of messages decoded from it.
+    /// Read, not yet decoded. Shares storage with the payloads of messages decoded from it, and
+    /// perhaps with the channel's receive buffers.
     private var unread = ByteBuffer()
+    /// `unread` is storage this reader made, and nothing was decoded from it since: nobody else
+    /// holds it, so appending writes in place.
+    private var ownsUnread = false
 
     public init(decoder: NATSDecoder = NATSDecoder()) { self.decoder = decoder }
 
@@ -18,19 +22,32 @@ public struct ServerOpReader {
     public mutating func append(_ read: ByteBuffer) {
         guard unread.readableBytes > 0 else {
             unread = read
+            ownsUnread = false
             return
         }
-        // Compacted once more was consumed than waits: the move stays smaller than what was
-        // decoded since, so a large message arriving in many reads is not moved again and again.
-        if unread.readerIndex > unread.readableBytes { unread.discardReadBytes() }
         var read = read
-        unread.writeBuffer(&read)
+        if ownsUnread {
+            // A large operation arriving in many reads: in place, the storage doubling as it grows.
+            unread.writeBuffer(&read)
+            return
+        }
+        // The start of an operation, at the end of storage others may hold (the payloads decoded
+        // before it, the receive buffer): copy just the waiting bytes and the read into storage
+        // of our own. (Writing into shared storage would copy all of it, consumed bytes and free
+        // space included, and keep the payloads' storage alive twice.)
+        var own = ByteBufferAllocator().buffer(capacity: unread.readableBytes + read.readableBytes)
+        own.writeBuffer(&unread)
+        own.writeBuffer(&read)
+        unread = own
+        ownsUnread = true
     }
 
     /// The next whole operation, or nil until more bytes are appended.
     /// - Throws: `NATSProtocolError` for bytes that break the protocol; the stream is unusable then.
     public mutating func next() throws -> ServerOp? {
         guard unread.readableBytes > 0 else { return nil }
-        return try decoder.decode(buffer: &unread)
+        guard let op = try decoder.decode(buffer: &unread) else { return nil }
+        ownsUnread = false  // a payload may share the storage now
+        return op
     }
 }

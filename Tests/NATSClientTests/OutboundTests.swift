@@ -34,7 +34,8 @@ import Testing
     }
 
     /// A batch the channel still holds is never written into: the batch after next gets storage
-    /// of its own, and the held bytes stay as they were.
+    /// of its own, and the held bytes stay as they were. (ByteBuffer's copy-on-write makes this
+    /// hold for any use of its API; the test guards against reuse through unsafe pointers.)
     @Test func aBatchStillHeldIsLeftAlone() throws {
         let outbound = connectedOutbound()
         try publish(outbound, 2000)
@@ -80,5 +81,40 @@ import Testing
         let small = try #require(outbound.take())
         #expect(small.capacity <= Outbound.initialCapacity)
         #expect(outbound.withLock { ($0.recycled?.capacity ?? 0) <= Outbound.initialCapacity })
+    }
+
+    /// A batch larger than a full buffer (requests do not wait for room) is not kept for reuse.
+    @Test func storagePastTheRecycleLimitIsNotKept() throws {
+        let outbound = Outbound(disconnectedLimit: 1 << 20, pendingLimit: 64 * 1024)
+        _ = outbound.connected()
+        #expect(outbound.recycleLimit == 128 * 1024)
+        try publish(outbound, 3000)  // ~370 KB: storage of 512 KiB
+        let big = try #require(outbound.take())
+        #expect(big.capacity > outbound.recycleLimit)
+        #expect(outbound.withLock { $0.recycled == nil })
+        try publish(outbound, 700)  // ~86 KB: storage of 128 KiB, kept
+        _ = try #require(outbound.take())
+        #expect(outbound.withLock { $0.recycled?.capacity == 128 * 1024 })
+    }
+
+    /// An idle connection lets grown storage go; a busy one keeps it.
+    @Test func trimLetsGrownStorageGoOnlyWhenIdle() throws {
+        let outbound = connectedOutbound()
+        try publish(outbound, 2000)
+        _ = outbound.take()
+        try publish(outbound, 2000)
+        _ = outbound.take()
+        let takes = outbound.withLock { $0.takes }
+        #expect(outbound.withLock { $0.holdsGrownStorage })
+        try publish(outbound, 2000)
+        _ = outbound.take()
+        #expect(!outbound.trim(ifNoTakeSince: takes))  // busy meanwhile: kept
+        #expect(outbound.withLock { $0.holdsGrownStorage })
+        #expect(outbound.trim(ifNoTakeSince: takes + 1))
+        #expect(outbound.withLock { !$0.holdsGrownStorage && $0.recycled == nil })
+        // What waits is never dropped.
+        try publish(outbound, 3)
+        #expect(outbound.trim(ifNoTakeSince: takes + 1))
+        #expect(try #require(outbound.take()).readableBytes == 3 * 126)
     }
 }

@@ -67,7 +67,7 @@ import Testing
     }
 
     /// The word-at-a-time check against the byte rule, for every byte value at every position of
-    /// tokens 1 to 19 bytes long (the short path, one word, several words, the overlapping tail).
+    /// tokens 1 to 19 bytes long (the short path, one word, several words, a tail after words).
     @Test func tokenCheckMatchesTheByteRule() {
         func byteRule(_ bytes: [UInt8]) -> Bool { !bytes.isEmpty && bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F } }
         #expect(![UInt8]().withUnsafeBytes(ClientOp.isValidToken))

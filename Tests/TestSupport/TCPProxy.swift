@@ -38,7 +38,8 @@ public final class TCPProxy: Sendable {
         port = listener.localAddress?.port ?? 0
     }
 
-    /// Writes `text` to every client connection, between whatever the server sends.
+    /// Writes `text` to every client connection, wherever the relay is in the server's stream (it
+    /// relays reads as they come, so this may land inside one of the server's operations).
     public func inject(_ text: String) {
         for client in state.withLock({ $0.clients }) where client.isActive {
             client.writeAndFlush(ByteBuffer(string: text), promise: nil)
