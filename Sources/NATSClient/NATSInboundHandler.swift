@@ -9,20 +9,18 @@ final class NATSInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private let connection: NATSConnection
+    /// After a protocol error it ignores the rest of this channel's bytes (more can come while
+    /// the channel closes, during a TLS shutdown).
     private var reader = ServerOpReader()
-    /// A protocol error was read: the rest of this channel's bytes mean nothing.
-    private var failed = false
 
     init(connection: NATSConnection) { self.connection = connection }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !failed else { return }
         reader.append(unwrapInboundIn(data))
         let channel = context.channel
         do {
             while let op = try reader.next() { connection.channelReceived(op, from: channel) }
         } catch {
-            failed = true
             errorCaught(context: context, error: error)
         }
     }

@@ -12,6 +12,8 @@ public struct ServerOpReader {
     /// `unread` is storage this reader made, and nothing was decoded from it since: nobody else
     /// holds it, so appending writes in place.
     private var ownsUnread = false
+    /// Bytes that break the protocol were read: nothing after them means anything.
+    public private(set) var failed = false
 
     public init(decoder: NATSDecoder = NATSDecoder()) { self.decoder = decoder }
 
@@ -20,6 +22,7 @@ public struct ServerOpReader {
 
     /// Adds a read's bytes behind those still waiting.
     public mutating func append(_ read: ByteBuffer) {
+        guard !failed else { return }
         guard unread.readableBytes > 0 else {
             unread = read
             ownsUnread = false
@@ -43,10 +46,17 @@ public struct ServerOpReader {
     }
 
     /// The next whole operation, or nil until more bytes are appended.
-    /// - Throws: `NATSProtocolError` for bytes that break the protocol; the stream is unusable then.
+    /// - Throws: `NATSProtocolError` for bytes that break the protocol, once: from then on the
+    ///   reader is `failed`, ignores what is appended and gives no more operations.
     public mutating func next() throws -> ServerOp? {
-        guard unread.readableBytes > 0 else { return nil }
-        guard let op = try decoder.decode(buffer: &unread) else { return nil }
+        guard !failed, unread.readableBytes > 0 else { return nil }
+        let decoded: ServerOp?
+        do { decoded = try decoder.decode(buffer: &unread) } catch {
+            failed = true
+            unread = ByteBuffer()
+            throw error
+        }
+        guard let op = decoded else { return nil }
         ownsUnread = false  // a payload may share the storage now
         return op
     }

@@ -105,8 +105,13 @@ import Testing
         #expect(try reader.next() == .pong)
         #expect(first == .msg(InboundMessage(subject: "a", sid: 1, payload: ByteBuffer(string: "hello"))))
         #expect(try reader.next() == nil && reader.unreadBytes == 0)
-        reader.append(ByteBuffer(string: "FOO\r\n"))
+        reader.append(ByteBuffer(string: "FOO\r\nPING\r\n"))
         #expect(throws: NATSProtocolError.self) { try reader.next() }
+        // Nothing after a protocol error counts: neither what followed it nor what comes next.
+        #expect(reader.failed && reader.unreadBytes == 0)
+        #expect(try reader.next() == nil)
+        reader.append(ByteBuffer(string: "PONG\r\n"))
+        #expect(try reader.next() == nil && reader.unreadBytes == 0)
     }
 
     @Test func protocolViolationsThrow() {
