@@ -138,20 +138,16 @@ quiet_wait() {
     done
 }
 
+# release_build, subscriptions, wait_subscriptions
+source "$ROOT/scripts/bench-lib.sh"
+
 # MARK: Builds: gateway-bench (release) and the peers' Go gateway (as run_all.sh builds it)
 if [[ -z ${GATEWAY_BENCH:-} ]]; then
     log "release build: Benchmarks/ (gateway-bench)"
     # Start from the root's pins, so that a machine that built the root needs no network.
     [[ -f $ROOT/Benchmarks/Package.resolved || ! -f $ROOT/Package.resolved ]] || cp "$ROOT/Package.resolved" "$ROOT/Benchmarks/Package.resolved"
-    built=0
-    for attempt in 1 2 3; do  # others may be editing the tree: retry a build that saw a file change
-        if (cd "$ROOT" && timeout "$BUILD_TIMEOUT" "$SWIFT" build -c release "${RELEASE_FLAGS[@]}" --package-path Benchmarks --product gateway-bench) \
-            >"$LOGS/build-gateway-bench.log" 2>&1; then built=1; break; fi
-        grep -q "was modified during the build" "$LOGS/build-gateway-bench.log" || break
-        echo "  a source file changed during the build; retrying ($attempt/3)" >&2
-        sleep 5
-    done
-    ((built)) || { tail -30 "$LOGS/build-gateway-bench.log" >&2; die "release build of gateway-bench failed"; }
+    (cd "$ROOT" && release_build "$LOGS/build-gateway-bench.log" --package-path Benchmarks --product gateway-bench) \
+        || die "release build of gateway-bench failed"
     GATEWAY_BENCH=$(cd "$ROOT" && "$SWIFT" build -c release --package-path Benchmarks --show-bin-path)/gateway-bench
 fi
 [[ -x $GATEWAY_BENCH ]] || die "no gateway-bench binary at $GATEWAY_BENCH"
@@ -169,8 +165,7 @@ mkdir -p "$WORK/js"
 spawn $((RUNS * 3 * (DUR + WARMUP + 90) + 300)) nats-server nats-server -a 127.0.0.1 -p "$PORT" -m "$MONITOR" -js -sd "$WORK/js"
 SERVER_PID=$LAST_PID
 
-# subscriptions / wait_subscriptions SUBJECT N: scripts/bench-lib.sh
-source "$ROOT/scripts/bench-lib.sh"
+# subscriptions / wait_subscriptions SUBJECT N: scripts/bench-lib.sh (sourced above)
 wait_subscriptions auth.register 0
 
 {

@@ -1,5 +1,35 @@
 # scripts/bench-lib.sh: shell functions the benchmark scripts share; sourced, not run.
-# Expects PYTHON, MONITOR (nats-server's monitoring port), SERVER_PID, LOGS and die() from the caller.
+# Expects from the caller, when the functions run: SWIFT, RELEASE_FLAGS and BUILD_TIMEOUT (release_build);
+# PYTHON, MONITOR (nats-server's monitoring port), SERVER_PID, LOGS and die() (the others).
+
+# release_build LOG ARGS...: `swift build -c release ARGS` under `timeout`, retried twice when a source
+# file changed while it ran (others may be editing the tree), or when SwiftPM's build plan still names a
+# source file that was since removed ("missing inputs": a nested package such as Benchmarks/ does not
+# notice that a package it depends on by path lost a file; the plan, <scratch>/release.yaml, is made again).
+release_build() {
+    local logfile=$1; shift
+    local scratch=.build args=("$@") i
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        case ${args[i]} in
+        --scratch-path) scratch=${args[i + 1]} ;;
+        --package-path) [[ $scratch == .build ]] && scratch=${args[i + 1]}/.build ;;
+        esac
+    done
+    for attempt in 1 2 3; do
+        timeout "$BUILD_TIMEOUT" "$SWIFT" build -c release "${RELEASE_FLAGS[@]}" "$@" >"$logfile" 2>&1 && return 0
+        if grep -q "because of missing inputs" "$logfile"; then
+            echo "  the build plan names a removed file; planning again ($attempt/3)" >&2
+            rm -f "$scratch/release.yaml"
+        elif grep -q "was modified during the build" "$logfile"; then
+            echo "  a source file changed during the build; retrying ($attempt/3)" >&2
+            sleep 5
+        else
+            break
+        fi
+    done
+    tail -30 "$logfile" >&2
+    return 1
+}
 
 # subscriptions SUBJECT: how many subscriptions the server holds on SUBJECT (monitoring endpoint)
 subscriptions() {

@@ -33,6 +33,8 @@ BUILD_TIMEOUT=${BUILD_TIMEOUT:-1800}
 # host's request pipeline, envelopes, validators) is specialised for the generated types, about 7 %
 # more gateway throughput and a tenth less CPU per request in the service, measured A/B.
 read -r -a RELEASE_FLAGS <<<"${SWIFT_RELEASE_FLAGS--Xswiftc -cross-module-optimization}"
+# release_build LOG ARGS...
+source "$ROOT/scripts/bench-lib.sh"
 OUT=${1:-$ROOT/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT/redis-logs"
 case "$PEERS" in /*) ;; *) PEERS=$ROOT/$PEERS ;; esac
@@ -56,8 +58,8 @@ command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null \
 
 log "release build: Benchmarks/ (redis-bench)"
 [[ -f Benchmarks/Package.resolved || ! -f Package.resolved ]] || cp Package.resolved Benchmarks/Package.resolved
-timeout "$BUILD_TIMEOUT" "$SWIFT" build -c release "${RELEASE_FLAGS[@]}" --package-path Benchmarks --product redis-bench \
-    >"$OUT/redis-logs/build.log" 2>&1 || { tail -30 "$OUT/redis-logs/build.log" >&2; die "release build of redis-bench failed"; }
+release_build "$OUT/redis-logs/build.log" --package-path Benchmarks --product redis-bench \
+    || die "release build of redis-bench failed"
 BENCH=$("$SWIFT" build -c release --package-path Benchmarks --show-bin-path)/redis-bench
 
 HAVE_C=0

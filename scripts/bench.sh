@@ -89,23 +89,13 @@ if ! command -v hyperfine >/dev/null && [[ ${INSTALL_HYPERFINE:-0} == 1 ]] && co
 fi
 
 # MARK: Release builds
-# build LOG ARGS...: a release build under `timeout`, retried twice when a source file changed
-# while it ran (others may be editing the tree).
-build() {
-    local logfile=$1; shift
-    for attempt in 1 2 3; do
-        timeout "$BUILD_TIMEOUT" "$SWIFT" build -c release "${RELEASE_FLAGS[@]}" "$@" >"$logfile" 2>&1 && return 0
-        grep -q "was modified during the build" "$logfile" || break
-        echo "  a source file changed during the build; retrying ($attempt/3)" >&2
-        sleep 5
-    done
-    tail -30 "$logfile" >&2
-    return 1
-}
+# release_build LOG ARGS...: scripts/bench-lib.sh (retries a build that saw a file change or a stale plan)
+source "$ROOT/scripts/bench-lib.sh"
+
 
 if on generator || on nats; then
     log "release build: switchboard (.build-release)"
-    build "$OUT/build-switchboard.log" --product switchboard --scratch-path .build-release \
+    release_build "$OUT/build-switchboard.log" --product switchboard --scratch-path .build-release \
         || die "release build of switchboard failed"
     SWITCHBOARD=$("$SWIFT" build -c release --scratch-path .build-release --show-bin-path)/switchboard
 fi
@@ -115,7 +105,7 @@ if on validation; then
     # The nested package resolves the root's dependencies too; start from the root's pins so that a
     # machine that built the root needs no network.
     [[ -f Benchmarks/Package.resolved || ! -f Package.resolved ]] || cp Package.resolved Benchmarks/Package.resolved
-    build "$OUT/build-benchmarks.log" --package-path Benchmarks --product validation-bench \
+    release_build "$OUT/build-benchmarks.log" --package-path Benchmarks --product validation-bench \
         || die "release build of Benchmarks/ failed"
     VALIDATION_BENCH=$("$SWIFT" build -c release --package-path Benchmarks --show-bin-path)/validation-bench
 fi
