@@ -136,9 +136,10 @@ final class Outbound: @unchecked Sendable {
     /// Everything waiting, taken out whole (on the event loop, to write it). The buffer itself is
     /// handed over and the next batch begins in the one before it: nothing is copied however
     /// much piled up. (Taking slices and compacting the rest copied the whole backlog per slice:
-    /// quadratic, and a publisher that outran the socket stalled for seconds.) About twice
-    /// `pendingLimit` is held at most: what waits here, and what the socket has not taken yet,
-    /// since the event loop only takes again once the channel is writable.
+    /// quadratic, and a publisher that outran the socket stalled for seconds.) While connected,
+    /// what waits here and what the socket has not taken yet stay near `pendingLimit` each (the
+    /// event loop only takes again once the channel is writable), plus storage kept for reuse of
+    /// at most `recycleLimit`.
     func take() -> ByteBuffer? {
         condition.lock()
         defer { condition.unlock() }
