@@ -18,6 +18,14 @@ import Testing
         }
     }
 
+    /// `batches` batches of `messages` publishes, each taken as the event loop would.
+    func publishAndTake(_ outbound: Outbound, batches: Int, messages: Int) throws {
+        for _ in 0..<batches {
+            try publish(outbound, messages)
+            _ = outbound.take()
+        }
+    }
+
     func address(_ buffer: ByteBuffer) -> UnsafeRawPointer? {
         buffer.withUnsafeReadableBytes { $0.baseAddress }
     }
@@ -69,14 +77,8 @@ import Testing
     /// After a burst, small batches let the grown buffers go.
     @Test func smallBatchesLetGrownBuffersGo() throws {
         let outbound = connectedOutbound()
-        try publish(outbound, 2000)
-        _ = outbound.take()
-        try publish(outbound, 2000)
-        _ = outbound.take()
-        for _ in 0..<3 {
-            try publish(outbound, 10)
-            _ = outbound.take()
-        }
+        try publishAndTake(outbound, batches: 2, messages: 2000)
+        try publishAndTake(outbound, batches: 3, messages: 10)
         try publish(outbound, 10)
         let small = try #require(outbound.take())
         #expect(small.capacity <= Outbound.initialCapacity)
@@ -100,14 +102,10 @@ import Testing
     /// An idle connection lets grown storage go; a busy one keeps it.
     @Test func trimLetsGrownStorageGoOnlyWhenIdle() throws {
         let outbound = connectedOutbound()
-        try publish(outbound, 2000)
-        _ = outbound.take()
-        try publish(outbound, 2000)
-        _ = outbound.take()
+        try publishAndTake(outbound, batches: 2, messages: 2000)
         let takes = outbound.withLock { $0.takes }
         #expect(outbound.withLock { $0.holdsGrownStorage })
-        try publish(outbound, 2000)
-        _ = outbound.take()
+        try publishAndTake(outbound, batches: 1, messages: 2000)
         #expect(!outbound.trim(ifNoTakeSince: takes))  // busy meanwhile: kept
         #expect(outbound.withLock { $0.holdsGrownStorage })
         #expect(outbound.trim(ifNoTakeSince: takes + 1))
