@@ -44,7 +44,7 @@ final class GatewayRoute<Request: Message, Reply: Message>: Sendable {
             let reply: InboundMessage
             do {
                 reply = try await gateway.connections.current.request(
-                    subject.subject(message), payload: ByteBuffer(bytes: envelope.jsonBytes()),
+                    subject.subject(message), payload: envelope.jsonBytes(),
                     headers: headers.isEmpty ? nil : headers, timeout: subject.timeout)
             } catch let error as NATSClientError {
                 throw Self.gatewayError(for: error)

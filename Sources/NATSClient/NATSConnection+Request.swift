@@ -42,11 +42,27 @@ extension NATSConnection {
         _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil,
         timeout: Duration = .seconds(5)
     ) async throws -> InboundMessage {
+        try await request(subject, headers: headers, timeout: timeout) { send in payload.withUnsafeReadableBytes(send) }
+    }
+
+    /// Sends the bytes of `payload` (JSON a writer made, say) as a request, as `request(_:payload:)`
+    /// with a ByteBuffer, without making one: they are copied once, into the connection's write buffer.
+    public func request(
+        _ subject: String, payload: [UInt8], headers: NATSHeaders? = nil, timeout: Duration = .seconds(5)
+    ) async throws -> InboundMessage {
+        try await request(subject, headers: headers, timeout: timeout) { send in payload.withUnsafeBytes(send) }
+    }
+
+    /// Registers and sends a request whose payload `withPayload` lends to the sending closure.
+    private func request(
+        _ subject: String, headers: NATSHeaders?, timeout: Duration,
+        withPayload: ((UnsafeRawBufferPointer) -> Void) -> Void
+    ) async throws -> InboundMessage {
         if !inboxReady.load(ordering: .acquiring) { try await subscribeInbox() }
         let id = requests.withLock { $0.mux.reserve() }
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
-                send(id, subject, payload: payload, headers: headers, timeout: timeout, continuation)
+                withPayload { bytes in send(id, subject, payload: bytes, headers: headers, timeout: timeout, continuation) }
             }
         } onCancel: {
             self.finishRequest(id, with: .failure(NATSClientError(.cancelled, "the request was cancelled")))
@@ -54,7 +70,7 @@ extension NATSConnection {
     }
 
     private func send(
-        _ id: UInt64, _ subject: String, payload: ByteBuffer, headers: NATSHeaders?, timeout: Duration,
+        _ id: UInt64, _ subject: String, payload: UnsafeRawBufferPointer, headers: NATSHeaders?, timeout: Duration,
         _ continuation: UnsafeContinuation<InboundMessage, any Error>
     ) {
         // Registered and queued in one critical section (the requests' lock, then the buffer's;

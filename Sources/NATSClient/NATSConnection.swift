@@ -102,7 +102,32 @@ public final class NATSConnection: @unchecked Sendable {
     public func publish(
         _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil, replyTo: String? = nil
     ) throws(NATSClientError) {
-        if try outbound.appendPublish(subject, replyTo: replyTo, headers: headers, payload: payload, mayWait: !eventLoop.inEventLoop) {
+        try payload.withUnsafeReadableBytes { bytes throws(NATSClientError) in
+            try publish(subject, bytes: bytes, headers: headers, replyTo: replyTo)
+        }
+    }
+
+    /// Publishes the bytes of `payload` (JSON a writer made, say), as `publish(_:payload:)` with a
+    /// ByteBuffer, without making one: they are copied once, into the connection's write buffer.
+    public func publish(
+        _ subject: String, payload: [UInt8], headers: NATSHeaders? = nil, replyTo: String? = nil
+    ) throws(NATSClientError) {
+        // (Array's withUnsafeBytes rethrows untyped errors: the typed one is carried out.)
+        let refused: NATSClientError? = payload.withUnsafeBytes { bytes in
+            do throws(NATSClientError) {
+                try publish(subject, bytes: bytes, headers: headers, replyTo: replyTo)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let refused { throw refused }
+    }
+
+    private func publish(
+        _ subject: String, bytes: UnsafeRawBufferPointer, headers: NATSHeaders?, replyTo: String?
+    ) throws(NATSClientError) {
+        if try outbound.appendPublish(subject, replyTo: replyTo, headers: headers, payload: bytes, mayWait: !eventLoop.inEventLoop) {
             eventLoop.execute { self.flushOutbound() }
         }
     }

@@ -89,7 +89,8 @@ final class Outbound: @unchecked Sendable {
 
     /// Appends a `PUB`/`HPUB`, as `append(_:)` (the hot path: no `ClientOp` value, no closure).
     func appendPublish(
-        _ subject: String, replyTo: String?, headers: NATSHeaders?, payload: ByteBuffer, mayWait: @autoclosure () -> Bool
+        _ subject: String, replyTo: String?, headers: NATSHeaders?, payload: UnsafeRawBufferPointer,
+        mayWait: @autoclosure () -> Bool
     ) throws(NATSClientError) -> Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -101,7 +102,7 @@ final class Outbound: @unchecked Sendable {
         } catch {
             throw Self.clientError(error)
         }
-        return try appended(since: before, payloadBytes: payload.readableBytes)
+        return try appended(since: before, payloadBytes: payload.count)
     }
 
     /// Waits (when allowed) while a full buffer drains; the writer index to roll back to. Locked.

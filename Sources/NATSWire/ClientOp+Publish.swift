@@ -9,11 +9,21 @@ extension ClientOp {
         subject: String, replyTo: String?, headers: NATSHeaders?, payload: ByteBuffer, to buffer: inout ByteBuffer,
         maxPayload: Int = .max
     ) throws(NATSProtocolError) {
+        try payload.withUnsafeReadableBytes { bytes throws(NATSProtocolError) in
+            try writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: bytes, to: &buffer, maxPayload: maxPayload)
+        }
+    }
+
+    /// The same for payload bytes in memory (an array's, say: no ByteBuffer is made for them).
+    public static func writePublish(
+        subject: String, replyTo: String?, headers: NATSHeaders?, payload: UnsafeRawBufferPointer,
+        to buffer: inout ByteBuffer, maxPayload: Int = .max
+    ) throws(NATSProtocolError) {
         try check(subject: subject)
         if let replyTo { try check(subject: replyTo) }
         var (block, headerLength): (ByteBuffer?, Int) = (nil, 0)
         if let headers, !headers.isEmpty { (block, headerLength) = try headerBlock(headers) }
-        let size = headerLength + payload.readableBytes
+        let size = headerLength + payload.count
         try check(size: size, maxPayload: maxPayload)
 
         let verb: StaticString = block == nil ? "PUB " : "HPUB "

@@ -30,7 +30,7 @@ extension ServiceHost {
                     for await message in subscription {
                         guard let replyTo = message.replyTo, let verb = Verb(rawValue: message.subject.split(separator: ".")[1].description)
                         else { continue }
-                        try? self.nats.publish(replyTo, payload: ByteBuffer(bytes: self.discoveryResponse(verb).serializedBytes()))
+                        try? self.nats.publish(replyTo, payload: self.discoveryResponse(verb).serializedBytes())
                     }
                 }
             }

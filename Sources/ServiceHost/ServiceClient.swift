@@ -48,7 +48,7 @@ public struct ServiceClient: Sendable {
         let reply: InboundMessage
         do {
             reply = try await nats.request(
-                subject.subject(request), payload: ByteBuffer(bytes: envelope.jsonBytes()),
+                subject.subject(request), payload: envelope.jsonBytes(),
                 headers: headers.isEmpty ? nil : headers, timeout: timeout)
         } catch let error as NATSClientError {
             throw Self.errorReply(for: error, subject: subject.name)

@@ -248,7 +248,7 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         let outcome = await process(message, with: endpoint)
         guard let replyTo = message.replyTo else { return }
         do {
-            try nats.publish(replyTo, payload: ByteBuffer(bytes: outcome.payload), headers: outcome.headers)
+            try nats.publish(replyTo, payload: outcome.payload, headers: outcome.headers)
         } catch {
             logger.warning("could not send a reply", metadata: ["subject": "\(message.subject)", "error": "\(error)"])
         }

@@ -223,6 +223,33 @@ final class Collected: Sendable {
         await responder.close()
     }
 
+    /// The `[UInt8]` forms of publish and request: the same bytes on the wire as a ByteBuffer's.
+    @Test func arrayPayloadsArePublishedAndRequested() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let subscription = try await connection.subscribe("bytes.out")
+        var messages = subscription.makeAsyncIterator()
+        try await connection.flush()
+        var headers = NATSHeaders(status: nil)
+        headers.add("Trace", "7")
+        try connection.publish("bytes.out", payload: Array("{\"é\":1}".utf8), headers: headers, replyTo: "reply.here")
+        try connection.publish("bytes.out", payload: [])
+        let first = try #require(await messages.next())
+        #expect(Array(first.payload.readableBytesView) == Array("{\"é\":1}".utf8))
+        #expect(first.headers?["Trace"] == "7" && first.replyTo == "reply.here")
+        #expect(try #require(await messages.next()).payload.readableBytes == 0)
+        #expect(throws: NATSClientError.self) { try connection.publish("bad subject", payload: [1, 2]) }
+
+        let responder = try await server.connect()
+        let serving = try await respond(on: responder, to: "bytes.echo", queue: nil)
+        let reply = try await connection.request("bytes.echo", payload: Array("abc".utf8), timeout: .seconds(5))
+        #expect(String(buffer: reply.payload) == "ABC")
+        serving.unsubscribe()
+        await responder.close()
+        await connection.close()
+    }
+
     @Test func noRespondersFailsAtOnce() async throws {
         let server = try NATSServer()
         defer { server.stop() }

@@ -12,9 +12,13 @@ import Testing
     }
 
     func publish(_ outbound: Outbound, _ count: Int, size: Int = 100) throws {
-        let payload = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
-        for _ in 0..<count {
-            _ = try outbound.appendPublish("orders.created", replyTo: nil, headers: nil, payload: payload, mayWait: false)
+        for _ in 0..<count { _ = try append(outbound, String(repeating: "x", count: size)) }
+    }
+
+    /// Appends a PUB of `text` to `subject`; whether a flush must be scheduled.
+    func append(_ outbound: Outbound, _ text: String, to subject: String = "orders.created", replyTo: String? = nil) throws -> Bool {
+        try Array(text.utf8).withUnsafeBytes {
+            try outbound.appendPublish(subject, replyTo: replyTo, headers: nil, payload: $0, mayWait: false)
         }
     }
 
@@ -32,13 +36,12 @@ import Testing
 
     @Test func theFirstPublishAsksForOneFlushAndTakeHandsOverEverything() throws {
         let outbound = connectedOutbound()
-        let payload = ByteBuffer(string: "hello")
-        #expect(try outbound.appendPublish("a.b", replyTo: nil, headers: nil, payload: payload, mayWait: false))
-        #expect(try !outbound.appendPublish("a.b", replyTo: "r", headers: nil, payload: payload, mayWait: false))
+        #expect(try append(outbound, "hello", to: "a.b"))
+        #expect(try !append(outbound, "hello", to: "a.b", replyTo: "r"))
         let batch = try #require(outbound.take())
         #expect(String(buffer: batch) == "PUB a.b 5\r\nhello\r\nPUB a.b r 5\r\nhello\r\n")
         #expect(outbound.take() == nil)
-        #expect(try outbound.appendPublish("a.b", replyTo: nil, headers: nil, payload: payload, mayWait: false))
+        #expect(try append(outbound, "hello", to: "a.b"))
     }
 
     /// A batch the channel still holds is never written into: the batch after next gets storage
