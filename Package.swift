@@ -200,7 +200,6 @@ let package = Package(
             name: "NATSWireTests",
             dependencies: [
                 "NATSWire", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
     ]

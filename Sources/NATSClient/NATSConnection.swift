@@ -326,13 +326,17 @@ public final class NATSConnection: @unchecked Sendable {
         }
         // Writing can close the channel re-entrantly (a failed write): stop taking then, the bytes
         // stay for the next handshake.
+        var tookGrownBatch = false
         while isConnected, self.channel === channel, channel.isWritable, let bytes = outbound.take() {
+            tookGrownBatch = tookGrownBatch || bytes.capacity > Outbound.initialCapacity
             channel.writeAndFlush(bytes, promise: nil)
         }
         // The socket is full: what comes next waits for `writabilityChanged`, which flushes; until
         // then publishers need not wake the event loop for each message.
         if !channel.isWritable { outbound.withLock { $0.flushScheduled = true } }
-        scheduleTrim()
+        // Only a batch in grown storage can leave grown storage behind (`Outbound.nextBuffer`):
+        // small batches, the usual case, check nothing more.
+        if tookGrownBatch { scheduleTrim() }
     }
 
     /// After a burst, the grown write buffers go once the connection has been idle for a second.
