@@ -81,6 +81,11 @@ extension NATSConnection {
         }
     }
 
+    /// TLS was started on `channel` and its handshake is not done yet.
+    func awaitsTLSHandshake(on channel: any Channel) -> Bool {
+        channel === self.channel && pendingTLSHandshake != nil
+    }
+
     /// The TLS handshake of the current channel is done: now CONNECT.
     func tlsHandshakeCompleted(on channel: any Channel) {
         guard channel === self.channel, let (info, server) = pendingTLSHandshake else { return }

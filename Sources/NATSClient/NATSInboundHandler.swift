@@ -19,7 +19,18 @@ final class NATSInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         reader.append(unwrapInboundIn(data))
         let channel = context.channel
         do {
-            while let op = try reader.next() { connection.channelReceived(op, from: channel) }
+            while let op = try reader.next() {
+                let isInfo = if case .info = op { true } else { false }
+                connection.channelReceived(op, from: channel)
+                // After the INFO that starts TLS the server says nothing until the client's
+                // handshake, so bytes read behind it in the clear are someone else's: decoded,
+                // they would pass for the server's (an INFO naming other servers, an -ERR).
+                if isInfo, reader.unreadBytes > 0, connection.awaitsTLSHandshake(on: channel) {
+                    let bytes = reader.unreadBytes
+                    reader.fail()
+                    throw NATSProtocolError(.plaintextBeforeTLS, "\(bytes) bytes in the clear after the INFO that starts TLS")
+                }
+            }
         } catch {
             errorCaught(context: context, error: error)
         }

@@ -19,6 +19,8 @@ public struct NATSProtocolError: Error, Sendable, Hashable, CustomStringConverti
         public static let invalidArgument = Code("invalid argument")
         /// A message larger than the server's `max_payload`.
         public static let payloadTooLarge = Code("payload too large")
+        /// Bytes after the INFO that starts TLS, before the handshake: the server sends none.
+        public static let plaintextBeforeTLS = Code("plaintext before TLS")
     }
 
     public let code: Code

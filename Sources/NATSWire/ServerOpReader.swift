@@ -52,12 +52,17 @@ public struct ServerOpReader {
         guard !failed, unread.readableBytes > 0 else { return nil }
         let decoded: ServerOp?
         do { decoded = try decoder.decode(buffer: &unread) } catch {
-            failed = true
-            unread = ByteBuffer()
+            fail()
             throw error
         }
         guard let op = decoded else { return nil }
         ownsUnread = false  // a payload may share the storage now
         return op
+    }
+
+    /// The stream broke a rule the decoder cannot see: what waits and what comes is ignored.
+    public mutating func fail() {
+        failed = true
+        unread = ByteBuffer()
     }
 }

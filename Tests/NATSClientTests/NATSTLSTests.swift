@@ -1,6 +1,8 @@
 import Foundation
 import NATSClient
 import NIOCore
+import NIOPosix
+import Synchronization
 import TestSupport
 import Testing
 
@@ -59,5 +61,96 @@ extension NATSOptions {
         var copy = self
         change(&copy)
         return copy
+    }
+}
+
+/// A server that only follows a script, for what a real nats-server never sends.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSTLSInjectionTests {
+    let auth = NATSAuthTests()
+    static let infoStartingTLS =
+        #"INFO {"server_id":"scripted","version":"2.10.0","proto":1,"max_payload":1048576,"tls_required":true}"# + "\r\n"
+
+    func options(_ server: ScriptedServer) -> NATSOptions {
+        var options = NATSOptions(servers: ["nats://127.0.0.1:\(server.port)"])
+        options.maxReconnectAttempts = 0
+        options.connectTimeout = .seconds(5)
+        return options
+    }
+
+    /// STARTTLS injection: whatever follows the INFO that starts TLS in the same read, in the
+    /// clear, is refused, not decoded as if the server had sent it.
+    @Test func plaintextAfterTheINFOThatStartsTLSIsRefused() async throws {
+        let server = try await ScriptedServer(sends: Self.infoStartingTLS + "-ERR 'injected'\r\nINFO {\"connect_urls\":[\"10.9.9.9:4222\"]}\r\n")
+        await auth.expectRefused(options(server), saying: "plaintext before TLS")
+        await auth.expectRefused(options(server), saying: "in the clear after the INFO", hiding: ["injected"])
+        // TLS had started (a ClientHello went out) when the rest was refused.
+        #expect(server.firstBytes.allSatisfy { $0 == 0x16 } && server.firstBytes.count == 2)
+        await server.close()
+    }
+
+    /// The same INFO alone: the client starts TLS and nothing is refused as plaintext.
+    @Test func anINFOThatStartsTLSAloneGoesOnToTheHandshake() async throws {
+        let server = try await ScriptedServer(sends: Self.infoStartingTLS)
+        await auth.expectRefused(options(server), saying: "connection closed")
+        #expect(server.firstBytes == [0x16])
+        let text = await refusal(options(server))
+        #expect(!text.contains("plaintext"), "\(text)")
+        await server.close()
+    }
+
+    func refusal(_ options: NATSOptions) async -> String {
+        do {
+            try await NATSConnection.connect(options).close()
+            return "connected"
+        } catch {
+            return "\(error)"
+        }
+    }
+}
+
+/// Sends its script to each client that connects, notes the first byte the client sends back,
+/// then hangs up.
+final class ScriptedServer: Sendable {
+    let port: Int
+    private let listener: any Channel
+    private let seen = Seen()
+
+    /// The first byte each client sent, in order.
+    var firstBytes: [UInt8] { seen.bytes.withLock { $0 } }
+
+    private final class Seen: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+    }
+
+    init(sends script: String) async throws {
+        let seen = self.seen
+        listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Session(script, seen)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        port = listener.localAddress?.port ?? 0
+    }
+
+    func close() async { try? await listener.close() }
+
+    private final class Session: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let script: String
+        let seen: Seen
+
+        init(_ script: String, _ seen: Seen) {
+            (self.script, self.seen) = (script, seen)
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            context.writeAndFlush(NIOAny(ByteBuffer(string: script)), promise: nil)
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if let byte = unwrapInboundIn(data).getInteger(at: 0, as: UInt8.self) { seen.bytes.withLock { $0.append(byte) } }
+            context.close(promise: nil)
+        }
     }
 }
