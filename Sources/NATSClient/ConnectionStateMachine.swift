@@ -51,6 +51,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         /// Connected at TCP level, waiting for INFO, then for the PONG that confirms CONNECT.
         case handshaking(ServerAddress, info: ServerInfo?)
         case connected(ServerAddress, info: ServerInfo, pingsOutstanding: Int)
+        /// The client closed the channel of a server it was connected to (stale, a fatal error,
+        /// lame duck, a broken stream): waiting for the channel to go, then `.disconnected`.
+        case leaving(ServerAddress)
         case waitingToReconnect
         /// Close requested: waiting for the channel to go.
         case closing
@@ -131,20 +134,23 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             pool.discovered(info.connectURLs, like: server, using: &random)
             state = .connected(server, info: info, pingsOutstanding: outstanding)
             guard info.lameDuckMode else { return [] }
-            state = .waitingToReconnect
+            state = .leaving(server)
             return [.emit(.lameDuck(server)), .closeChannel]
-        case (.connected, .err(let message)):
+        case (.connected(let server, _, _), .err(let message)):
             if let violation = PermissionViolation(serverMessage: message) { return [.failDenied(violation)] }
             if Self.isPermissionViolation(message) { return [.emit(.serverError(message))] }
-            state = .waitingToReconnect
+            state = .leaving(server)
             return [.emit(.serverError(message)), .closeChannel]
         case (.connected, .ok), (.handshaking, .ok):
             return []
-        case (.handshaking, _), (.connected, _):
+        case (.connected(let server, _, _), _):
             // An operation out of place: the server or the stream is broken.
+            state = .leaving(server)
+            return [.closeChannel]
+        case (.handshaking, _):
             state = .waitingToReconnect
             return [.closeChannel]
-        case (.idle, _), (.dialing, _), (.waitingToReconnect, _), (.closing, _), (.closed, _):
+        case (.idle, _), (.dialing, _), (.leaving, _), (.waitingToReconnect, _), (.closing, _), (.closed, _):
             return []
         }
     }
@@ -155,13 +161,13 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case .closing:
             state = .closed
             return [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: nil))]
-        case .connected(let server, _, _):
+        case .connected(let server, _, _), .leaving(let server):
             return [.cancelTimer(.ping), .failRequests, .emit(.disconnected(server))] + scheduleReconnect()
         case .handshaking(let server, _):
             serverFailed(server)
             return [.cancelTimer(.handshake)] + scheduleReconnect()
         case .waitingToReconnect:
-            // Closed by us after an error or lame duck: the reconnect is scheduled here.
+            // Closed by us during a handshake that failed: the reconnect is scheduled here.
             return [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests] + scheduleReconnect()
         case .idle, .dialing, .closed:
             return []
@@ -172,7 +178,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         switch (kind, state) {
         case (.ping, .connected(let server, let info, let outstanding)):
             if outstanding >= configuration.maxPingsOutstanding {
-                state = .waitingToReconnect
+                state = .leaving(server)
                 return [.emit(.serverError("stale connection: \(outstanding) pings without a PONG")), .closeChannel]
             }
             state = .connected(server, info: info, pingsOutstanding: outstanding + 1)
@@ -191,7 +197,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// The user closes the connection.
     mutating func closeRequested() -> [Action] {
         switch state {
-        case .handshaking, .connected, .dialing:
+        case .handshaking, .connected, .dialing, .leaving:
             state = .closing
             return [.cancelTimer(.ping), .cancelTimer(.handshake), .closeChannel]
         case .idle, .waitingToReconnect:

@@ -54,8 +54,9 @@ import Testing
         #expect(m.timerFired(.ping) == [.write(.ping), .scheduleTimer(.ping, .seconds(10))])
         #expect(m.timerFired(.ping) == [.write(.ping), .scheduleTimer(.ping, .seconds(10))])
         #expect(m.timerFired(.ping) == [.emit(.serverError("stale connection: 2 pings without a PONG")), .closeChannel])
+        // Left by the client, the server still counts as lost: requests fail, users hear of it.
         let actions = m.channelInactive()
-        #expect(Array(actions.prefix(3)) == [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests])
+        #expect(Array(actions.prefix(3)) == [.cancelTimer(.ping), .failRequests, .emit(.disconnected(a))])
         guard case .scheduleTimer(.reconnect, let delay)? = actions.last else {
             Issue.record("no reconnect scheduled: \(actions)")
             return
@@ -116,6 +117,18 @@ import Testing
         let unknown = "Permissions Violation for Something New"
         #expect(m.received(.err(unknown)) == [.emit(.serverError(unknown))], "an unknown kind is still reported")
         #expect(m.received(.err("Stale Connection")) == [.emit(.serverError("Stale Connection")), .closeChannel])
+        #expect(m.received(.msg(InboundMessage(subject: "x", sid: 1, payload: ByteBuffer()))) == [], "nothing is delivered while leaving")
+        #expect(m.channelInactive().prefix(3) == [.cancelTimer(.ping), .failRequests, .emit(.disconnected(a))])
+    }
+
+    @Test func closingWhileLeavingAServerEndsThere() throws {
+        var m = machine()
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        _ = m.received(.err("Stale Connection"))
+        #expect(m.closeRequested() == [.cancelTimer(.ping), .cancelTimer(.handshake), .closeChannel])
+        #expect(m.channelInactive() == [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: nil))])
+        #expect(m.timerFired(.reconnect) == [])
     }
 
     @Test func lameDuckMovesToAnotherServer() throws {
@@ -123,7 +136,7 @@ import Testing
         _ = m.start()
         connected(&m, to: a, info: try info())
         #expect(m.received(.info(try info(#"{"ldm":true}"#))) == [.emit(.lameDuck(a)), .closeChannel])
-        _ = m.channelInactive()
+        #expect(m.channelInactive().prefix(3) == [.cancelTimer(.ping), .failRequests, .emit(.disconnected(a))])
         #expect(m.timerFired(.reconnect) == [.dial(b)])
     }
 
