@@ -114,6 +114,22 @@ import Testing
         #expect(try reader.next() == nil && reader.unreadBytes == 0)
     }
 
+    /// A rule the decoder cannot see (plaintext where TLS must start) fails the reader the same way.
+    @Test func aFailedReaderIgnoresWhatWaitsAndWhatComes() throws {
+        var reader = ServerOpReader()
+        reader.append(ByteBuffer(string: "INFO {\"server_id\":\"x\",\"version\":\"2\",\"proto\":1}\r\n-ERR 'injected'\r\n"))
+        guard case .info = try reader.next() else {
+            Issue.record("INFO first")
+            return
+        }
+        #expect(reader.unreadBytes == 17)
+        reader.fail()
+        #expect(reader.failed && reader.unreadBytes == 0)
+        #expect(try reader.next() == nil)
+        reader.append(ByteBuffer(string: "PING\r\n"))
+        #expect(try reader.next() == nil && reader.unreadBytes == 0)
+    }
+
     @Test func protocolViolationsThrow() {
         let cases = [
             "FOO bar\r\n", "MSG a\r\n", "MSG a x 3\r\nabc\r\n", "MSG a 1 -1\r\n", "MSG a 1 3\r\nabcd\r\n",
