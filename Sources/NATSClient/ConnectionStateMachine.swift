@@ -51,8 +51,8 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         /// Connected at TCP level, waiting for INFO, then for the PONG that confirms CONNECT.
         case handshaking(ServerAddress, info: ServerInfo?)
         case connected(ServerAddress, info: ServerInfo, pingsOutstanding: Int)
-        /// The client closed the channel of a server it was connected to (stale, a fatal error,
-        /// lame duck, a broken stream): waiting for the channel to go, then `.disconnected`.
+        /// The client closes the channel of a server it was connected to (stale, a fatal `-ERR`,
+        /// lame duck): waiting for the channel to go, then `.disconnected` as for a dropped one.
         case leaving(ServerAddress)
         case waitingToReconnect
         /// Close requested: waiting for the channel to go.
@@ -143,11 +143,8 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             return [.emit(.serverError(message)), .closeChannel]
         case (.connected, .ok), (.handshaking, .ok):
             return []
-        case (.connected(let server, _, _), _):
-            // An operation out of place: the server or the stream is broken.
-            state = .leaving(server)
-            return [.closeChannel]
         case (.handshaking, _):
+            // An operation out of place: the server or the stream is broken.
             state = .waitingToReconnect
             return [.closeChannel]
         case (.idle, _), (.dialing, _), (.leaving, _), (.waitingToReconnect, _), (.closing, _), (.closed, _):

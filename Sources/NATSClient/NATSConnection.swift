@@ -234,6 +234,12 @@ public final class NATSConnection: @unchecked Sendable {
             case .cancelTimer(let kind):
                 timers.removeValue(forKey: kind)?.cancel()
             case .closeChannel:
+                // Nothing more goes into a closing channel (a TLS close can wait seconds for the
+                // server's notice): publishes made meanwhile wait for the next server.
+                if isConnected {
+                    isConnected = false
+                    outbound.disconnected()
+                }
                 channel?.close(promise: nil)
             case .emit(let event):
                 emit(event)

@@ -119,6 +119,7 @@ import Testing
         let firstAddress = ServerAddress(host: "127.0.0.1", port: first.port)
         let seen = await events(of: client) { if case .reconnected = $0 { true } else { false } }
         #expect(seen.filter { $0 != .connected(firstAddress) }.first == .lameDuck(firstAddress), "\(seen)")
+        #expect(seen.contains(.disconnected(firstAddress)), "leaving a server is a disconnect too: \(seen)")
         guard case .reconnected(let now)? = seen.last else { return }
         #expect(now.port != first.port)
         #expect(first.processIdentifier != nil, "the old node still runs: the client left on its own")

@@ -43,7 +43,7 @@ import Testing
         let server = try NATSServer()
         defer { server.stop() }
         let connection = try await server.connect {
-            $0.pingInterval = .milliseconds(200)
+            $0.pingInterval = .milliseconds(400)
             $0.maxPingsOutstanding = 2
             $0.maxReconnectAttempts = nil
             $0.connectTimeout = .seconds(1)

@@ -129,7 +129,8 @@ func connect(_ server: NATSServer) async throws -> NATSConnection {
         }
         let running = RunningHosts(hosts)
         let client = try await connect(server)
-        try await Self.waitUntilServing(client)
+        // Both replicas, each by its own id: one answering says nothing of the other's subscriptions.
+        for host in hosts { try await Self.waitUntilServing(client, subject: "$SRV.PING.auth.\(host.id)") }
 
         for index in 0..<40 {
             let (sent, reply) = try await Self.send(
