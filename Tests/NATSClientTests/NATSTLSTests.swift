@@ -45,6 +45,37 @@ import Testing
         await auth.expectRefused(server.options { $0.tls = NATSTLSOptions(caFile: certificates.caFile) }, saying: "connection closed")
     }
 
+    /// A TLS close waits (seconds) for the server's notice, which a frozen server never sends:
+    /// from the moment the client leaves, publishes wait for the next server, not the closing socket.
+    @Test func publishesWhileLeavingAFrozenTLSServerWaitForTheNext() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try NATSServer(configuration: certificates.serverConfiguration())
+        defer { server.stop() }
+        let connection = try await server.connect {
+            $0.tls = NATSTLSOptions(caFile: certificates.caFile)
+            $0.pingInterval = .milliseconds(400)
+            $0.maxReconnectAttempts = nil
+            $0.connectTimeout = .seconds(2)
+        }
+        let subscription = try await connection.subscribe("tls.kept")
+        var messages = subscription.makeAsyncIterator()
+        try await connection.flush()
+        var events = connection.events.makeAsyncIterator()
+
+        server.pause()
+        while let event = await events.next() {
+            if case .serverError(let message) = event, message.hasPrefix("stale connection") { break }
+        }
+        // Not ready once it leaves, although the TLS close waits for the frozen server (up to 5 s).
+        for _ in 0..<100 where connection.isReady { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!connection.isReady, "still taking publishes for a server it left")
+        try connection.publish("tls.kept", payload: ByteBuffer(string: "kept"))
+        server.resume()
+        #expect(await messages.next().map { String(buffer: $0.payload) } == "kept")
+        await connection.close()
+    }
+
     @Test func badSettingsFailClearly() async throws {
         let plain = try NATSServer()
         defer { plain.stop() }
