@@ -1,0 +1,93 @@
+import NATSClient
+import NIOCore
+import TestSupport
+import Testing
+
+/// Keeping a connection alive and noticing when it is not, against real nats-servers: the
+/// server's pings are answered, a server that stops answering is found stale and left, and
+/// requests that can no longer be answered fail at once.
+@Suite(.timeLimit(.minutes(1))) struct NATSLivenessTests {
+    /// A server that pings every 100 ms and drops a client after two unanswered pings keeps
+    /// this one: every PING is answered with a PONG.
+    @Test func theServersPingsAreAnswered() async throws {
+        let server = try NATSServer(configuration: "ping_interval: \"100ms\"\nping_max: 2")
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let subscription = try await connection.subscribe("still.here")
+        var messages = subscription.makeAsyncIterator()
+        try await Task.sleep(for: .milliseconds(1_500))  // 15 server pings
+        try connection.publish("still.here", payload: ByteBuffer(string: "yes"))
+        #expect(await messages.next().map { String(buffer: $0.payload) } == "yes")
+        #expect(await connection.statistics().reconnects == 0, "never dropped as stale")
+        await connection.close()
+    }
+
+    /// A server that stops answering (frozen, as a hung host would be) is found stale by the
+    /// client's pings, left, and reconnected to once it answers again.
+    @Test func aServerThatStopsAnsweringPingsIsLeftAndRejoined() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect {
+            $0.pingInterval = .milliseconds(400)
+            $0.maxPingsOutstanding = 2
+            $0.maxReconnectAttempts = nil
+            $0.connectTimeout = .seconds(1)
+        }
+        let subscription = try await connection.subscribe("after.stale")
+        var messages = subscription.makeAsyncIterator()
+        try await connection.flush()
+        var events = connection.events.makeAsyncIterator()
+
+        server.pause()
+        var seen: [ConnectionEvent] = []
+        while let event = await events.next() {
+            seen.append(event)
+            if case .disconnected = event { break }
+        }
+        #expect(seen.contains(.serverError("stale connection: 2 pings without a PONG")), "\(seen)")
+
+        server.resume()
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+        }
+        try connection.publish("after.stale", payload: ByteBuffer(string: "back"))
+        #expect(await messages.next().map { String(buffer: $0.payload) } == "back")
+        #expect(await connection.statistics().reconnects == 1)
+        await connection.close()
+    }
+
+    /// A request waiting for a reply when the server goes away fails at once with `.disconnected`,
+    /// not at its timeout; the connection comes back for the next one.
+    @Test func aRequestInFlightFailsWhenTheServerGoesAway() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect { $0.maxReconnectAttempts = nil }
+        let silent = try await server.connect()
+        _ = try await silent.subscribe("never.answered")  // takes the request, never replies
+        try await silent.flush()
+
+        let started = ContinuousClock.now
+        let pending = Task { try await connection.request("never.answered", payload: ByteBuffer(string: "?"), timeout: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(200))
+        server.stop()
+        do {
+            _ = try await pending.value
+            Issue.record("a request answered by nobody succeeded")
+        } catch let error as NATSClientError {
+            #expect(error.code == .disconnected, "\(error)")
+        }
+        #expect(ContinuousClock.now - started < .seconds(10), "failed on the disconnect, not at the 30 s timeout")
+
+        try server.start()
+        let responder = try await server.connect()
+        _ = try await responder.subscribe("answered", onEventLoop: { message in
+            if let replyTo = message.replyTo { try? responder.publish(replyTo, payload: ByteBuffer(string: "ok")) }
+        })
+        try await responder.flush()
+        let reply = try await connection.request("answered", payload: ByteBuffer(), timeout: .seconds(10))
+        #expect(String(buffer: reply.payload) == "ok")
+        await connection.close()
+        await responder.close()
+        await silent.close()
+    }
+}
