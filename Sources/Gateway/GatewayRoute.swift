@@ -38,12 +38,16 @@ final class GatewayRoute<Request: Message, Reply: Message>: Sendable {
             }
         }
         let call: @Sendable () async throws -> HTTPAnswer = { [self] in
+            let connection = gateway.connections.current
+            // While NATS is away a request would wait in the reconnect buffer for its whole
+            // timeout and end as a misleading 504: say at once what `/readyz` says.
+            guard connection.isReady else { throw Self.busUnavailable }
             let envelope = Envelope(message, correlationId: correlationID, caller: caller)
             var headers = NATSHeaders(status: nil)
             headers.add("traceparent", (context.trace ?? .start()).traceparent)
             let reply: InboundMessage
             do {
-                reply = try await gateway.connections.current.request(
+                reply = try await connection.request(
                     subject.subject(message), payload: envelope.jsonBytes(),
                     headers: headers.isEmpty ? nil : headers, timeout: subject.timeout)
             } catch let error as NATSClientError {
@@ -216,7 +220,11 @@ final class GatewayRoute<Request: Message, Reply: Message>: Sendable {
         switch error.code {
         case .noResponders: GatewayError(503, ErrorReply.unavailable, "no service answers this route now", retryAfterSeconds: 1)
         case .timeout: GatewayError(504, ErrorReply.timeout, "the service did not answer in time")
-        default: GatewayError(503, ErrorReply.unavailable, "the message bus is unavailable", retryAfterSeconds: 1)
+        default: busUnavailable
         }
+    }
+
+    static var busUnavailable: GatewayError {
+        GatewayError(503, ErrorReply.unavailable, "the message bus is unavailable", retryAfterSeconds: 1)
     }
 }

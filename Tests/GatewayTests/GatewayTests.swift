@@ -91,6 +91,7 @@ final class Stack: Sendable {
 
 @Suite(.serialized, .timeLimit(.minutes(1))) struct GatewayTests {
     static let alice = #"{"email":"alice@example.com","password":"correct horse battery","role":"organizer"}"#
+    static let bob = #"{"email":"bob@example.com","password":"correct horse battery","role":"user"}"#
 
     @Test func aRequestTravelsHTTPToNATSToTheHandlerAndBack() async throws {
         let auth = TestAuth()
@@ -176,6 +177,33 @@ final class Stack: Sendable {
 
         let notImplemented = try await http.send("POST", "/auth/login", json: #"{"email":"a@b.co","password":"x"}"#)
         #expect(notImplemented.status == 501)
+        try await stack.stop()
+    }
+
+    /// nats-server restarts under a running gateway and service: while it is down the gateway says
+    /// so at once (503, not ready), and afterwards both carry on without a restart of their own.
+    @Test func aBrokerRestartNeedsNoServiceRestart() async throws {
+        let stack = try await Stack()
+        #expect(try await stack.http.send("POST", "/auth/register", json: Self.alice).status == 201)
+
+        stack.server.stop()
+        for _ in 0..<100 where try await stack.http.send("GET", "/readyz").status == 200 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await stack.http.send("GET", "/readyz").status == 503)
+        let started = ContinuousClock.now
+        let down = try await stack.http.send("POST", "/auth/register", json: Self.bob)
+        #expect(down.status == 503 && down.error?["code"] as? String == "unavailable", "\(down.status) \(down.text)")
+        #expect(ContinuousClock.now - started < .seconds(1), "refused at once, not after the route's timeout")
+
+        try stack.server.start()
+        // Back: the gateway reconnects, the service resubscribes (bounded wait).
+        var again = try await stack.http.send("POST", "/auth/register", json: Self.bob)
+        for _ in 0..<150 where again.status != 201 {
+            try await Task.sleep(for: .milliseconds(50))
+            again = try await stack.http.send("POST", "/auth/register", json: Self.bob)
+        }
+        #expect(again.status == 201, "\(again.status) \(again.text)")
+        #expect(try await stack.http.send("GET", "/readyz").status == 200)
+        #expect(try await stack.http.send("POST", "/auth/register", json: Self.alice).status == 409, "the same service, its state kept")
         try await stack.stop()
     }
 
