@@ -82,7 +82,7 @@ final class EchoAuth: Auth.Handler {
         await #expect { try await client.request(Auth.Subjects.register, Self.register("down@example.com")) } throws: { error in
             (error as? ErrorReply)?.status == 503 && (error as? ErrorReply)?.message == "the message bus is unavailable"
         }
-        #expect(ContinuousClock.now - asked < .milliseconds(500))
+        #expect(ContinuousClock.now - asked < .seconds(2), "before the subject's 2 s timeout")
         await nats.close()
         await host.nats.close()
         server.stop()
