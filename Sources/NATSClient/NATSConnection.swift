@@ -156,6 +156,8 @@ public final class NATSConnection: @unchecked Sendable {
     /// Drains, then closes: every subscription is unsubscribed at the server, the messages it sent
     /// before that are still delivered (each subscription's sequence ends after its last one),
     /// everything published so far is flushed, and the connection closes.
+    /// - Throws: `NATSClientError` when the server could not confirm the flush (`.disconnected`,
+    ///   `.timeout`); the connection is closed all the same.
     public func drain() async throws {
         let userSubscriptions: [UInt64] = try await eventLoop.submit {
             guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
@@ -164,11 +166,13 @@ public final class NATSConnection: @unchecked Sendable {
             return sids
         }.get()
         // After this PONG the server has sent every message of the drained subscriptions.
-        try await flush()
-        try await eventLoop.submit {
+        let flushed: Result<Void, any Error>
+        do { flushed = .success(try await flush()) } catch { flushed = .failure(error) }
+        _ = try? await eventLoop.submit {
             for sid in userSubscriptions { self.subscriptions.removeValue(forKey: sid)?.buffer.finish() }
         }.get()
         await close()
+        try flushed.get()
     }
 
     /// Closes the connection: subscriptions end, pending flushes fail.

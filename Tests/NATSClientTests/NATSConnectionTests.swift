@@ -374,6 +374,30 @@ final class Collected: Sendable {
         await #expect(throws: NATSClientError.self) { try await connection.flush() }
         #expect(throws: NATSClientError.self) { try connection.publish("drain.me", payload: ByteBuffer()) }
     }
+
+    /// Draining while the server is away cannot confirm the flush: it says so, and the connection
+    /// is closed all the same (a shutdown that drains must not leave it reconnecting).
+    @Test func drainWithoutAServerStillCloses() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect { $0.maxReconnectAttempts = nil }
+        let subscription = try await connection.subscribe("drain.alone")
+        try await connection.flush()
+        var events = connection.events.makeAsyncIterator()
+        server.stop()
+        while let event = await events.next() {
+            if case .disconnected = event { break }
+        }
+        await #expect { try await connection.drain() } throws: { ($0 as? NATSClientError)?.code == .disconnected }
+        var ended = true
+        for await _ in subscription { ended = false }
+        #expect(ended, "the subscription's sequence ended")
+        #expect(throws: NATSClientError.self) { try connection.publish("drain.alone", payload: ByteBuffer()) }
+        #expect(!connection.isReady)
+        while let event = await events.next() {
+            if case .closed = event { break }
+        }
+    }
 }
 
 @Suite(.serialized, .timeLimit(.minutes(1))) struct NATSBackpressureTests {
