@@ -181,6 +181,31 @@ import Testing
         await publisher.nats.close()
     }
 
+    /// SIGTERM while nats-server is gone: the hosts (a request endpoint and a stream consumer)
+    /// still stop, promptly, instead of waiting for a server that is not there.
+    @Test func hostsStopWhileTheServerIsGone() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let auth = ServiceHost(name: "auth", nats: try await connect(server))
+        Auth.serve(MemoryAuth(replica: "a"), with: auth)
+        let host = try await mailer(server) { _ in }
+        let running = RunningHosts([auth, host])
+        let client = try await connect(server)
+        try await ServiceHostTests.waitUntilServing(client, subject: "$SRV.PING.auth")
+        try await ServiceHostTests.waitUntilServing(client, subject: "$SRV.PING.mailer")
+        var events = host.nats.events.makeAsyncIterator()
+        server.stop()
+        while let event = await events.next() {
+            if case .disconnected = event { break }
+        }
+        let stopping = ContinuousClock.now
+        try await running.stop()
+        #expect(ContinuousClock.now - stopping < .seconds(5), "stopped without the server")
+        await client.close()
+        await auth.nats.close()
+        await host.nats.close()
+    }
+
     @Test func hostsStartingTogetherLeaveTheirStreamWithEverySubject() async throws {
         // Three services start at once, each making sure of BOOKINGS with its own subjects: they
         // race to create it and to add subjects, and none may lose another's.
