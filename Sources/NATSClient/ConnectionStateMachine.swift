@@ -194,9 +194,14 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// The user closes the connection.
     mutating func closeRequested() -> [Action] {
         switch state {
-        case .handshaking, .connected, .dialing, .leaving:
+        case .handshaking, .connected, .dialing:
             state = .closing
             return [.cancelTimer(.ping), .cancelTimer(.handshake), .closeChannel]
+        case .leaving:
+            // The channel is closing already (a TLS close may wait seconds for a frozen server):
+            // closed now; its end changes nothing any more.
+            state = .closed
+            return [.cancelTimer(.ping), .failRequests, .emit(.closed(reason: nil))]
         case .idle, .waitingToReconnect:
             state = .closed
             return [.cancelTimer(.reconnect), .failRequests, .emit(.closed(reason: nil))]

@@ -76,6 +76,28 @@ import Testing
         await connection.close()
     }
 
+    /// Closing while leaving a frozen TLS server does not wait for its TLS close (seconds).
+    @Test func closingWhileLeavingAFrozenTLSServerIsImmediate() async throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try NATSServer(configuration: certificates.serverConfiguration())
+        defer { server.stop() }
+        let connection = try await server.connect {
+            $0.tls = NATSTLSOptions(caFile: certificates.caFile)
+            $0.pingInterval = .milliseconds(400)
+        }
+        var events = connection.events.makeAsyncIterator()
+        server.pause()
+        while let event = await events.next() {
+            if case .serverError(let message) = event, message.hasPrefix("stale connection") { break }
+        }
+        let closing = ContinuousClock.now
+        await connection.close()
+        #expect(ContinuousClock.now - closing < .seconds(2), "not the TLS close's 5 s")
+        #expect(throws: NATSClientError.self) { try connection.publish("after.close", payload: ByteBuffer()) }
+        server.resume()
+    }
+
     @Test func badSettingsFailClearly() async throws {
         let plain = try NATSServer()
         defer { plain.stop() }
