@@ -22,6 +22,9 @@ public struct NATSTLSOptions: Sendable {
     /// - Throws: `NATSClientError(.invalidTLS)` naming the file that could not be used.
     func makeContext() throws(NATSClientError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
+        // A client that closes expects nothing more: waiting NIOSSL's default 5 s for the server's
+        // close_notify only delays the reconnect when the server froze (nats.go does not wait).
+        configuration.shutdownTimeout = .milliseconds(500)
         configuration.certificateVerification = verifyServer ? .fullVerification : .none
         if let caFile {
             do {
