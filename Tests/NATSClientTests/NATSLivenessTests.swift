@@ -39,13 +39,9 @@ import Testing
         try await connection.flush()
         var events = connection.events.makeAsyncIterator()
 
-        server.pause()
-        var seen: [ConnectionEvent] = []
-        while let event = await events.next() {
-            seen.append(event)
-            if case .disconnected = event { break }
-        }
-        #expect(seen.contains(.serverError("stale connection: 2 pings without a PONG")), "\(seen)")
+        #expect(await server.freezeUntilStale(&events) == "stale connection: 2 pings without a PONG")
+        let next = await events.next()
+        #expect(next.map { if case .disconnected = $0 { true } else { false } } == true, "\(String(describing: next))")
 
         server.resume()
         while let event = await events.next() {
@@ -90,5 +86,18 @@ import Testing
         await connection.close()
         await responder.close()
         await silent.close()
+    }
+}
+
+extension NATSServer {
+    /// Freezes the server (SIGSTOP) and waits until `events` says the client found it stale;
+    /// the server stays frozen. What the client said (`stale connection: N pings without a PONG`).
+    @discardableResult
+    func freezeUntilStale(_ events: inout AsyncStream<ConnectionEvent>.Iterator) async -> String? {
+        pause()
+        while let event = await events.next() {
+            if case .serverError(let message) = event, message.hasPrefix("stale connection: ") { return message }
+        }
+        return nil
     }
 }
