@@ -198,7 +198,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             state = .closing
             return [.cancelTimer(.ping), .cancelTimer(.handshake), .closeChannel]
         case .leaving:
-            // The channel is closing already (a TLS close may wait seconds for a frozen server):
+            // The channel is closing already (a TLS close waits up to 500 ms for a frozen server):
             // closed now; its end changes nothing any more.
             state = .closed
             return [.cancelTimer(.ping), .failRequests, .emit(.closed(reason: nil))]

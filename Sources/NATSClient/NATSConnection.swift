@@ -238,7 +238,7 @@ public final class NATSConnection: @unchecked Sendable {
             case .cancelTimer(let kind):
                 timers.removeValue(forKey: kind)?.cancel()
             case .closeChannel:
-                // Nothing more goes into a closing channel (a TLS close can wait seconds for the
+                // Nothing more goes into a closing channel (a TLS close waits up to 500 ms for the
                 // server's notice): publishes made meanwhile wait for the next server.
                 if isConnected {
                     isConnected = false

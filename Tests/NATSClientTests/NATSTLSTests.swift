@@ -45,8 +45,9 @@ import Testing
         await auth.expectRefused(server.options { $0.tls = NATSTLSOptions(caFile: certificates.caFile) }, saying: "connection closed")
     }
 
-    /// A TLS close waits (seconds) for the server's notice, which a frozen server never sends:
-    /// from the moment the client leaves, publishes wait for the next server, not the closing socket.
+    /// A TLS close waits a while (500 ms) for the server's notice, which a frozen server never
+    /// sends: from the moment the client leaves, publishes wait for the next server, not the
+    /// closing socket.
     @Test func publishesWhileLeavingAFrozenTLSServerWaitForTheNext() async throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
@@ -80,7 +81,7 @@ import Testing
         await connection.close()
     }
 
-    /// Closing while leaving a frozen TLS server does not wait for its TLS close (seconds).
+    /// Closing while leaving a frozen TLS server does not wait for its TLS close.
     @Test func closingWhileLeavingAFrozenTLSServerIsImmediate() async throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
