@@ -39,9 +39,9 @@ final class GatewayRoute<Request: Message, Reply: Message>: Sendable {
         }
         let call: @Sendable () async throws -> HTTPAnswer = { [self] in
             let connection = gateway.connections.current
-            // While NATS is away a request would wait in the reconnect buffer for its whole
-            // timeout and end as a misleading 504: say at once what `/readyz` says.
-            guard connection.isReady else { throw Self.busUnavailable }
+            // NATS away for a while: a request would wait in the reconnect buffer for its whole
+            // timeout and end as a misleading 504. Say at once that it is unavailable.
+            guard !connection.isAway() else { throw Self.busUnavailable }
             let envelope = Envelope(message, correlationId: correlationID, caller: caller)
             var headers = NATSHeaders(status: nil)
             headers.add("traceparent", (context.trace ?? .start()).traceparent)

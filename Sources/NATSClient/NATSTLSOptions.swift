@@ -11,6 +11,10 @@ public struct NATSTLSOptions: Sendable {
     public var keyFile: String?
     /// Verify the server's certificate and name (the default); off only for tests of a throw-away server.
     public var verifyServer = true
+    /// How long a closing connection waits for the server's close_notify. A client that closes
+    /// expects nothing more: NIOSSL's default of 5 s only delays the reconnect when the server
+    /// froze (nats.go does not wait at all).
+    var closeNotifyTimeout: Duration = .milliseconds(500)
 
     public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil) {
         self.caFile = caFile
@@ -22,9 +26,7 @@ public struct NATSTLSOptions: Sendable {
     /// - Throws: `NATSClientError(.invalidTLS)` naming the file that could not be used.
     func makeContext() throws(NATSClientError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        // A client that closes expects nothing more: waiting NIOSSL's default 5 s for the server's
-        // close_notify only delays the reconnect when the server froze (nats.go does not wait).
-        configuration.shutdownTimeout = .milliseconds(500)
+        configuration.shutdownTimeout = .nanoseconds(NATSConnection.nanoseconds(closeNotifyTimeout))
         configuration.certificateVerification = verifyServer ? .fullVerification : .none
         if let caFile {
             do {

@@ -23,6 +23,8 @@ final class Outbound: @unchecked Sendable {
         var recycled: ByteBuffer?
         /// Batches taken so far: a connection that took none for a while is idle.
         var takes = 0
+        /// When the connection last lost (or left) its server, while it has none (uptime ns).
+        var disconnectedAt: UInt64?
 
         /// The buffer for the next batch, after `taken` was handed out. Reusing storage spares a
         /// busy publisher an allocation per batch and, more, the copies of growing a fresh 64 KiB
@@ -171,12 +173,18 @@ final class Outbound: @unchecked Sendable {
 
     /// The handshake is done: what waited goes out now, and later appends flush themselves.
     func connected() -> ByteBuffer? {
-        withLock { $0.connected = true }
+        withLock { state in
+            state.connected = true
+            state.disconnectedAt = nil
+        }
         return take()
     }
 
     func disconnected() {
-        withLock { $0.connected = false }
+        withLock { state in
+            state.connected = false
+            if state.disconnectedAt == nil { state.disconnectedAt = NIODeadline.now().uptimeNanoseconds }
+        }
         condition.broadcast()
     }
 

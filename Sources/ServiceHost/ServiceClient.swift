@@ -41,8 +41,8 @@ public struct ServiceClient: Sendable {
         guard timeout > .zero else {
             throw ErrorReply(code: ErrorReply.timeout, status: 504, message: "no time is left to ask \(subject.name)")
         }
-        // While NATS is away the request would wait out its timeout in the reconnect buffer.
-        guard nats.isReady else { throw Self.errorReply(for: NATSClientError(.disconnected, ""), subject: subject.name) }
+        // NATS away for a while: the request would wait out its timeout in the reconnect buffer.
+        guard !nats.isAway() else { throw Self.errorReply(for: NATSClientError(.disconnected, ""), subject: subject.name) }
         let envelope = Envelope(
             request, correlationId: context?.correlationId, causationId: context?.messageId, caller: context?.caller)
         var headers = NATSHeaders(status: nil)

@@ -389,14 +389,18 @@ final class Collected: Sendable {
             if case .disconnected = event { break }
         }
         await #expect { try await connection.drain() } throws: { ($0 as? NATSClientError)?.code == .disconnected }
-        var ended = true
-        for await _ in subscription { ended = false }
-        #expect(ended, "the subscription's sequence ended")
-        #expect(throws: NATSClientError.self) { try connection.publish("drain.alone", payload: ByteBuffer()) }
-        #expect(!connection.isReady)
-        while let event = await events.next() {
-            if case .closed = event { break }
+        // Closed: the subscription's sequence ends (else the time limit), publishing is refused.
+        var delivered = 0
+        for await _ in subscription { delivered += 1 }
+        #expect(delivered == 0)
+        #expect { try connection.publish("drain.alone", payload: ByteBuffer()) } throws: {
+            ($0 as? NATSClientError)?.code == .connectionClosed
         }
+        var closed = false
+        while !closed, let event = await events.next() {
+            if case .closed = event { closed = true }
+        }
+        #expect(closed, "the connection said it closed")
     }
 }
 

@@ -60,12 +60,13 @@ import Testing
         defer { server.stop() }
         let connection = try await server.connect { $0.maxReconnectAttempts = nil }
         let silent = try await server.connect()
-        _ = try await silent.subscribe("never.answered")  // takes the request, never replies
+        let taker = try await silent.subscribe("never.answered")  // takes the request, never replies
+        var taken = taker.makeAsyncIterator()
         try await silent.flush()
 
         let started = ContinuousClock.now
         let pending = Task { try await connection.request("never.answered", payload: ByteBuffer(string: "?"), timeout: .seconds(30)) }
-        try await Task.sleep(for: .milliseconds(200))
+        _ = await taken.next()  // the request is out, waiting for its reply
         server.stop()
         do {
             _ = try await pending.value
@@ -86,6 +87,40 @@ import Testing
         await connection.close()
         await responder.close()
         await silent.close()
+    }
+
+    /// A short gap (the server back within a second, as in a rolling restart) is carried through:
+    /// the connection is not "away" yet, and a request made during it goes out after the reconnect
+    /// and is answered. A longer one is "away", which the gateway and services answer with 503.
+    @Test func aShortGapIsCarriedThroughALongOneIsAway() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect { $0.maxReconnectAttempts = nil }
+        _ = try await connection.subscribe("echo", onEventLoop: { message in
+            if let replyTo = message.replyTo { try? connection.publish(replyTo, payload: message.payload) }
+        })
+        try await connection.flush()
+        var events = connection.events.makeAsyncIterator()
+
+        server.stop()
+        while let event = await events.next() {
+            if case .disconnected = event { break }
+        }
+        #expect(!connection.isReady && !connection.isAway(atLeast: .seconds(5)), "just lost: not away yet")
+        try server.start()
+        // Asked during the gap: its subscription goes back first, then the request (same connection).
+        let reply = try await connection.request("echo", payload: ByteBuffer(string: "across"), timeout: .seconds(10))
+        #expect(String(buffer: reply.payload) == "across")
+        #expect(connection.isReady && !connection.isAway(atLeast: .zero))
+
+        server.stop()
+        while let event = await events.next() {
+            if case .disconnected = event { break }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(connection.isAway(atLeast: .milliseconds(300)) && !connection.isAway(atLeast: .seconds(30)))
+        await connection.close()
+        #expect(connection.isAway(atLeast: .seconds(30)), "closed is away for good")
     }
 }
 
