@@ -36,8 +36,8 @@ extension NATSConnection {
     /// waits once: for the reply, the timeout, or the loss of the connection (one hop to the event
     /// loop and one back per request).
     /// - Throws: `NATSClientError` `.noResponders` at once when nobody listens on `subject`,
-    ///   `.timeout` after `timeout`, `.disconnected` when the connection is lost meanwhile;
-    ///   cancelling the calling task cancels the request.
+    ///   `.timeout` after `timeout`, `.disconnected` when the connection is lost meanwhile,
+    ///   `.connectionClosed` when it is closed; cancelling the calling task cancels the request.
     public func request(
         _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil,
         timeout: Duration = .seconds(5)

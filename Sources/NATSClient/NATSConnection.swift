@@ -225,10 +225,17 @@ public final class NATSConnection: @unchecked Sendable {
             case .failRequests:
                 isConnected = false
                 outbound.disconnected()
+                // Closed on request (the machine is closed by now), or lost.
+                let error =
+                    if case .closed = machine.state {
+                        NATSClientError(.connectionClosed, "the connection was closed")
+                    } else {
+                        NATSClientError(.disconnected, "the connection was lost")
+                    }
                 let flushes = pendingFlushes
                 pendingFlushes = []
-                for promise in flushes { promise?.fail(NATSClientError(.disconnected, "the connection was lost")) }
-                failRequests(NATSClientError(.disconnected, "the connection was lost"))
+                for promise in flushes { promise?.fail(error) }
+                failRequests(error)
             case .scheduleTimer(let kind, let delay):
                 timers[kind]?.cancel()
                 timers[kind] = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(delay))) {

@@ -375,6 +375,22 @@ final class Collected: Sendable {
         #expect(throws: NATSClientError.self) { try connection.publish("drain.me", payload: ByteBuffer()) }
     }
 
+    /// Another task closing the connection while a drain waits for its flush (the server frozen):
+    /// the drain ends, saying the connection was closed, not lost.
+    @Test func aCloseDuringADrainIsReportedAsClosed() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        _ = try await connection.subscribe("drain.closed")
+        try await connection.flush()
+        server.pause()
+        let draining = Task { try await connection.drain() }
+        try await Task.sleep(for: .milliseconds(200))  // the drain waits for a PONG that cannot come
+        await connection.close()
+        await #expect { try await draining.value } throws: { ($0 as? NATSClientError)?.code == .connectionClosed }
+        server.resume()
+    }
+
     /// Draining while the server is away cannot confirm the flush: it says so, and the connection
     /// is closed all the same (a shutdown that drains must not leave it reconnecting).
     @Test func drainWithoutAServerStillCloses() async throws {

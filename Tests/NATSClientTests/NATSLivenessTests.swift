@@ -89,6 +89,22 @@ import Testing
         await silent.close()
     }
 
+    /// A request in flight when its connection is closed on purpose fails as closed, not as lost.
+    @Test func aRequestInFlightFailsAsClosedWhenTheConnectionIsClosed() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let silent = try await server.connect()
+        let taker = try await silent.subscribe("never.answered")
+        var taken = taker.makeAsyncIterator()
+        try await silent.flush()
+        let pending = Task { try await connection.request("never.answered", payload: ByteBuffer(), timeout: .seconds(30)) }
+        _ = await taken.next()
+        await connection.close()
+        await #expect { try await pending.value } throws: { ($0 as? NATSClientError)?.code == .connectionClosed }
+        await silent.close()
+    }
+
     /// A short gap (the server back within a second, as in a rolling restart) is carried through:
     /// the connection is not "away" yet, and a request made during it goes out after the reconnect
     /// and is answered. A longer one is "away", which the gateway and services answer with 503.

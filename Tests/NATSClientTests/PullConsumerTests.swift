@@ -129,8 +129,10 @@ import Testing
         let (read, reading) = AsyncStream<String>.makeStream()
         let reader = Task {
             for try await message in consumer.messages(batch: 10, expires: .seconds(1)) {
-                reading.yield(String(buffer: message.payload))
+                // Acknowledged before it is reported: the test stops the server right after
+                // (an ack still in flight then would fail with the connection and end the reader).
                 try await message.ackConfirmed()
+                reading.yield(String(buffer: message.payload))
             }
         }
         var seen = read.makeAsyncIterator()
