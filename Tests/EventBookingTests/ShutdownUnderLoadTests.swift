@@ -45,6 +45,10 @@ import FoundationNetworking
                             return .answered(response.status)
                         } catch let error as URLError where error.code == .cannotConnectToHost {
                             return .refused
+                        } catch let error as URLError where error.code == .networkConnectionLost && "\(error)".contains("Send failure") {
+                            // Reset before the request could even be sent (curl's send failed): a
+                            // connection the kernel had queued but the closing gateway never took.
+                            return .refused
                         } catch {
                             return .cutOff("\(error)")
                         }
