@@ -1,4 +1,5 @@
 import NATSClient
+import NATSWire
 import NIOCore
 import TestSupport
 import Testing
@@ -59,14 +60,8 @@ import Testing
         let server = try NATSServer()
         defer { server.stop() }
         let connection = try await server.connect { $0.maxReconnectAttempts = nil }
-        let silent = try await server.connect()
-        let taker = try await silent.subscribe("never.answered")  // takes the request, never replies
-        var taken = taker.makeAsyncIterator()
-        try await silent.flush()
-
         let started = ContinuousClock.now
-        let pending = Task { try await connection.request("never.answered", payload: ByteBuffer(string: "?"), timeout: .seconds(30)) }
-        _ = await taken.next()  // the request is out, waiting for its reply
+        let (pending, silent) = try await Self.requestLeftWaiting(on: connection, server: server)
         server.stop()
         do {
             _ = try await pending.value
@@ -94,15 +89,24 @@ import Testing
         let server = try NATSServer()
         defer { server.stop() }
         let connection = try await server.connect()
-        let silent = try await server.connect()
-        let taker = try await silent.subscribe("never.answered")
-        var taken = taker.makeAsyncIterator()
-        try await silent.flush()
-        let pending = Task { try await connection.request("never.answered", payload: ByteBuffer(), timeout: .seconds(30)) }
-        _ = await taken.next()
+        let (pending, silent) = try await Self.requestLeftWaiting(on: connection, server: server)
         await connection.close()
         await #expect { try await pending.value } throws: { ($0 as? NATSClientError)?.code == .connectionClosed }
         await silent.close()
+    }
+
+    /// A request from `connection` (30 s timeout) that a second connection takes and never
+    /// answers: out and waiting for its reply when this returns. The second connection is the
+    /// caller's to close.
+    static func requestLeftWaiting(
+        on connection: NATSConnection, server: NATSServer
+    ) async throws -> (Task<InboundMessage, any Error>, NATSConnection) {
+        let silent = try await server.connect()
+        var taken = try await silent.subscribe("never.answered").makeAsyncIterator()
+        try await silent.flush()
+        let pending = Task { try await connection.request("never.answered", payload: ByteBuffer(string: "?"), timeout: .seconds(30)) }
+        _ = await taken.next()
+        return (pending, silent)
     }
 
     /// A short gap (the server back within a second, as in a rolling restart) is carried through:
