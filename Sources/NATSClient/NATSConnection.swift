@@ -223,8 +223,7 @@ public final class NATSConnection: @unchecked Sendable {
             case .pongReceived:
                 if !pendingFlushes.isEmpty { pendingFlushes.removeFirst()?.succeed() }
             case .failRequests:
-                isConnected = false
-                outbound.disconnected()
+                stopWriting()
                 // Closed on request (the machine is closed by now), or lost.
                 let error =
                     if case .closed = machine.state {
@@ -247,15 +246,19 @@ public final class NATSConnection: @unchecked Sendable {
             case .closeChannel:
                 // Nothing more goes into a closing channel (a TLS close waits up to 500 ms for the
                 // server's notice): publishes made meanwhile wait for the next server.
-                if isConnected {
-                    isConnected = false
-                    outbound.disconnected()
-                }
+                stopWriting()
                 channel?.close(promise: nil)
             case .emit(let event):
                 emit(event)
             }
         }
+    }
+
+    /// The channel takes no more writes: what is published from now on waits for the next server.
+    private func stopWriting() {
+        guard isConnected else { return }
+        isConnected = false
+        outbound.disconnected()
     }
 
     func emit(_ event: ConnectionEvent) {

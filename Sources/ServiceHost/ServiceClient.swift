@@ -42,7 +42,7 @@ public struct ServiceClient: Sendable {
             throw ErrorReply(code: ErrorReply.timeout, status: 504, message: "no time is left to ask \(subject.name)")
         }
         // NATS away for a while: the request would wait out its timeout in the reconnect buffer.
-        guard !nats.isAway() else { throw Self.errorReply(for: NATSClientError(.disconnected, ""), subject: subject.name) }
+        guard !nats.isAway() else { throw Self.busUnavailable }
         let envelope = Envelope(
             request, correlationId: context?.correlationId, causationId: context?.messageId, caller: context?.caller)
         var headers = NATSHeaders(status: nil)
@@ -78,8 +78,12 @@ public struct ServiceClient: Sendable {
         switch error.code {
         case .noResponders: ErrorReply(code: ErrorReply.unavailable, status: 503, message: "no service answers \(subject) now")
         case .timeout: ErrorReply(code: ErrorReply.timeout, status: 504, message: "\(subject) did not answer in time")
-        default: ErrorReply(code: ErrorReply.unavailable, status: 503, message: "the message bus is unavailable")
+        default: busUnavailable
         }
+    }
+
+    static var busUnavailable: ErrorReply {
+        ErrorReply(code: ErrorReply.unavailable, status: 503, message: "the message bus is unavailable")
     }
 }
 
