@@ -15,6 +15,19 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         /// (the default, as in nats.go) tries each server once, so a wrong URL or credential
         /// fails `connect` at once.
         var retryOnFailedConnect = false
+        /// Keep the pool to the configured servers: INFO's `connect_urls` are not added.
+        var ignoreDiscoveredServers = false
+
+        init() {}
+
+        init(_ options: NATSOptions) {
+            pingInterval = options.pingInterval
+            maxPingsOutstanding = options.maxPingsOutstanding
+            connectTimeout = options.connectTimeout
+            backoff = Backoff(base: options.reconnectDelay, multiplier: 2, cap: options.maxReconnectDelay)
+            retryOnFailedConnect = options.retryOnFailedConnect
+            ignoreDiscoveredServers = options.ignoreDiscoveredServers
+        }
     }
 
     enum TimerKind: Sendable, Hashable {
@@ -108,7 +121,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     mutating func received(_ op: ServerOp) -> [Action] {
         switch (state, op) {
         case (.handshaking(let server, nil), .info(let info)):
-            pool.discovered(info.connectURLs, like: server, using: &random)
+            discovered(info, from: server)
             state = .handshaking(server, info: info)
             return [.sendConnect(info, server)]
         case (.handshaking(let server, let info?), .pong):
@@ -131,7 +144,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case (.connected, .msg(let message)):
             return [.deliver(message)]
         case (.connected(let server, _, let outstanding), .info(let info)):
-            pool.discovered(info.connectURLs, like: server, using: &random)
+            discovered(info, from: server)
             state = .connected(server, info: info, pingsOutstanding: outstanding)
             guard info.lameDuckMode else { return [] }
             state = .leaving(server)
@@ -223,6 +236,11 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         }
         state = .dialing(server)
         return [.dial(server)]
+    }
+
+    private mutating func discovered(_ info: ServerInfo, from server: ServerAddress) {
+        guard !configuration.ignoreDiscoveredServers else { return }
+        pool.discovered(info.connectURLs, like: server, using: &random)
     }
 
     private mutating func scheduleReconnect() -> [Action] {

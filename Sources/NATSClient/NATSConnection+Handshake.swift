@@ -52,6 +52,7 @@ final class ConnectionSecurity {
             if let password = server.password { (connect.user, connect.pass) = (user, password) } else { connect.authToken = user }
         }
         if let token = options.token { connect.authToken = token }
+        connect.echo = !options.noEcho
         if let path = options.credentialsFile, let fresh = try? NATSCredentials(contentsOf: path) { credentials = fresh }
         if let credentials {
             connect.jwt = credentials.jwt

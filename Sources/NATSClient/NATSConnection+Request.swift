@@ -103,6 +103,13 @@ extension NATSConnection {
         }
     }
 
+    /// A new unique subject under the options' `inboxPrefix` (`_INBOX.<nuid>`), to subscribe to
+    /// for replies of one's own making (a scatter-gather, a pull).
+    public func newInbox() -> String {
+        var nuid = NUID()
+        return "\(options.inboxPrefix).\(nuid.next())"
+    }
+
     /// Sets the timeout timer for the earliest deadline of the pending requests (event loop).
     func setRequestTimer() {
         guard let deadline = requests.withLock({ $0.timerDeadline }) else { return }

@@ -61,16 +61,11 @@ public final class NATSConnection: @unchecked Sendable {
         self.security = security
         var random = SystemRandomNumberGenerator()
         let pool = ServerPool(servers, randomize: options.randomizeServers, maxReconnectAttempts: options.maxReconnectAttempts, using: &random)
-        var configuration = ConnectionStateMachine<SystemRandomNumberGenerator>.Configuration()
-        configuration.pingInterval = options.pingInterval
-        configuration.maxPingsOutstanding = options.maxPingsOutstanding
-        configuration.connectTimeout = options.connectTimeout
-        configuration.retryOnFailedConnect = options.retryOnFailedConnect
-        self.machine = ConnectionStateMachine(pool: pool, configuration: configuration, random: random)
+        self.machine = ConnectionStateMachine(pool: pool, configuration: .init(options), random: random)
         self.outbound = Outbound(disconnectedLimit: options.reconnectBufferSize, pendingLimit: options.maxPendingBytes)
         (self.events, self.eventsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(256))
         var nuid = NUID()
-        self.requests = Mutex(Requests(mux: RequestMux(prefix: "_INBOX.\(nuid.next()).")))
+        self.requests = Mutex(Requests(mux: RequestMux(prefix: "\(options.inboxPrefix).\(nuid.next()).")))
     }
 
     /// Connects to the first server of the pool that answers, trying the others as ADR-40 says.
@@ -78,6 +73,7 @@ public final class NATSConnection: @unchecked Sendable {
     public static func connect(
         _ options: NATSOptions, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> NATSConnection {
+        try options.validate()
         let servers = try options.servers.map { text in
             guard let address = ServerAddress(text) else { throw NATSClientError(.invalidServer, "'\(text)' is not a NATS URL") }
             return address

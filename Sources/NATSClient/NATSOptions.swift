@@ -24,6 +24,20 @@ public struct NATSOptions: Sendable {
     public var retryOnFailedConnect = false
     /// Try servers in random order (the default, to spread load) or in the given order.
     public var randomizeServers = true
+    /// Use only the servers given, not the `connect_urls` that servers announce in INFO (for
+    /// servers that announce addresses this host cannot reach: a cluster behind NAT or in containers).
+    public var ignoreDiscoveredServers = false
+    /// After a server is lost the first reconnect goes at once; then each wait is random up to a
+    /// ceiling (full jitter, so that a fleet of clients does not come back in one wave) that starts
+    /// at `reconnectDelay` and doubles with each failed attempt, up to `maxReconnectDelay`.
+    public var reconnectDelay: Duration = .milliseconds(100)
+    public var maxReconnectDelay: Duration = .seconds(2)
+    /// Messages this connection publishes are not delivered to its own subscriptions (CONNECT's
+    /// `echo: false`); other connections still receive them.
+    public var noEcho = false
+    /// The first tokens of request reply subjects: `<inboxPrefix>.<nuid>.<id>`. For users whose
+    /// permissions allow replies only under their own prefix (`_INBOX_billing`, say).
+    public var inboxPrefix = "_INBOX"
     /// Messages a subscription holds for a slow reader by default; past it (or past
     /// `pendingBytesLimit`), new ones are dropped and a `slowConsumer` event is raised, as nats.go
     /// does. `subscribe(_:queue:pendingLimits:)` sets them per subscription; 0 means no limit.
@@ -40,6 +54,23 @@ public struct NATSOptions: Sendable {
     public init(servers: [String] = ["nats://127.0.0.1:4222"], name: String? = nil) {
         self.servers = servers
         self.name = name
+    }
+}
+
+extension NATSOptions {
+    /// Settings that cannot work, told before any server is tried.
+    func validate() throws(NATSClientError) {
+        let tokens = inboxPrefix.split(separator: ".", omittingEmptySubsequences: false)
+        let validToken = { (token: Substring) in
+            !token.isEmpty && token != "*" && token != ">" && !token.unicodeScalars.contains { $0.value < 0x21 || $0.value == 0x7F }
+        }
+        guard tokens.allSatisfy(validToken) else {
+            throw NATSClientError(.invalidArgument, "inboxPrefix '\(inboxPrefix)' is not a subject without wildcards")
+        }
+        guard reconnectDelay >= .zero, maxReconnectDelay >= reconnectDelay else {
+            throw NATSClientError(
+                .invalidArgument, "reconnect delays must satisfy 0 <= reconnectDelay (\(reconnectDelay)) <= maxReconnectDelay (\(maxReconnectDelay))")
+        }
     }
 }
 

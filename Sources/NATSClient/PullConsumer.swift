@@ -106,8 +106,7 @@ struct Pull {
         try JetStream.checkName(consumer.stream, "stream")
         try JetStream.checkName(consumer.name, "consumer")
         let connection = consumer.jetStream.connection
-        var nuid = NUID()
-        let inbox = "_INBOX.\(nuid.next())"
+        let inbox = connection.newInbox()
         let subscription = try await connection.subscribe(inbox, pendingLimits: .unlimited)
         let request = PullConsumer.Request(
             batch: batch, expires: expires.nanosecondsForJetStream, idleHeartbeat: idleHeartbeat?.nanosecondsForJetStream)

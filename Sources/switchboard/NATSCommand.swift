@@ -28,6 +28,8 @@ struct NATSConnectionOptions: ParsableArguments {
     var tlsCA: String?
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Client certificate (PEM).", valueName: "file")) var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("Client private key (PEM).", valueName: "file")) var tlsKey: String?
+    @Option(help: ArgumentHelp("The prefix of request inboxes, for users allowed replies only under their own.", valueName: "prefix"))
+    var inboxPrefix = "_INBOX"
 
     func connect(name: String) async throws -> NATSConnection {
         var options = NATSOptions(servers: servers, name: name)
@@ -45,8 +47,11 @@ struct NATSConnectionOptions: ParsableArguments {
             options.tls = NATSTLSOptions(caFile: tlsCA, certificateFile: tlsCert, keyFile: tlsKey)
         }
         options.maxReconnectAttempts = 3
+        options.inboxPrefix = inboxPrefix
         do {
             return try await NATSConnection.connect(options)
+        } catch let error as NATSClientError where error.code == .invalidArgument {
+            throw CLIError(message: "error: \(error.message)")
         } catch {
             throw CLIError(message: "error: cannot connect to \(servers.joined(separator: ", ")): \(error)")
         }

@@ -37,6 +37,36 @@ import Testing
         #expect(try cli.run("nats", "pub").status == 2)
     }
 
+    @Test func requestsWithAnInboxPrefixOfTheirOwn() async throws {
+        let server = try NATSServer(configuration: """
+            authorization {
+              users = [
+                {user: billing, password: pw, permissions: {subscribe: {allow: ["_INBOX_billing.>"]}, publish: {allow: ["invoices"]}}}
+                {user: service, password: pw}
+              ]
+            }
+            """)
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let replier = Process()
+        replier.executableURL = CLI.binary
+        replier.arguments = ["nats", "reply", "--server", server.url, "--user", "service", "--password", "pw", "invoices", "paid", "--count", "1"]
+        try replier.run()
+        defer { if replier.isRunning { replier.terminate() } }
+        let billing = ["nats", "request", "--server", server.url, "--user", "billing", "--password", "pw", "--timeout", "1"]
+        let refused = try cli.run(billing + ["invoices", "x"])
+        #expect(refused.status != 0 && refused.stderr.contains("_INBOX."), "the default inbox is not allowed: \(refused.stderr)")
+        var reply = try cli.run(billing + ["--inbox-prefix", "_INBOX_billing", "invoices", "x"])
+        for _ in 0..<20 where reply.status != 0 {
+            try await Task.sleep(for: .milliseconds(100))  // until the replier has subscribed
+            reply = try cli.run(billing + ["--inbox-prefix", "_INBOX_billing", "invoices", "x"])
+        }
+        #expect(reply.status == 0 && reply.stdout.hasSuffix("] paid\n"), "\(reply.stdout) \(reply.stderr)")
+        let invalid = try cli.run(billing + ["--inbox-prefix", "_INBOX.*", "invoices", "x"])
+        #expect(invalid.status == 2 && invalid.stderr == "error: inboxPrefix '_INBOX.*' is not a subject without wildcards\n", "\(invalid.stderr)")
+    }
+
     @Test func nkeyAndTLSFlags() throws {
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }

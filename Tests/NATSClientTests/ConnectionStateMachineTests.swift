@@ -94,6 +94,50 @@ import Testing
         #expect(delays.dropFirst(4).contains { $0 > .milliseconds(200) }, "later waits reach past the first ceilings: \(delays)")
     }
 
+    @Test func theOptionsSetTheBackoff() throws {
+        var options = NATSOptions()
+        options.reconnectDelay = .milliseconds(400)
+        options.maxReconnectDelay = .milliseconds(900)
+        options.retryOnFailedConnect = true
+        var random = SeededGenerator(seed: 7)
+        let pool = ServerPool([a], randomize: false, maxReconnectAttempts: nil, using: &random)
+        var m = Machine(pool: pool, configuration: .init(options), random: random)
+        _ = m.start()
+        var delays: [Duration] = []
+        for _ in 0..<40 {
+            guard case .scheduleTimer(.reconnect, let delay)? = m.dialFailed().last else { break }
+            delays.append(delay)
+            _ = m.timerFired(.reconnect)
+        }
+        #expect(delays.count == 40)
+        #expect(delays[0] == .zero, "the first reconnect goes at once")
+        #expect(delays[1] <= .milliseconds(400), "then up to reconnectDelay: \(delays[1])")
+        #expect(delays.allSatisfy { $0 <= .milliseconds(900) }, "never past maxReconnectDelay: \(delays)")
+        #expect(delays.contains { $0 > .milliseconds(800) }, "later waits reach up to maxReconnectDelay: \(delays)")
+        #expect(Set(delays.dropFirst()).count > 30, "each wait is drawn at random (jitter)")
+    }
+
+    @Test func discoveredServersCanBeIgnored() throws {
+        var options = NATSOptions()
+        options.ignoreDiscoveredServers = true
+        var random = SeededGenerator(seed: 1)
+        let pool = ServerPool([a], randomize: false, maxReconnectAttempts: 1, using: &random)
+        var m = Machine(pool: pool, configuration: .init(options), random: random)
+        let announcing = try info(#"{"connect_urls":["b:4222","c:4222"]}"#)
+        #expect(m.start() == [.dial(a)])
+        _ = m.channelActive()
+        _ = m.received(.info(announcing))
+        _ = m.received(.pong)
+        _ = m.received(.info(announcing))
+        #expect(m.pool.addresses == [a], "only the server given")
+        // Lost, it is tried again (and again), never one of those announced.
+        _ = m.channelInactive()
+        #expect(m.timerFired(.reconnect) == [.dial(a)])
+        _ = m.dialFailed()
+        #expect(m.timerFired(.reconnect) == [.dial(a)])
+        #expect(m.dialFailed() == [.failRequests, .emit(.closed(reason: "no server left to connect to"))])
+    }
+
     @Test func handshakeErrorsAndTimeoutsMoveOn() throws {
         var m = machine()
         _ = m.start()

@@ -102,6 +102,36 @@ import Testing
         await publisher.close()
         await responder.close()
     }
+    @Test func aClientThatIgnoresDiscoveredServersStaysWithThoseItWasGiven() async throws {
+        let cluster = try NATSCluster(size: 3)
+        defer { cluster.stop() }
+        let first = cluster.nodes[0]
+        let learning = try await connectToFirstNode(of: cluster)  // the cluster is formed now
+        let ignoring = try await first.connect {
+            $0.ignoreDiscoveredServers = true
+            $0.maxReconnectAttempts = 2
+            $0.reconnectDelay = .milliseconds(10)
+            $0.maxReconnectDelay = .milliseconds(50)
+        }
+        let control = try await first.connect()
+        #expect(await control.serverPool().count == 3, "the first INFO announces the other nodes")
+        #expect(await ignoring.serverPool().map(\.address.port) == [first.port])
+
+        let pid = try #require(first.processIdentifier)
+        kill(pid, SIGKILL)
+        let seen = await events(of: ignoring) {
+            switch $0 {
+            case .closed, .reconnected: true
+            default: false
+            }
+        }
+        #expect(!seen.contains { if case .reconnected = $0 { true } else { false } }, "\(seen)")
+        #expect(seen.last == .closed(reason: "no server left to connect to"), "\(seen)")
+        let moved = await events(of: learning) { if case .reconnected = $0 { true } else { false } }
+        #expect(moved.last.map { if case .reconnected = $0 { true } else { false } } == true, "the other client moved on: \(moved)")
+        await learning.close()
+        await control.close()
+    }
 
     @Test func lameDuckModeMovesTheClientToAnotherNode() async throws {
         // A long lame-duck period: the client must leave on the INFO, not be evicted later.
