@@ -138,6 +138,25 @@ import Testing
         #expect(m.dialFailed() == [.failRequests, .emit(.closed(reason: "no server left to connect to"))])
     }
 
+    @Test func theStatusSaysConnectingOnlyBeforeTheFirstConnection() throws {
+        var m = machine()
+        #expect(m.status == .connecting)
+        _ = m.start()
+        _ = m.channelActive()
+        #expect(m.status == .connecting, "dialing and handshaking the first time")
+        let serverInfo = try info(#"{"server_id":"S"}"#)
+        _ = m.received(.info(serverInfo))
+        _ = m.received(.pong)
+        #expect(m.status == .connected(server: a, info: serverInfo))
+        _ = m.channelInactive()
+        #expect(m.status == .reconnecting)
+        _ = m.timerFired(.reconnect)
+        _ = m.channelActive()
+        #expect(m.status == .reconnecting, "dialing and handshaking again")
+        _ = m.closeRequested()
+        #expect(m.status == .closed)
+    }
+
     @Test func handshakeErrorsAndTimeoutsMoveOn() throws {
         var m = machine()
         _ = m.start()

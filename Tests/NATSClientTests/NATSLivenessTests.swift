@@ -142,6 +142,38 @@ import Testing
         await connection.close()
         #expect(connection.isAway(atLeast: .seconds(30)), "closed is away for good")
     }
+
+    /// `status()` through a connection's life, with the server it is connected to and what that
+    /// server said of itself; `rtt()` is a round trip to it.
+    @Test func theStatusFollowsTheConnectionsLife() async throws {
+        let server = try NATSServer(configuration: "server_name: status-node\nmax_payload: 65536")
+        defer { server.stop() }
+        let connection = try await server.connect { $0.maxReconnectAttempts = nil }
+        guard case .connected(let address, let info) = await connection.status() else {
+            Issue.record("not connected after connect: \(await connection.status())")
+            return
+        }
+        #expect(address.port == server.port)
+        #expect(info.serverName == "status-node" && info.maxPayload == 65_536 && !info.serverID.isEmpty, "\(info)")
+        let rtt = try await connection.rtt()
+        #expect(rtt > .zero && rtt < .seconds(10))
+        var events = connection.events.makeAsyncIterator()
+
+        server.stop()
+        while let event = await events.next() {
+            if case .disconnected = event { break }
+        }
+        #expect(await connection.status() == .reconnecting)
+        try server.start()
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+        }
+        let again = await connection.status()
+        #expect(again.server?.port == server.port, "\(again)")
+        await connection.close()
+        #expect(await connection.status() == .closed)
+        await #expect(throws: NATSClientError.self) { _ = try await connection.rtt() }
+    }
 }
 
 extension NATSServer {
