@@ -1,4 +1,5 @@
 import Foundation
+public import NATSClient
 import Prometheus
 import ServiceHost
 
@@ -9,8 +10,9 @@ public struct EventBookingConfiguration: Sendable {
         case auth, events, bookings, gateway
     }
 
-    /// The NATS server (or a comma-separated list of a cluster's servers).
-    public var natsURL = "nats://127.0.0.1:4222"
+    /// How to reach NATS: its servers (a cluster's, say), credentials and TLS. Every service's
+    /// connection starts from these, retries its first connect and reconnects forever.
+    public var nats = NATSOptions()
     public var httpHost = "127.0.0.1"
     public var httpPort = 8080
     /// Where each service keeps its SQLite file (`auth.sqlite`, `events.sqlite`, `bookings.sqlite`).

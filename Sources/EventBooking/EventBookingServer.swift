@@ -55,12 +55,12 @@ public final class EventBookingServer: Sendable {
             hostOptions.idempotency = IdempotencyStore(redis)
             gatewayIdempotency = IdempotencyStore(redis, options: IdempotencyOptions(keyPrefix: "gateway-idempotency:"))
         }
-        logger.info("connecting to NATS (waiting for it if it is not up yet)", metadata: ["servers": "\(configuration.natsURL)"])
+        logger.info("connecting to NATS (waiting for it if it is not up yet)", metadata: ["servers": "\(Self.shown(configuration.nats))"])
         do {
             for component in components {
                 if component == .gateway {
                     // One connection per event loop: each request goes out on its HTTP connection's loop.
-                    let group = try await NATSConnectionGroup.connect(Self.natsOptions(configuration.natsURL, name: "event-booking-gateway"))
+                    let group = try await NATSConnectionGroup.connect(Self.natsOptions(configuration.nats, name: "event-booking-gateway"))
                     connections.append(contentsOf: group.connections)
                     var options = GatewayOptions()
                     options.host = configuration.httpHost
@@ -76,7 +76,7 @@ public final class EventBookingServer: Sendable {
                     gateway = routes
                     continue
                 }
-                let nats = try await NATSConnection.connect(Self.natsOptions(configuration.natsURL, name: "event-booking-\(component.rawValue)"))
+                let nats = try await NATSConnection.connect(Self.natsOptions(configuration.nats, name: "event-booking-\(component.rawValue)"))
                 connections.append(nats)
                 let database = try SQLiteDatabase(path: "\(configuration.dataDirectory)/\(component.rawValue).sqlite")
                 databases.append(database)
@@ -118,11 +118,17 @@ public final class EventBookingServer: Sendable {
 
     /// Options for a connection that retries its first connect and reconnects forever: a service
     /// outlives restarts of its broker.
-    static func natsOptions(_ url: String, name: String) -> NATSOptions {
-        var options = NATSOptions(servers: url.split(separator: ",").map { String($0) }, name: name)
+    static func natsOptions(_ base: NATSOptions, name: String) -> NATSOptions {
+        var options = base
+        options.name = name
         options.retryOnFailedConnect = true
         options.maxReconnectAttempts = nil
         return options
+    }
+
+    /// The servers as logs show them: without credentials.
+    static func shown(_ options: NATSOptions) -> String {
+        options.servers.map { ServerAddress($0)?.description ?? "<invalid URL>" }.joined(separator: ",")
     }
 
     /// The hosts and the gateway as one service group; shutdown runs in reverse order, so the
@@ -150,7 +156,7 @@ public final class EventBookingServer: Sendable {
     public func run(signals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         logger.info(
             "serving", metadata: [
-                "services": "\(configuration.components.map(\.rawValue).joined(separator: ","))", "nats": "\(configuration.natsURL)",
+                "services": "\(configuration.components.map(\.rawValue).joined(separator: ","))", "nats": "\(Self.shown(configuration.nats))",
                 "data": "\(configuration.dataDirectory)",
                 "redis": "\(configuration.redisURL.map(Self.withoutPassword) ?? "none")",
             ])

@@ -147,6 +147,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             discovered(info, from: server)
             state = .connected(server, info: info, pingsOutstanding: outstanding)
             guard info.lameDuckMode else { return [] }
+            // With no other server to go to, leaving would only be refused by this one (a server in
+            // lame duck mode takes no new connections): stay until it closes the connection itself.
+            guard pool.entries.contains(where: { $0.address.endpoint != server.endpoint }) else { return [.emit(.lameDuck(server))] }
             state = .leaving(server)
             return [.emit(.lameDuck(server)), .closeChannel]
         case (.connected(let server, _, _), .err(let message)):

@@ -2,8 +2,6 @@ public import NATSWire
 
 /// Where a connection is in its life, as a user sees it.
 public enum NATSConnectionStatus: Sendable, Hashable {
-    /// The first connect is under way.
-    case connecting
     /// Connected to `server`, which described itself with `info` (its id, name, version,
     /// `max_payload`, JetStream…).
     case connected(server: ServerAddress, info: ServerInfo)
@@ -23,9 +21,9 @@ extension ConnectionStateMachine {
         switch state {
         case .connected(let server, let info, _): .connected(server: server, info: info)
         case .closing, .closed: .closed
-        case .idle: .connecting
-        case .dialing, .handshaking: hasConnected ? .reconnecting : .connecting
-        case .leaving, .waitingToReconnect: .reconnecting
+        // Before the first connection too: `connect` returns only once there is one, so no caller
+        // sees those states.
+        case .idle, .dialing, .handshaking, .leaving, .waitingToReconnect: .reconnecting
         }
     }
 }

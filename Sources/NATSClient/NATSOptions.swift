@@ -29,11 +29,14 @@ public struct NATSOptions: Sendable {
     public var ignoreDiscoveredServers = false
     /// After a server is lost the first reconnect goes at once; then each wait is random up to a
     /// ceiling (full jitter, so that a fleet of clients does not come back in one wave) that starts
-    /// at `reconnectDelay` and doubles with each failed attempt, up to `maxReconnectDelay`.
+    /// at `reconnectDelay` and doubles with each failed attempt, up to `maxReconnectDelay`. Unlike
+    /// nats.go's `ReconnectWait`, a ceiling and not a minimum: a wait may be shorter. Both are
+    /// positive, and the largest at most an hour.
     public var reconnectDelay: Duration = .milliseconds(100)
     public var maxReconnectDelay: Duration = .seconds(2)
     /// Messages this connection publishes are not delivered to its own subscriptions (CONNECT's
-    /// `echo: false`); other connections still receive them.
+    /// `echo: false`); other connections still receive them. A connection that answers requests
+    /// it makes itself then hears none of them.
     public var noEcho = false
     /// The first tokens of request reply subjects: `<inboxPrefix>.<nuid>.<id>`. For users whose
     /// permissions allow replies only under their own prefix (`_INBOX_billing`, say).
@@ -67,9 +70,10 @@ extension NATSOptions {
         guard tokens.allSatisfy(validToken) else {
             throw NATSClientError(.invalidArgument, "inboxPrefix '\(inboxPrefix)' is not a subject without wildcards")
         }
-        guard reconnectDelay >= .zero, maxReconnectDelay >= reconnectDelay else {
+        guard reconnectDelay > .zero, maxReconnectDelay >= reconnectDelay, maxReconnectDelay <= .seconds(3600) else {
             throw NATSClientError(
-                .invalidArgument, "reconnect delays must satisfy 0 <= reconnectDelay (\(reconnectDelay)) <= maxReconnectDelay (\(maxReconnectDelay))")
+                .invalidArgument,
+                "reconnect delays must satisfy 0 < reconnectDelay (\(reconnectDelay)) <= maxReconnectDelay (\(maxReconnectDelay)) <= 1 hour")
         }
     }
 }

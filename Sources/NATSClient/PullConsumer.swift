@@ -165,6 +165,11 @@ struct Pull {
                 throw JetStreamError(.pullFailed, "pull from \(consumer.stream) > \(consumer.name): \(status) \(description)")
             }
         }
+        // Ended by the server refusing the inbox (permissions): that, not "no messages".
+        if remaining > 0, let error = subscription.error {
+            remaining = 0
+            throw error
+        }
         return nil
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import EventBooking
 import Foundation
 import Logging
+import NATSClient
 
 /// `event-booking serve`: runs the chosen services and the gateway until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -19,8 +20,13 @@ struct ServeCommand: AsyncParsableCommand {
     /// The secret used when neither --token-secret nor SWITCHBOARD_TOKEN_SECRET is given.
     static let developmentSecret = "switchboard-development-secret-do-not-use-in-production"
 
-    @Option(help: "NATS server URL (a comma-separated list for a cluster).")
-    var nats = "nats://127.0.0.1:4222"
+    @Option(help: ArgumentHelp(
+        """
+        NATS server URL (a comma-separated list for a cluster); default: $NATS_URL, else nats://127.0.0.1:4222. Credentials \
+        and TLS come from NATS_USER, NATS_PASSWORD, NATS_CREDS, NATS_NKEY (a seed file), NATS_CA, NATS_CERT and NATS_KEY.
+        """,
+        valueName: "url"))
+    var nats: String?
 
     @Option(help: "Address the gateway listens on.")
     var httpHost = "127.0.0.1"
@@ -75,7 +81,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "event-booking")
         var configuration = EventBookingConfiguration(tokenSecret: try secret(logger: logger))
-        configuration.natsURL = nats
+        configuration.nats = try NATSOptions.fromEnvironment()
+        if let nats { configuration.nats.servers = nats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
         configuration.dataDirectory = dataDir

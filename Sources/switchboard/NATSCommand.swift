@@ -14,45 +14,61 @@ struct NATSCommand: ParsableCommand {
     )
 }
 
-/// Flags every `nats` command shares.
+/// The connection flags every `switchboard nats` command takes. Each falls back on the
+/// environment variable NATS tools read (`NATS_URL`, `NATS_USER`, `NATS_PASSWORD`, `NATS_CREDS`,
+/// `NATS_NKEY`, `NATS_CA`, `NATS_CERT`, `NATS_KEY`); a flag given wins.
 struct NATSConnectionOptions: ParsableArguments {
-    @Option(name: .customLong("server"), help: "A server URL (repeatable).")
-    var servers: [String] = ["nats://127.0.0.1:4222"]
+    @Option(name: .customLong("server"), help: "A server URL (repeatable); default: $NATS_URL, else nats://127.0.0.1:4222.")
+    var servers: [String] = []
 
-    @Option(help: "User name.") var user: String?
-    @Option(help: "Password.") var password: String?
+    @Option(help: "User name (or $NATS_USER).") var user: String?
+    @Option(help: "Password (or $NATS_PASSWORD).") var password: String?
     @Option(help: "Authentication token.") var token: String?
-    @Option(help: ArgumentHelp("A file holding an NKey seed (SU…).", valueName: "file")) var nkey: String?
-    @Option(help: ArgumentHelp("A .creds file (user JWT and NKey seed).", valueName: "file")) var creds: String?
-    @Option(name: .customLong("tls-ca"), help: ArgumentHelp("CA certificates (PEM) to verify the server with.", valueName: "file"))
+    @Option(help: ArgumentHelp("A file holding an NKey seed (SU…) (or $NATS_NKEY).", valueName: "file")) var nkey: String?
+    @Option(help: ArgumentHelp("A .creds file (user JWT and NKey seed) (or $NATS_CREDS).", valueName: "file")) var creds: String?
+    @Option(name: .customLong("tls-ca"), help: ArgumentHelp("CA certificates (PEM) to verify the server with (or $NATS_CA).", valueName: "file"))
     var tlsCA: String?
-    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Client certificate (PEM).", valueName: "file")) var tlsCert: String?
-    @Option(name: .customLong("tls-key"), help: ArgumentHelp("Client private key (PEM).", valueName: "file")) var tlsKey: String?
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Client certificate (PEM) (or $NATS_CERT).", valueName: "file"))
+    var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("Client private key (PEM) (or $NATS_KEY).", valueName: "file")) var tlsKey: String?
     @Option(help: ArgumentHelp("The prefix of request inboxes, for users allowed replies only under their own.", valueName: "prefix"))
     var inboxPrefix = "_INBOX"
 
-    func connect(name: String) async throws -> NATSConnection {
-        var options = NATSOptions(servers: servers, name: name)
-        options.user = user
-        options.password = password
-        options.token = token
-        options.credentialsFile = creds
-        if let nkey {
-            guard let seed = try? String(contentsOfFile: nkey, encoding: .utf8) else {
-                throw CLIError(message: "error: cannot read the NKey seed file \(nkey)")
-            }
-            options.nkeySeed = seed
+    /// The environment's settings with the flags given on top.
+    func options(name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NATSOptions {
+        var options: NATSOptions
+        do {
+            options = try NATSOptions.fromEnvironment(environment, name: name)
+            if let nkey { options.nkeySeed = try NATSOptions.readSeed(nkey) }
+        } catch {
+            throw CLIError(message: "error: \(error.message)")
         }
+        if !servers.isEmpty { options.servers = servers }
+        if let user { options.user = user }
+        if let password { options.password = password }
+        if let token { options.token = token }
+        if let creds { options.credentialsFile = creds }
         if tlsCA != nil || tlsCert != nil || tlsKey != nil {
-            options.tls = NATSTLSOptions(caFile: tlsCA, certificateFile: tlsCert, keyFile: tlsKey)
+            var tls = options.tls ?? NATSTLSOptions()
+            if let tlsCA { tls.caFile = tlsCA }
+            if let tlsCert { tls.certificateFile = tlsCert }
+            if let tlsKey { tls.keyFile = tlsKey }
+            options.tls = tls
         }
         options.maxReconnectAttempts = 3
         options.inboxPrefix = inboxPrefix
+        return options
+    }
+
+    func connect(name: String) async throws -> NATSConnection {
+        let options = try options(name: name)
         do {
             return try await NATSConnection.connect(options)
         } catch let error as NATSClientError where error.code == .invalidArgument {
             throw CLIError(message: "error: \(error.message)")
         } catch {
+            // As NATSOptions shows them: a password in a URL is redacted.
+            let servers = options.servers.map { ServerAddress($0)?.description ?? $0 }
             throw CLIError(message: "error: cannot connect to \(servers.joined(separator: ", ")): \(error)")
         }
     }

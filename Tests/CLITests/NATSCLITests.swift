@@ -49,14 +49,15 @@ import Testing
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
+        let billing = ["nats", "request", "--server", server.url, "--user", "billing", "--password", "pw", "--timeout", "1"]
+        let refused = try cli.run(billing + ["invoices", "x"])
+        #expect(refused.status != 0 && refused.stderr.contains("_INBOX."), "the default inbox is not allowed: \(refused.stderr)")
+        // Started after the refused request, whose PUB still goes out and would take its one reply.
         let replier = Process()
         replier.executableURL = CLI.binary
         replier.arguments = ["nats", "reply", "--server", server.url, "--user", "service", "--password", "pw", "invoices", "paid", "--count", "1"]
         try replier.run()
         defer { if replier.isRunning { replier.terminate() } }
-        let billing = ["nats", "request", "--server", server.url, "--user", "billing", "--password", "pw", "--timeout", "1"]
-        let refused = try cli.run(billing + ["invoices", "x"])
-        #expect(refused.status != 0 && refused.stderr.contains("_INBOX."), "the default inbox is not allowed: \(refused.stderr)")
         var reply = try cli.run(billing + ["--inbox-prefix", "_INBOX_billing", "invoices", "x"])
         for _ in 0..<20 where reply.status != 0 {
             try await Task.sleep(for: .milliseconds(100))  // until the replier has subscribed
@@ -65,6 +66,25 @@ import Testing
         #expect(reply.status == 0 && reply.stdout.hasSuffix("] paid\n"), "\(reply.stdout) \(reply.stderr)")
         let invalid = try cli.run(billing + ["--inbox-prefix", "_INBOX.*", "invoices", "x"])
         #expect(invalid.status == 2 && invalid.stderr == "error: inboxPrefix '_INBOX.*' is not a subject without wildcards\n", "\(invalid.stderr)")
+    }
+
+    /// NATS_URL, NATS_USER and NATS_PASSWORD, as NATS tools read them; a flag given wins.
+    @Test func connectionSettingsComeFromTheEnvironment() throws {
+        let server = try NATSServer(configuration: "authorization { user: svc, password: pw }")
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let environment = ["NATS_URL": server.url, "NATS_USER": "svc", "NATS_PASSWORD": "pw"]
+        let published = try cli.run(["nats", "pub", "x", "hi"], environment: environment)
+        #expect(published.status == 0 && published.stdout == "published 1 message on x\n", "\(published.stderr)")
+        let wrongPassword = try cli.run(["nats", "pub", "x", "hi", "--password", "wrong"], environment: environment)
+        #expect(wrongPassword.status == 2 && wrongPassword.stderr.contains("Authorization Violation"), "\(wrongPassword.stderr)")
+        #expect(!wrongPassword.stderr.contains("wrong") && !wrongPassword.stderr.contains("pw"), "no password in errors")
+        let elsewhere = "nats://127.0.0.1:\(try NATSServer.freePort())"
+        let flagWins = try cli.run(["nats", "pub", "--server", elsewhere, "x"], environment: environment)
+        #expect(flagWins.status == 2 && flagWins.stderr.contains("cannot connect to \(elsewhere)"), "\(flagWins.stderr)")
+        let noSeed = try cli.run(["nats", "pub", "x"], environment: environment.merging(["NATS_NKEY": "/nonexistent.nk"]) { $1 })
+        #expect(noSeed.status == 2 && noSeed.stderr == "error: cannot read the NKey seed file /nonexistent.nk\n", "\(noSeed.stderr)")
     }
 
     @Test func nkeyAndTLSFlags() throws {

@@ -27,7 +27,7 @@ final class EventBookingStack: Sendable {
         server = try NATSServer(jetStream: true)
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-\(UUID().uuidString)")
         var configuration = EventBookingConfiguration(tokenSecret: Self.secret)
-        configuration.natsURL = server.url
+        configuration.nats.servers = [server.url]
         configuration.httpPort = try NATSServer.freePort()
         configuration.dataDirectory = dataDirectory.path
         configuration.components = components

@@ -105,6 +105,33 @@ import Testing
         #expect(await server.terminate() == 0)
     }
 
+    /// Credentials from the environment (NATS_URL, NATS_USER, NATS_PASSWORD, as NATS tools take
+    /// them) or in the URL; the password never reaches the log.
+    @Test func serveTakesNATSCredentialsFromTheEnvironmentAndLogsNone() async throws {
+        let password = "pw-that-must-not-be-logged"
+        let nats = try NATSServer(configuration: "authorization { user: svc, password: \"\(password)\" }", jetStream: true)
+        defer { nats.stop() }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-env-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let port = try NATSServer.freePort()
+        let arguments = ["--http-port", String(port), "--data-dir", data.path, "--services", "auth,gateway", "--password-iterations", "1000"]
+
+        let fromEnvironment = try Server(arguments, environment: ["NATS_URL": nats.url, "NATS_USER": "svc", "NATS_PASSWORD": password])
+        #expect(try await fromEnvironment.waitForLog("gateway listening"), "\(fromEnvironment.log.withLock { $0 })")
+        let registered = try await HTTPTestClient(port: port).send(
+            "POST", "/auth/register", json: #"{"email":"env@example.com","password":"password of env"}"#)
+        #expect(registered.status == 201, "\(registered.text)")
+        #expect(await fromEnvironment.terminate() == 0)
+        #expect(fromEnvironment.log.withLock { $0.contains("servers=nats://127.0.0.1:\(nats.port)") })
+
+        let inTheURL = try Server(arguments + ["--nats", "nats://svc:\(password)@127.0.0.1:\(nats.port)"])
+        #expect(try await inTheURL.waitForLog("gateway listening"), "\(inTheURL.log.withLock { $0 })")
+        #expect(await inTheURL.terminate() == 0)
+        for log in [fromEnvironment.log.withLock { $0 }, inTheURL.log.withLock { $0 }] {
+            #expect(!log.contains(password), "\(log)")
+        }
+    }
+
     @Test func badArgumentsAreUsageErrors() async throws {
         for arguments in [["--services", "auth,payments"], ["--token-secret", "short"], ["--log-level", "loud"]] {
             let server = try Server(arguments)

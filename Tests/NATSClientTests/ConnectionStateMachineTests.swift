@@ -1,5 +1,6 @@
 import NATSWire
 import NIOCore
+import Resilience
 import TestSupport
 import Testing
 
@@ -109,6 +110,7 @@ import Testing
             delays.append(delay)
             _ = m.timerFired(.reconnect)
         }
+        #expect(Machine.Configuration(options).backoff == Backoff(base: .milliseconds(400), multiplier: 2, cap: .milliseconds(900)))
         #expect(delays.count == 40)
         #expect(delays[0] == .zero, "the first reconnect goes at once")
         #expect(delays[1] <= .milliseconds(400), "then up to reconnectDelay: \(delays[1])")
@@ -138,23 +140,39 @@ import Testing
         #expect(m.dialFailed() == [.failRequests, .emit(.closed(reason: "no server left to connect to"))])
     }
 
-    @Test func theStatusSaysConnectingOnlyBeforeTheFirstConnection() throws {
+    @Test func theStatusFollowsTheStates() throws {
         var m = machine()
-        #expect(m.status == .connecting)
         _ = m.start()
         _ = m.channelActive()
-        #expect(m.status == .connecting, "dialing and handshaking the first time")
         let serverInfo = try info(#"{"server_id":"S"}"#)
         _ = m.received(.info(serverInfo))
         _ = m.received(.pong)
         #expect(m.status == .connected(server: a, info: serverInfo))
+        #expect(m.received(.err("Stale Connection")).last == .closeChannel)
+        #expect(m.status == .reconnecting, "leaving")
         _ = m.channelInactive()
-        #expect(m.status == .reconnecting)
-        _ = m.timerFired(.reconnect)
+        #expect(m.status == .reconnecting, "waiting to reconnect")
+        #expect(m.timerFired(.reconnect) == [.dial(b)])
+        #expect(m.status == .reconnecting, "dialing")
         _ = m.channelActive()
-        #expect(m.status == .reconnecting, "dialing and handshaking again")
+        #expect(m.status == .reconnecting, "handshaking")
         _ = m.closeRequested()
+        #expect(m.status == .closed, "closing")
+        _ = m.channelInactive()
         #expect(m.status == .closed)
+    }
+
+    @Test func lameDuckModeWithNoOtherServerStaysUntilTheServerCloses() throws {
+        var m = machine([a])
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        let ldm = try info(#"{"ldm":true}"#)
+        #expect(m.received(.info(ldm)) == [.emit(.lameDuck(a))], "told, but not left: a is the only server")
+        #expect(m.deliversMessages)
+        var two = machine([a, b])
+        _ = two.start()
+        connected(&two, to: a, info: try info())
+        #expect(two.received(.info(ldm)) == [.emit(.lameDuck(a)), .closeChannel], "with another server, it moves")
     }
 
     @Test func handshakeErrorsAndTimeoutsMoveOn() throws {

@@ -78,8 +78,8 @@ import Testing
     }
 
     @Test func settingsThatCannotWorkAreRefusedBeforeConnecting() async throws {
-        // No server listens here: a refusal must come from the options, not from dialing.
-        let url = "nats://127.0.0.1:\(try NATSServer.freePort())"
+        // No server listens on port 1: a refusal must come from the options, not from dialing.
+        let url = "nats://127.0.0.1:1"
         func refusal(_ configure: (inout NATSOptions) -> Void) async -> NATSClientError? {
             var options = NATSOptions(servers: [url])
             configure(&options)
@@ -99,8 +99,13 @@ import Testing
             $0.maxReconnectDelay = .seconds(1)
         }
         #expect(delays?.code == .invalidArgument && delays?.message.contains("reconnectDelay") == true, "\(String(describing: delays))")
-        let negative = await refusal { $0.reconnectDelay = .milliseconds(-1) }
-        #expect(negative?.code == .invalidArgument)
+        for (delay, ceiling) in [(Duration.milliseconds(-1), Duration.seconds(2)), (.zero, .seconds(2)), (.seconds(1), .seconds(3601))] {
+            let error = await refusal {
+                $0.reconnectDelay = delay
+                $0.maxReconnectDelay = ceiling
+            }
+            #expect(error?.code == .invalidArgument, "\(delay), \(ceiling): \(String(describing: error))")
+        }
         // Valid settings get as far as dialing, which fails: nobody listens.
         let dialed = await refusal { $0.inboxPrefix = "_INBOX_mine.sub" }
         #expect(dialed != nil && dialed?.code != .invalidArgument, "\(String(describing: dialed))")

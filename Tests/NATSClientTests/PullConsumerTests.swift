@@ -13,7 +13,12 @@ import Testing
     func setUp(
         _ server: NATSServer, messages count: Int, ackWait: Duration = .seconds(30)
     ) async throws -> (NATSConnection, JetStream, PullConsumer) {
-        let connection = try await server.connect()
+        try await setUp(try await server.connect(), messages: count, ackWait: ackWait)
+    }
+
+    func setUp(
+        _ connection: NATSConnection, messages count: Int, ackWait: Duration = .seconds(30)
+    ) async throws -> (NATSConnection, JetStream, PullConsumer) {
         let jetStream = connection.jetStream()
         try await jetStream.createStream(StreamConfig(name: "ORDERS", subjects: ["orders.>"]))
         var config = ConsumerConfig(durableName: "billing")
@@ -42,6 +47,51 @@ import Testing
         let info = try await jetStream.consumerInfo(stream: "ORDERS", name: "billing")
         #expect(info.ackFloor.streamSequence == 3 && info.ackPending == 0 && info.pending == 0)
         await connection.close()
+    }
+
+    /// A user allowed replies only under its own prefix pulls through inboxes under it.
+    @Test func pullsUseTheInboxPrefix() async throws {
+        let server = try NATSServer(
+            configuration: """
+                authorization {
+                  users = [
+                    {user: admin, password: pw}
+                    {user: puller, password: pw, permissions: {publish: {allow: ["$JS.API.>", "$JS.ACK.>"]}, subscribe: {allow: ["_INBOX_puller.>"]}}}
+                  ]
+                }
+                """, jetStream: true)
+        defer { server.stop() }
+        let admin = try await server.connect {
+            $0.user = "admin"
+            $0.password = "pw"
+        }
+        _ = try await setUp(admin, messages: 2)
+        func puller(prefix: String?) async throws -> NATSConnection {
+            try await server.connect {
+                $0.user = "puller"
+                $0.password = "pw"
+                if let prefix { $0.inboxPrefix = prefix }
+            }
+        }
+        let allowed = try await puller(prefix: "_INBOX_puller")
+        let consumer = allowed.jetStream().pullConsumer(stream: "ORDERS", name: "billing")
+        let messages = try await consumer.fetch(batch: 2, expires: .seconds(5))
+        #expect(messages.map { String(buffer: $0.payload) } == ["0", "1"])
+        for message in messages { try await message.ackConfirmed() }
+
+        let refused = try await puller(prefix: nil)
+        // Its default inbox is refused: the fetch says so at once, rather than "no messages" at its expiry.
+        let start = ContinuousClock.now
+        do {
+            let none = try await refused.jetStream().pullConsumer(stream: "ORDERS", name: "billing").fetch(batch: 1, expires: .seconds(20))
+            Issue.record("a fetch through a refused inbox returned \(none.count) messages")
+        } catch let error as NATSClientError {
+            #expect(error.code == .permissionViolation && error.message.contains("_INBOX."), "\(error)")
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
+        await allowed.close()
+        await refused.close()
+        await admin.close()
     }
 
     @Test func aNakRedeliversATermDoesNot() async throws {
