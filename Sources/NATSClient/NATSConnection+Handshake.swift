@@ -69,6 +69,12 @@ extension NATSConnection {
     /// INFO arrived: upgrade to TLS when wanted (CONNECT follows the handshake), else CONNECT now.
     func startHandshake(_ info: ServerInfo, _ server: ServerAddress) {
         guard let channel else { return }
+        // A server of protocol 0 (before nats-server 1.2) ignores `echo: false`: it would deliver
+        // what the user asked not to get.
+        if options.noEcho, info.proto < 1 {
+            lastFailure = "\(server): noEcho needs a server of protocol 1 or later; it speaks protocol \(info.proto)"
+            return channel.close(promise: nil)
+        }
         do {
             guard try security.wantsTLS(info, server) else { return sendConnect(info, server, tls: false) }
             try channel.pipeline.syncOperations.addHandler(try security.tlsHandler(for: server), position: .first)

@@ -31,6 +31,22 @@ import Testing
         await other.close()
     }
 
+    /// A server too old to honour `echo: false` (protocol 0) is refused before CONNECT, not
+    /// trusted to keep the connection's own messages away.
+    @Test func noEchoRefusesAServerOfProtocolZero() async throws {
+        let server = try await ScriptedServer(sends: #"INFO {"server_id":"OLD","version":"1.1.0","proto":0,"max_payload":1048576}"# + "\r\n")
+        var options = NATSOptions(servers: ["nats://127.0.0.1:\(server.port)"])
+        options.noEcho = true
+        do {
+            try await NATSConnection.connect(options).close()
+            Issue.record("connected to a server that ignores noEcho")
+        } catch {
+            #expect("\(error)".contains("noEcho needs a server of protocol 1 or later"), "\(error)")
+        }
+        #expect(server.firstBytes.isEmpty, "no CONNECT was sent")
+        await server.close()
+    }
+
     /// A user allowed replies only under `_INBOX_billing.>`: requests work with that prefix, and
     /// with the default one the inbox is refused.
     @Test func requestsUseTheInboxPrefix() async throws {
