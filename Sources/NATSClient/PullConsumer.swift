@@ -29,7 +29,8 @@ public struct PullConsumer: Sendable {
     /// Up to `batch` messages: returns once `batch` came, or when the server says the request
     /// expired (after `expires`; the client gives up 2 s later if the server never says so); an
     /// empty array when nothing came.
-    /// - Throws: `JetStreamError` `.consumerDeleted` (status 409 "Consumer Deleted"), `.pullFailed`
+    /// - Throws: `JetStreamError` `.consumerDeleted` (status 409 "Consumer Deleted", or a pull the
+    ///   server left unanswered because the consumer or its stream is gone), `.pullFailed`
     ///   for another 409 before any message, `.notEnabled` when nothing answers the pull (503: no JetStream, or the
     ///   server is starting); `NATSClientError` when the connection is closed.
     public func fetch(batch: Int, expires: Duration = .seconds(5)) async throws -> [JetStreamMessage] {
@@ -74,6 +75,18 @@ public struct PullConsumer: Sendable {
 }
 
 extension PullConsumer {
+    /// Throws `.consumerDeleted` when the server says the consumer (or its stream) does not exist;
+    /// returns otherwise, also when it cannot tell (the connection is down, JetStream restarting).
+    func throwIfGone() async throws {
+        do {
+            _ = try await jetStream.consumerInfo(stream: stream, name: name)
+        } catch let error as JetStreamError where error.isConsumerNotFound || error.isStreamNotFound {
+            throw JetStreamError(.consumerDeleted, "consumer \(name) of stream \(stream) does not exist: \(error.message)", apiError: error.apiError)
+        } catch {
+            return
+        }
+    }
+
     /// The idle heartbeat of a pull that expires after `expires`: half of it, at most 5 s; none
     /// under 2 s (such a pull ends soon anyway).
     public static func defaultHeartbeat(expires: Duration) -> Duration? {
@@ -91,9 +104,11 @@ struct Pull {
     let watchdog: Task<Void, Never>
     let lastHeard: LastHeard
 
-    /// When the reader last took something the server sent on the inbox.
+    /// When the reader last took something the server sent on the inbox, and whether the pull
+    /// ended with the server silent (past its deadline, or two heartbeats missed).
     final class LastHeard: Sendable {
         let instant = Mutex(ContinuousClock.now)
+        let serverWentSilent = Mutex(false)
     }
 
     /// Subscribes to a new inbox, then sends the request with it as the reply subject.
@@ -133,6 +148,7 @@ struct Pull {
                 // Silent for two heartbeats: nothing read since, nothing waiting to be read.
                 if let idleHeartbeat, ContinuousClock.now - lastHeard.instant.withLock({ $0 }) > idleHeartbeat * 2 { break }
             }
+            if !Task.isCancelled { lastHeard.serverWentSilent.withLock { $0 = true } }
             subscription.unsubscribe()
         }
         return Pull(
@@ -158,6 +174,8 @@ struct Pull {
                 throw JetStreamError(.consumerDeleted, "consumer \(consumer.name) of stream \(consumer.stream) was deleted")
             case .noResponders:
                 remaining = 0
+                // nats-server 2.11 answers a pull of a consumer that is gone with 503 too.
+                try await consumer.throwIfGone()
                 throw JetStreamError(
                     .notEnabled, "nothing answers pulls from \(consumer.stream) > \(consumer.name): is JetStream enabled, the server starting?")
             case .failed(let status, let description):
@@ -169,6 +187,12 @@ struct Pull {
         if remaining > 0, let error = subscription.error {
             remaining = 0
             throw error
+        }
+        // The server never said the request was over: lost to a reconnect or a restart, or sent
+        // to a consumer that is gone (nats-server 2.9 does not answer those at all).
+        if remaining > 0, lastHeard.serverWentSilent.withLock({ $0 }) {
+            remaining = 0
+            try await consumer.throwIfGone()
         }
         return nil
     }

@@ -106,6 +106,20 @@ extension ServiceHost {
         return jetStream.pullConsumer(stream: binding.stream, name: binding.durable)
     }
 
+    /// Makes a consumer that was deleted again, and its stream first when that went too. The new
+    /// consumer starts at the stream's first event, so handlers may see events again (at least
+    /// once, as after any redelivery); a stream that went took its events with it.
+    private func restore(_ binding: StreamBinding) async {
+        do {
+            let subjects = streamSubjects.withLock { $0[binding.stream] ?? [] }
+            try await ensureStream(binding.stream, subjects: subjects)
+            _ = try await ensureConsumer(binding)
+            logger.warning("consumer made again", metadata: ["stream": "\(binding.stream)", "consumer": "\(binding.durable)"])
+        } catch {
+            logger.error("could not make the consumer again", metadata: ["consumer": "\(binding.durable)", "error": "\(error)"])
+        }
+    }
+
     /// Handles the events of a stream endpoint, at most `maxInFlightPerEndpoint` at once: a task
     /// pulls as many as there is room for, each is acknowledged when handled. Ends after shutdown
     /// (`stopPulling`) once the events pulled so far are handled.
@@ -156,10 +170,8 @@ extension ServiceHost {
                 if Task.isCancelled { return }
                 logger.error("pulling events failed", metadata: ["consumer": "\(consumer.name)", "error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
-                if let error = error as? JetStreamError, error.code == .consumerDeleted || error.isConsumerNotFound,
-                    let binding = endpoint.stream
-                {
-                    _ = try? await ensureConsumer(binding)
+                if let error = error as? JetStreamError, error.code == .consumerDeleted, let binding = endpoint.stream {
+                    await restore(binding)
                 }
             }
         }

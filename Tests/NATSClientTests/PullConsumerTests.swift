@@ -94,6 +94,30 @@ import Testing
         await admin.close()
     }
 
+    /// nats-server 2.9 leaves a pull of a deleted consumer unanswered (2.11 answers 503): the
+    /// client asks whether the consumer is there and says it is gone, rather than "no messages"
+    /// or, in `messages()`, pulling in vain forever.
+    @Test func aPullOfAConsumerThatIsGoneSaysSo() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 1)
+        try await jetStream.deleteConsumer(stream: "ORDERS", name: "billing")
+        do {
+            let messages = try await consumer.fetch(batch: 1, expires: .seconds(1))
+            Issue.record("fetched \(messages.count) from a deleted consumer")
+        } catch let error as JetStreamError {
+            #expect(error.code == .consumerDeleted && error.isConsumerNotFound, "\(error)")
+        }
+        var messages = consumer.messages(batch: 1, expires: .seconds(2)).makeAsyncIterator()
+        do {
+            let message = try await messages.next()
+            Issue.record("messages() of a deleted consumer gave \(String(describing: message))")
+        } catch let error as JetStreamError {
+            #expect(error.code == .consumerDeleted, "\(error)")
+        }
+        await connection.close()
+    }
+
     @Test func aNakRedeliversATermDoesNot() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }

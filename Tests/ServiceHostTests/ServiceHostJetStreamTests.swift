@@ -72,6 +72,65 @@ import Testing
         await publisher.nats.close()
     }
 
+    /// The consumer, then its whole stream, deleted under a running consumer host while it has no
+    /// pull waiting (its one handler busy: an operator's `nats consumer rm`, say). nats-server 2.9
+    /// never answers a pull of a consumer that is gone; the host finds out, makes the consumer
+    /// (and the stream) again, and goes on with new events.
+    @Test func aConsumerOrStreamDeletedWhileNoPullWaitsIsMadeAgain() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let publisher = ServiceHost(name: "auth", nats: try await connect(server))
+        let (seen, deliver) = AsyncStream<String>.makeStream()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let heldOnce = Mutex<Set<String>>([])
+        var options = ServiceHostOptions()
+        options.maxInFlightPerEndpoint = 1
+        options.eventPullExpiry = .seconds(2)  // heartbeats every second: a silent server shows in 2
+        let host = ServiceHost(name: "mailer", nats: try await connect(server), options: options)
+        host.consume(Auth.Subjects.userRegistered) { profile, _ in
+            deliver.yield(profile.email)
+            // The first delivery of a "hold" event keeps the only handler busy until the gate opens.
+            if profile.email.hasPrefix("hold"), heldOnce.withLock({ $0.insert(profile.email).inserted }) {
+                for await _ in gate { break }
+            }
+        }
+        let running = RunningHosts([host])
+        let jetStream = publisher.nats.jetStream()
+        var deliveries = seen.makeAsyncIterator()
+        func delivered(_ email: String) async -> Bool {
+            while let next = await deliveries.next() { if next == email { return true } }
+            return false
+        }
+        func madeAgain() async throws {
+            while true {
+                do {
+                    _ = try await jetStream.consumerInfo(stream: "AUTH", name: Self.durable)
+                    return
+                } catch let error as JetStreamError where error.isConsumerNotFound || error.isStreamNotFound {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        }
+
+        for (held, removal) in [("hold-1@example.com", "consumer"), ("hold-2@example.com", "stream")] {
+            try await publisher.publish(Auth.Subjects.userRegistered, profile(held))
+            #expect(await delivered(held), "busy with \(held)")
+            if removal == "consumer" {
+                try await jetStream.deleteConsumer(stream: "AUTH", name: Self.durable)
+            } else {
+                try await jetStream.deleteStream("AUTH")
+            }
+            open.yield()
+            try await madeAgain()
+            let next = "after-\(removal)@example.com"
+            try await publisher.publish(Auth.Subjects.userRegistered, profile(next))
+            #expect(await delivered(next), "consumed after the \(removal) was made again")
+        }
+        try await running.stop()
+        await host.nats.close()
+        await publisher.nats.close()
+    }
+
     @Test func aPublishIsStoredOncePerMessageAndMakesAMissingStream() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
