@@ -30,8 +30,9 @@ public struct StreamConfig: Sendable, Hashable, Codable {
     public var maxBytes: Int64 = -1
     /// .zero: kept forever.
     public var maxAge: Duration = .zero
-    /// How long `Nats-Msg-Id`s are remembered to drop duplicates (the server's default: 2 minutes).
-    public var duplicateWindow: Duration = .seconds(120)
+    /// How long `Nats-Msg-Id`s are remembered to drop duplicates; nil: the server's choice, 2
+    /// minutes or `maxAge` if shorter (a window longer than `maxAge` is refused).
+    public var duplicateWindow: Duration?
     public var replicas = 1
     public var discard: Discard = .old
 
@@ -58,7 +59,7 @@ public struct StreamConfig: Sendable, Hashable, Codable {
         maxMessages = try container.decodeIfPresent(Int64.self, forKey: .maxMessages) ?? -1
         maxBytes = try container.decodeIfPresent(Int64.self, forKey: .maxBytes) ?? -1
         maxAge = Duration(jetStreamNanoseconds: try container.decodeIfPresent(Int64.self, forKey: .maxAge) ?? 0)
-        duplicateWindow = Duration(jetStreamNanoseconds: try container.decodeIfPresent(Int64.self, forKey: .duplicateWindow) ?? 0)
+        duplicateWindow = try container.decodeIfPresent(Int64.self, forKey: .duplicateWindow).map(Duration.init(jetStreamNanoseconds:))
         replicas = try container.decodeIfPresent(Int.self, forKey: .replicas) ?? 1
         discard = try container.decodeIfPresent(Discard.self, forKey: .discard) ?? .old
     }
@@ -72,14 +73,18 @@ public struct StreamConfig: Sendable, Hashable, Codable {
         try container.encode(maxMessages, forKey: .maxMessages)
         try container.encode(maxBytes, forKey: .maxBytes)
         try container.encode(maxAge.nanosecondsForJetStream, forKey: .maxAge)
-        try container.encode(duplicateWindow.nanosecondsForJetStream, forKey: .duplicateWindow)
+        try container.encodeIfPresent(duplicateWindow?.nanosecondsForJetStream, forKey: .duplicateWindow)
         try container.encode(replicas, forKey: .replicas)
         try container.encode(discard, forKey: .discard)
     }
 
-    /// Whether a stream configured as `self` already is what `wanted` asks for (subjects in any order).
+    /// Whether a stream configured as `self` (as the server reports it) already is what `wanted`
+    /// asks for: subjects in any order, and what `wanted` leaves to the server as the server
+    /// filled it in (no subjects: the stream's name; no duplicate window: the server's).
     func satisfies(_ wanted: StreamConfig) -> Bool {
         var ours = self, theirs = wanted
+        if theirs.subjects.isEmpty { theirs.subjects = [theirs.name] }
+        if theirs.duplicateWindow == nil { theirs.duplicateWindow = ours.duplicateWindow }
         ours.subjects.sort()
         theirs.subjects.sort()
         return ours == theirs

@@ -81,6 +81,18 @@ import Testing
         #expect(pull.count == 2 && integer(pull["batch"]) == 10 && integer(pull["expires"]) == 5_000_000_000)
     }
 
+    @Test func whatIsLeftToTheServerCountsAsWhatItFilledIn() {
+        var stored = StreamConfig(name: "ORDERS", subjects: ["ORDERS"])
+        stored.duplicateWindow = .seconds(120)
+        #expect(stored.satisfies(StreamConfig(name: "ORDERS", subjects: [])), "no subjects: the stream's name; no window: the server's")
+        var wanted = StreamConfig(name: "ORDERS", subjects: [])
+        wanted.duplicateWindow = .seconds(30)
+        #expect(!stored.satisfies(wanted), "a window asked for is compared")
+        #expect(!stored.satisfies(StreamConfig(name: "ORDERS", subjects: ["orders.>"])))
+        let unset = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(StreamConfig(name: "X", subjects: ["x"]))) as? [String: Any]
+        #expect(unset?["duplicate_window"] == nil, "an unset window is not sent")
+    }
+
     @Test func aDomainOrAPrefixNamesTheAPISubjects() {
         #expect(JetStream.apiPrefix(domain: nil, apiPrefix: nil) == "$JS.API")
         #expect(JetStream.apiPrefix(domain: "hub", apiPrefix: nil) == "$JS.hub.API")

@@ -86,6 +86,7 @@ import Testing
         config.storage = .memory
         config.maxMessages = 100
         config.maxAge = .seconds(3600)
+        config.duplicateWindow = .seconds(90)
         let created = try await jetStream.createStream(config)
         #expect(created.config == config, "the server keeps what was asked: \(created.config)")
         #expect(try await jetStream.streamInfo("ORDERS").config == config)
@@ -138,12 +139,32 @@ import Testing
         let jetStream = connection.jetStream()
         var config = StreamConfig(name: "EVENTS", subjects: ["events.created"])
         let created = try await jetStream.ensureStream(config)
-        #expect(created.config == config)
+        var asStored = config
+        asStored.duplicateWindow = .seconds(120)  // left to the server: its default
+        #expect(created.config == asStored)
         _ = try await jetStream.publish("events.created")
         #expect(try await jetStream.ensureStream(config).state.messages == 1, "an equal stream is left alone")
         config.subjects = ["events.updated", "events.created"]
         let updated = try await jetStream.ensureStream(config)
         #expect(Set(updated.config.subjects) == ["events.created", "events.updated"] && updated.state.messages == 1)
+        await connection.close()
+    }
+
+    /// A stream kept for less than the server's 2-minute duplicate window: the window is left to
+    /// the server, which makes it as short as the stream's age limit (a longer one is refused).
+    @Test func aStreamKeptForAMinuteGetsAWindowOfAMinute() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let jetStream = connection.jetStream()
+        var config = StreamConfig(name: "SHORT", subjects: ["short.>"])
+        config.maxAge = .seconds(60)
+        let created = try await jetStream.createStream(config)
+        #expect(created.config.maxAge == .seconds(60) && created.config.duplicateWindow == .seconds(60), "\(created.config)")
+        #expect(try await jetStream.ensureStream(config).config == created.config, "and ensuring it changes nothing")
+        await #expect(throws: JetStreamError.self, "a window past the age limit is the server's error") {
+            try await jetStream.createStream(StreamConfig(name: "LONGER", subjects: ["longer.>"]).with(maxAge: .seconds(60), window: .seconds(120)))
+        }
         await connection.close()
     }
 
@@ -191,5 +212,14 @@ import Testing
         let error = await #expect(throws: JetStreamError.self) { try await connection.jetStream().streamInfo("ORDERS") }
         #expect(error?.code == .notEnabled)
         await connection.close()
+    }
+}
+
+extension StreamConfig {
+    func with(maxAge: Duration, window: Duration) -> StreamConfig {
+        var config = self
+        config.maxAge = maxAge
+        config.duplicateWindow = window
+        return config
     }
 }
