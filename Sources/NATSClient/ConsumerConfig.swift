@@ -26,6 +26,10 @@ public struct ConsumerConfig: Sendable, Hashable, Codable {
     public var filterSubject: String?
     /// Messages delivered and not yet acknowledged, at most.
     public var maxAckPending = 1000
+    /// The largest batch and the longest expiry a pull may ask for (nil: no limit); a pull asking
+    /// for more is refused (`.pullRefused`).
+    public var maxRequestBatch: Int?
+    public var maxRequestExpires: Duration?
 
     public init(durableName: String? = nil, filterSubject: String? = nil) {
         self.durableName = durableName
@@ -42,6 +46,8 @@ public struct ConsumerConfig: Sendable, Hashable, Codable {
         case filterSubject = "filter_subject"
         case maxAckPending = "max_ack_pending"
         case replayPolicy = "replay_policy"
+        case maxRequestBatch = "max_batch"
+        case maxRequestExpires = "max_expires"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -54,6 +60,11 @@ public struct ConsumerConfig: Sendable, Hashable, Codable {
         maxDeliver = try container.decodeIfPresent(Int.self, forKey: .maxDeliver) ?? -1
         filterSubject = try container.decodeIfPresent(String.self, forKey: .filterSubject)
         maxAckPending = try container.decodeIfPresent(Int.self, forKey: .maxAckPending) ?? 1000
+        // The server reports 0 for "no limit".
+        maxRequestBatch = try container.decodeIfPresent(Int.self, forKey: .maxRequestBatch).flatMap { $0 > 0 ? $0 : nil }
+        maxRequestExpires = try container.decodeIfPresent(Int64.self, forKey: .maxRequestExpires).flatMap {
+            $0 > 0 ? Duration(jetStreamNanoseconds: $0) : nil
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -67,6 +78,8 @@ public struct ConsumerConfig: Sendable, Hashable, Codable {
         try container.encodeIfPresent(filterSubject, forKey: .filterSubject)
         try container.encode(maxAckPending, forKey: .maxAckPending)
         try container.encode("instant", forKey: .replayPolicy)
+        try container.encodeIfPresent(maxRequestBatch, forKey: .maxRequestBatch)
+        try container.encodeIfPresent(maxRequestExpires?.nanosecondsForJetStream, forKey: .maxRequestExpires)
     }
 }
 

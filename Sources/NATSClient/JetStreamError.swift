@@ -18,8 +18,12 @@ public struct JetStreamError: Error, Sendable, Hashable, CustomStringConvertible
         public static let notJetStreamMessage = Code("not a JetStream message")
         /// The consumer a pull was waiting on was deleted (status 409).
         public static let consumerDeleted = Code("consumer deleted")
-        /// Any other status a pull got (409 and the like), with its description.
+        /// A status that ended a pull for now (409 "Exceeded MaxWaiting", "Leadership Change",
+        /// "Server Shutdown" and the like), with its description: the next pull may go through.
         public static let pullFailed = Code("pull failed")
+        /// A status that every pull like this one would get (400, 409 "Consumer is push based",
+        /// "Exceeded MaxRequestBatch/MaxRequestExpires/MaxRequestMaxBytes"): pulling again is pointless.
+        public static let pullRefused = Code("pull refused")
     }
 
     /// The error object of a JetStream API reply.

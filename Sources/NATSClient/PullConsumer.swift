@@ -30,8 +30,9 @@ public struct PullConsumer: Sendable {
     /// expired (after `expires`; the client gives up 2 s later if the server never says so); an
     /// empty array when nothing came.
     /// - Throws: `JetStreamError` `.consumerDeleted` (status 409 "Consumer Deleted", or a pull the
-    ///   server left unanswered because the consumer or its stream is gone), `.pullFailed`
-    ///   for another 409 before any message, `.notEnabled` when nothing answers the pull (503: no JetStream, or the
+    ///   server left unanswered because the consumer or its stream is gone), `.pullRefused` for a
+    ///   pull the consumer always refuses (a batch past its `max_batch`…), `.pullFailed` for a
+    ///   409 that ends it for now (before any message), `.notEnabled` when nothing answers the pull (503: no JetStream, or the
     ///   server is starting); `NATSClientError` when the connection is closed.
     public func fetch(batch: Int, expires: Duration = .seconds(5)) async throws -> [JetStreamMessage] {
         var messages: [JetStreamMessage] = []
@@ -66,7 +67,8 @@ public struct PullConsumer: Sendable {
     /// Messages as they come, pulled in batches of `batch` (each request expiring after
     /// `expires`, then the next one goes out): an endless sequence that ends when the task is
     /// cancelled or the connection is closed. Losing the connection, a server that restarts
-    /// (status 503) and refused pulls (409 other than a deleted consumer) are waited out; requests
+    /// (status 503) and pulls refused for now (`.pullFailed`) are waited out; a deleted consumer
+    /// and pulls refused for good (`.pullRefused`) end it with their error. Requests
     /// of 2 s or more ask for idle heartbeats (`defaultHeartbeat`), so that a lost one is replaced
     /// within two heartbeats.
     public func messages(batch: Int = 64, expires: Duration = .seconds(30)) -> JetStreamMessages {
@@ -181,6 +183,9 @@ struct Pull {
             case .failed(let status, let description):
                 remaining = 0
                 throw JetStreamError(.pullFailed, "pull from \(consumer.stream) > \(consumer.name): \(status) \(description)")
+            case .refused(let status, let description):
+                remaining = 0
+                throw JetStreamError(.pullRefused, "pull from \(consumer.stream) > \(consumer.name): \(status) \(description)")
             }
         }
         // Ended by the server refusing the inbox (permissions): that, not "no messages".
@@ -205,6 +210,9 @@ struct Pull {
 
 /// What a message on a pull request's inbox is (ADR-13 status codes).
 enum PullStatus: Equatable {
+    /// 409 descriptions about the request itself or the consumer's kind, not the moment.
+    static let refusals = ["consumer is push based", "exceeded maxrequestbatch", "exceeded maxrequestexpires", "exceeded maxrequestmaxbytes"]
+
     case message
     /// 100: idle heartbeat or flow control.
     case heartbeat
@@ -213,7 +221,10 @@ enum PullStatus: Equatable {
     case consumerDeleted
     /// 503: nothing answers the JetStream API (not enabled, or the server is starting).
     case noResponders
+    /// The pull is over for now; another may go through.
     case failed(Int, String)
+    /// Every pull like it would get the same answer.
+    case refused(Int, String)
 
     init(_ headers: NATSHeaders?) {
         guard let status = headers?.status else {
@@ -226,6 +237,8 @@ enum PullStatus: Equatable {
         case 404, 408: self = .done
         case 503: self = .noResponders
         case 409 where description.lowercased().contains("consumer deleted"): self = .consumerDeleted
+        case 400: self = .refused(status, description)
+        case 409 where Self.refusals.contains(where: description.lowercased().contains): self = .refused(status, description)
         default: self = .failed(status, description)
         }
     }

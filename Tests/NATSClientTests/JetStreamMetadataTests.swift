@@ -47,6 +47,11 @@ import Testing
         #expect(PullStatus(NATSHeaders(status: 503)) == .noResponders)
         #expect(PullStatus(NATSHeaders(status: 409, description: "Server Shutdown")) == .failed(409, "Server Shutdown"))
         #expect(PullStatus(NATSHeaders(status: 409, description: "Exceeded MaxWaiting")) == .failed(409, "Exceeded MaxWaiting"))
+        #expect(PullStatus(NATSHeaders(status: 409, description: "Leadership Change")) == .failed(409, "Leadership Change"))
+        #expect(PullStatus(NATSHeaders(status: 409, description: "Consumer is push based")) == .refused(409, "Consumer is push based"))
+        #expect(
+            PullStatus(NATSHeaders(status: 409, description: "Exceeded MaxRequestExpires of 1s")) == .refused(409, "Exceeded MaxRequestExpires of 1s"))
+        #expect(PullStatus(NATSHeaders(status: 400, description: "Bad Request")) == .refused(400, "Bad Request"))
         var withFields = NATSHeaders(status: nil)
         withFields["Nats-Msg-Id"] = "a"
         #expect(PullStatus(withFields) == .message, "headers without a status are a message's own")

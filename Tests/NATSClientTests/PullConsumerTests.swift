@@ -118,6 +118,30 @@ import Testing
         await connection.close()
     }
 
+    /// A pull the consumer will always refuse (a batch past its `max_batch`) fails as refused, and
+    /// `messages()` ends with that error instead of asking again and again.
+    @Test func aPullPastTheConsumersLimitsIsRefusedForGood() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, _) = try await setUp(server, messages: 1)
+        var config = ConsumerConfig(durableName: "small")
+        config.maxRequestBatch = 10
+        config.maxRequestExpires = .seconds(20)
+        let info = try await jetStream.createConsumer(stream: "ORDERS", config)
+        #expect(info.config.maxRequestBatch == 10 && info.config.maxRequestExpires == .seconds(20))
+        let consumer = jetStream.pullConsumer(stream: "ORDERS", name: "small")
+        do {
+            let messages = try await consumer.fetch(batch: 64, expires: .seconds(1))
+            Issue.record("a batch past max_batch brought \(messages.count)")
+        } catch let error as JetStreamError {
+            #expect(error.code == .pullRefused && error.message.contains("Exceeded MaxRequestBatch"), "\(error)")
+        }
+        var messages = consumer.messages(batch: 64, expires: .seconds(5)).makeAsyncIterator()
+        await #expect(throws: JetStreamError.self) { _ = try await messages.next() }
+        #expect(try await consumer.fetch(batch: 10, expires: .seconds(1)).count == 1, "within its limits it serves")
+        await connection.close()
+    }
+
     @Test func aNakRedeliversATermDoesNot() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
