@@ -55,7 +55,8 @@ extension JetStream {
     ///   - messageID: `Nats-Msg-Id`: a second publish with the same id within the stream's
     ///     duplicate window stores nothing and is acknowledged as `duplicate`.
     ///   - expect: conditions the stream checks before storing.
-    /// - Throws: `JetStreamError` `.noStream` when no stream stores `subject`, `.api` when the
+    /// - Throws: `JetStreamError` `.noStream` when no stream stores `subject` (nothing answered it,
+    ///   `publishRetryAttempts` more times `publishRetryWait` apart), `.api` when the
     ///   stream refuses the message (a failed expectation, limits); `NATSClientError` `.timeout`
     ///   when no acknowledgement comes (the message may or may not be stored: publish again with
     ///   the same `messageID`).
@@ -70,12 +71,16 @@ extension JetStream {
             expect.apply(to: &extra)
             headers = extra
         }
-        let reply: InboundMessage
-        do {
-            reply = try await connection.request(subject, payload: payload, headers: headers, timeout: timeout ?? self.timeout)
-        } catch let error as NATSClientError where error.code == .noResponders {
-            throw JetStreamError(.noStream, "no stream stores subject \(subject)")
+        var retries = max(publishRetryAttempts, 0)
+        while true {
+            do {
+                let reply = try await connection.request(subject, payload: payload, headers: headers, timeout: timeout ?? self.timeout)
+                return try Self.decode(PubAck.self, from: reply.payload, operation: "publish to \(subject)")
+            } catch let error as NATSClientError where error.code == .noResponders {
+                guard retries > 0 else { throw JetStreamError(.noStream, "no stream stores subject \(subject)") }
+                retries -= 1
+                try await Task.sleep(for: publishRetryWait)
+            }
         }
-        return try Self.decode(PubAck.self, from: reply.payload, operation: "publish to \(subject)")
     }
 }

@@ -13,6 +13,11 @@ public struct JetStream: Sendable {
     public let domain: String?
     /// How long an API request or a publish waits for its answer by default.
     public var timeout: Duration
+    /// A publish that nothing answers (no responders) is tried again this many times, this long
+    /// apart, before it fails as `.noStream`: JetStream takes a moment to listen after a server
+    /// starts (nats.go's defaults: 2 × 250 ms).
+    public var publishRetryAttempts = 2
+    public var publishRetryWait: Duration = .milliseconds(250)
 
     /// - Parameters:
     ///   - domain: the JetStream domain to talk to (leaf nodes); nil: the connection's own.

@@ -71,19 +71,8 @@ extension ServiceHost {
             stores(pattern, in: stream)
             let subjects = streamSubjects.withLock { $0[stream] ?? [pattern] }
             try await ensureStream(stream, subjects: subjects)
-            // A stream that another host is making at the same moment can be reported made before
-            // it takes messages (nats-server answers the second, identical create at once): retry
-            // briefly (10 + 20 + 40 + 80 ms at most) before giving up.
-            var delay = Duration.milliseconds(10)
-            for _ in 1...4 {
-                do {
-                    _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
-                    return
-                } catch let error as JetStreamError where error.code == .noStream {
-                    try await Task.sleep(for: delay)
-                    delay *= 2
-                }
-            }
+            // A stream another host is making at the same moment can be reported made before it
+            // takes messages: the publish's own retries (`publishRetryAttempts`) wait that out.
             _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
         }
     }

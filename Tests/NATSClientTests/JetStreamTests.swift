@@ -57,6 +57,28 @@ import Testing
         await connection.close()
     }
 
+    /// Nothing answers a publish while JetStream is not listening yet (a server starting, a stream
+    /// being made): it is tried again, `publishRetryWait` apart, before it counts as no stream.
+    @Test func aPublishThatNothingAnswersYetIsTriedAgain() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let connection = try await server.connect()
+        var jetStream = connection.jetStream()
+        jetStream.publishRetryAttempts = 50
+        jetStream.publishRetryWait = .milliseconds(100)
+        let publishing = Task { [jetStream] in try await jetStream.publish("late.created", payload: ByteBuffer(string: "x")) }
+        try await Task.sleep(for: .milliseconds(300))
+        try await jetStream.createStream(StreamConfig(name: "LATE", subjects: ["late.>"]))
+        let ack = try await publishing.value
+        #expect(ack.stream == "LATE" && ack.sequence == 1)
+
+        jetStream.publishRetryAttempts = 0
+        let start = ContinuousClock.now
+        await #expect(throws: JetStreamError.self) { try await jetStream.publish("nowhere.created") }
+        #expect(ContinuousClock.now - start < .seconds(5), "no retries asked for: at once")
+        await connection.close()
+    }
+
     @Test func aFailedExpectationIsTheServersError() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
