@@ -57,6 +57,11 @@ public struct JetStreamError: Error, Sendable, Hashable, CustomStringConvertible
         public static let streamNameInUse = 10058
         public static let streamSubjectOverlap = 10065
         public static let consumerNotFound = 10014
+        public static let consumerAlreadyExists = 10148
+        /// A publish's expectation failed: the stream's (or subject's) last sequence was another.
+        public static let wrongLastSequence = 10071
+        /// A publish's expectation failed: the stream storing the subject is another.
+        public static let wrongStream = 10060
     }
 
     public let code: Code
@@ -85,6 +90,8 @@ public struct JetStreamError: Error, Sendable, Hashable, CustomStringConvertible
     }
     /// Whether the server said the consumer does not exist.
     public var isConsumerNotFound: Bool { apiError?.errorCode == APIError.consumerNotFound }
+    /// Whether a create found the consumer there with another configuration.
+    public var isConsumerAlreadyExists: Bool { apiError?.errorCode == APIError.consumerAlreadyExists }
 
     public var description: String { "\(code): \(message)" }
 }

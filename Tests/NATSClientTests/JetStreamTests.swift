@@ -90,11 +90,11 @@ import Testing
         let stale = await #expect(throws: JetStreamError.self) {
             try await jetStream.publish("orders.created", expect: PublishExpectations(lastSequence: 0))
         }
-        #expect(stale?.code == .api && stale?.apiError?.code == 400 && stale?.apiError?.errorCode == 10071, "wrong last sequence")
+        #expect(stale?.code == .api && stale?.apiError?.code == 400 && stale?.apiError?.errorCode == JetStreamError.APIError.wrongLastSequence, "wrong last sequence")
         let wrongStream = await #expect(throws: JetStreamError.self) {
             try await jetStream.publish("orders.created", expect: PublishExpectations(stream: "INVOICES"))
         }
-        #expect(wrongStream?.apiError?.errorCode == 10060, "expected stream does not match")
+        #expect(wrongStream?.apiError?.errorCode == JetStreamError.APIError.wrongStream, "expected stream does not match")
         #expect(try await jetStream.streamInfo("ORDERS").state.messages == 1, "nothing refused was stored")
         await connection.close()
     }

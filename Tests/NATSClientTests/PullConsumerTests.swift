@@ -328,6 +328,17 @@ import Testing
         }
         await #expect(throws: NATSClientError.self) { try await consumer.fetch(batch: 0) }
 
+        // Made again as it is: the same consumer. Made with another configuration: refused, and
+        // the consumer is left as it was.
+        let same = try await jetStream.createConsumer(stream: "ORDERS", ConsumerConfig(durableName: "billing"))
+        #expect(same.config.ackWait == .seconds(30))
+        var other = ConsumerConfig(durableName: "billing")
+        other.ackWait = .seconds(5)
+        let conflict = await #expect(throws: JetStreamError.self) { try await jetStream.createConsumer(stream: "ORDERS", other) }
+        #expect(conflict?.isConsumerAlreadyExists == true, "\(String(describing: conflict))")
+        #expect(try await jetStream.consumerInfo(stream: "ORDERS", name: "billing").config.ackWait == .seconds(30))
+        #expect(try await jetStream.updateConsumer(stream: "ORDERS", other).config.ackWait == .seconds(5), "changed on purpose")
+
         // A pull waiting at the server ends when its consumer is deleted.
         let waiting = Task { try await consumer.fetch(batch: 1, expires: .seconds(20)) }
         for _ in 0..<200 where try await jetStream.consumerInfo(stream: "ORDERS", name: "billing").waiting == 0 {
