@@ -16,6 +16,8 @@ public struct JetStreamError: Error, Sendable, Hashable, CustomStringConvertible
         public static let invalidResponse = Code("invalid response")
         /// A reply subject that is not a `$JS.ACK.…` subject, or a message without one.
         public static let notJetStreamMessage = Code("not a JetStream message")
+        /// A message was acknowledged (ack, nak or term) before: it takes one final answer.
+        public static let alreadyAcknowledged = Code("already acknowledged")
         /// The consumer a pull was waiting on was deleted (status 409).
         public static let consumerDeleted = Code("consumer deleted")
         /// A status that ended a pull for now (409 "Exceeded MaxWaiting", "Leadership Change",

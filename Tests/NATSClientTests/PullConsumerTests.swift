@@ -151,6 +151,12 @@ import Testing
         try delivered[0].nak()
         try delivered[1].nak(delay: .milliseconds(100))
         try delivered[2].term()
+        // One final answer per message, whichever copy of it gives it.
+        let copy = delivered[0]
+        for second in [{ try copy.ack() }, { try delivered[2].nak() }, { try delivered[2].inProgress() }] {
+            let refused = #expect(throws: JetStreamError.self) { try second() }
+            #expect(refused?.code == .alreadyAcknowledged, "\(String(describing: refused))")
+        }
         var again: [JetStreamMessage] = []
         // Redeliveries come when due; a fetch waits for them (bounded by its expiry).
         for _ in 0..<10 where again.count < 2 {
@@ -158,7 +164,11 @@ import Testing
         }
         #expect(again.map(\.metadata.streamSequence).sorted() == [1, 2], "the terminated message is not redelivered")
         #expect(again.allSatisfy { $0.metadata.delivered == 2 })
-        for message in again { try await message.ackConfirmed() }
+        for message in again {
+            try message.inProgress()  // as often as needed before the final answer
+            try await message.ackConfirmed()
+        }
+        await #expect(throws: JetStreamError.self) { try await again[0].ackConfirmed() }
         #expect(try await consumer.fetch(batch: 1, expires: .milliseconds(300)).isEmpty)
         let info = try await jetStream.consumerInfo(stream: "ORDERS", name: "billing")
         #expect(info.ackPending == 0 && info.redelivered == 0 && info.delivered.streamSequence == 3)
