@@ -128,7 +128,7 @@ public final class EventBookingServer: Sendable {
 
     /// The servers as logs show them: without credentials.
     static func shown(_ options: NATSOptions) -> String {
-        options.servers.map { ServerAddress($0)?.description ?? "<invalid URL>" }.joined(separator: ",")
+        options.servers.map(ServerAddress.shown).joined(separator: ",")
     }
 
     /// The hosts and the gateway as one service group; shutdown runs in reverse order, so the

@@ -75,7 +75,7 @@ public final class NATSConnection: @unchecked Sendable {
     ) async throws -> NATSConnection {
         try options.validate()
         let servers = try options.servers.map { text in
-            guard let address = ServerAddress(text) else { throw NATSClientError(.invalidServer, "'\(text)' is not a NATS URL") }
+            guard let address = ServerAddress(text) else { throw NATSClientError(.invalidServer, "'\(ServerAddress.shown(text))' is not a NATS URL") }
             return address
         }
         let connection = NATSConnection(

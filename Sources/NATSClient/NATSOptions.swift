@@ -116,7 +116,7 @@ extension NATSOptions: CustomStringConvertible, CustomDebugStringConvertible {
     /// The settings without their secrets: passwords, tokens and seeds show as `<redacted>`, so
     /// options can be logged.
     public var description: String {
-        let shownServers = servers.map { ServerAddress($0)?.description ?? "<invalid URL>" }
+        let shownServers = servers.map(ServerAddress.shown)
         var parts = ["servers: \(shownServers)"]
         if let name { parts.append("name: \(name)") }
         if let user { parts.append("user: \(user)") }

@@ -71,6 +71,15 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         return "\(tls ? "tls" : "nats")://\(shownHost):\(port)"
     }
 
+    /// A server URL as logs and errors may show it: its address without credentials, or, for
+    /// text that is not a URL, the text with whatever precedes an `@` redacted.
+    public static func shown(_ text: String) -> String {
+        if let address = ServerAddress(text) { return address.description }
+        guard let at = text.lastIndex(of: "@") else { return text }
+        let start = text.range(of: "://").map(\.upperBound) ?? text.startIndex
+        return String(text[..<start]) + "<redacted>" + String(text[at...])
+    }
+
     /// The same server, whatever the credentials and scheme: how the pool recognises a server.
     var endpoint: String { "\(host.lowercased()):\(port)" }
 }

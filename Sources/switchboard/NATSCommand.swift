@@ -68,7 +68,7 @@ struct NATSConnectionOptions: ParsableArguments {
             throw CLIError(message: "error: \(error.message)")
         } catch {
             // As NATSOptions shows them: a password in a URL is redacted.
-            let servers = options.servers.map { ServerAddress($0)?.description ?? $0 }
+            let servers = options.servers.map(ServerAddress.shown)
             throw CLIError(message: "error: cannot connect to \(servers.joined(separator: ", ")): \(error)")
         }
     }

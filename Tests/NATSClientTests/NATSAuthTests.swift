@@ -57,6 +57,12 @@ import Testing
                 $0.user = "alice"
                 $0.password = "not-her-pass"
             }, saying: "Authorization Violation", hiding: ["not-her-pass"])
+        // A URL that does not parse (its port) still keeps its password out of the error and out
+        // of the options' description.
+        let broken = NATSOptions(servers: ["nats://alice:p4ss-w0rd@127.0.0.1:notaport"])
+        await expectRefused(broken, saying: "'nats://<redacted>@127.0.0.1:notaport' is not a NATS URL", hiding: ["p4ss-w0rd"])
+        #expect(!"\(broken)".contains("p4ss-w0rd") && "\(broken)".contains("<redacted>@127.0.0.1:notaport"), "\(broken)")
+        #expect(ServerAddress.shown("nats://alice:p4ss-w0rd@127.0.0.1:4222") == "nats://127.0.0.1:4222")
     }
 
     @Test func nkeySignsTheServersNonce() async throws {
