@@ -37,16 +37,22 @@ public final class NATSConnectionGroup: Sendable {
         return NATSConnectionGroup(connections)
     }
 
-    /// The connection on the calling thread's event loop; off the group's loops, the first.
+    /// The connection on the calling thread's event loop (off the group's loops, the first); when
+    /// that one has been without a server for a second (`isAway()`), another that has one, so
+    /// that one connection stuck reconnecting does not fail the requests of its loop.
     public var current: NATSConnection {
-        if connections.count > 1, let loop = MultiThreadedEventLoopGroup.currentEventLoop {
-            for connection in connections where connection.eventLoop === loop { return connection }
+        guard connections.count > 1 else { return connections[0] }
+        var own = connections[0]
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop {
+            for connection in connections where connection.eventLoop === loop { own = connection }
         }
-        return connections[0]
+        guard own.isAway() else { return own }
+        return connections.first { !$0.isAway() } ?? own
     }
 
-    /// True while every connection is connected.
-    public var isReady: Bool { connections.allSatisfy(\.isReady) }
+    /// True while a connection of the group has a server (requests can go out: ``current``
+    /// picks it).
+    public var isReady: Bool { connections.contains(where: \.isReady) }
 
     /// Drains every connection (see ``NATSConnection/drain()``), all at once.
     public func drain() async throws {
