@@ -32,8 +32,9 @@ public struct PullConsumer: Sendable {
     /// - Throws: `JetStreamError` `.consumerDeleted` (status 409 "Consumer Deleted", or a pull the
     ///   server left unanswered because the consumer or its stream is gone), `.pullRefused` for a
     ///   pull the consumer always refuses (a batch past its `max_batch`…), `.pullFailed` for a
-    ///   409 that ends it for now (before any message), `.notEnabled` when nothing answers the pull (503: no JetStream, or the
-    ///   server is starting); `NATSClientError` when the connection is closed.
+    ///   409 that ends it for now (before any message), `.notEnabled` when nothing answers the
+    ///   pull (503: no JetStream, or the server is starting); `NATSClientError` when the
+    ///   connection is closed, `.permissionViolation` when the server refuses the pull's inbox.
     public func fetch(batch: Int, expires: Duration = .seconds(5)) async throws -> [JetStreamMessage] {
         var messages: [JetStreamMessage] = []
         do {
