@@ -53,7 +53,9 @@ fi
 
 "$BIN/switchboard" export openapi --output "$DATA_DIR/openapi.json"
 
-"$BIN/event-booking" serve --nats "nats://127.0.0.1:$NATS_PORT" --redis "redis://127.0.0.1:$REDIS_PORT" \
+# The local servers take no credentials or TLS: settings of another NATS in the shell stay out.
+env -u NATS_USER -u NATS_PASSWORD -u NATS_CREDS -u NATS_NKEY -u NATS_CA -u NATS_CERT -u NATS_KEY \
+    "$BIN/event-booking" serve --nats "nats://127.0.0.1:$NATS_PORT" --redis "redis://127.0.0.1:$REDIS_PORT" \
     --http-port "$HTTP_PORT" --data-dir "$DATA_DIR" --openapi "$DATA_DIR/openapi.json" &
 service=$!
 started=("$service" "${started[@]}")

@@ -30,6 +30,9 @@ public struct ConsumerConfig: Sendable, Hashable, Codable {
     /// for more is refused (`.pullRefused`).
     public var maxRequestBatch: Int?
     public var maxRequestExpires: Duration?
+    /// Where a push consumer delivers (a consumer read back from the server; this client pulls,
+    /// so the ones it makes have none).
+    public var deliverSubject: String?
 
     public init(durableName: String? = nil, filterSubject: String? = nil) {
         self.durableName = durableName
@@ -48,6 +51,7 @@ public struct ConsumerConfig: Sendable, Hashable, Codable {
         case replayPolicy = "replay_policy"
         case maxRequestBatch = "max_batch"
         case maxRequestExpires = "max_expires"
+        case deliverSubject = "deliver_subject"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,13 +62,14 @@ public struct ConsumerConfig: Sendable, Hashable, Codable {
         ackPolicy = try container.decodeIfPresent(AckPolicy.self, forKey: .ackPolicy) ?? .explicit
         ackWait = Duration(jetStreamNanoseconds: try container.decodeIfPresent(Int64.self, forKey: .ackWait) ?? 30_000_000_000)
         maxDeliver = try container.decodeIfPresent(Int.self, forKey: .maxDeliver) ?? -1
-        filterSubject = try container.decodeIfPresent(String.self, forKey: .filterSubject)
+        filterSubject = try container.decodeIfPresent(String.self, forKey: .filterSubject).flatMap { $0.isEmpty ? nil : $0 }
         maxAckPending = try container.decodeIfPresent(Int.self, forKey: .maxAckPending) ?? 1000
         // The server reports 0 for "no limit".
         maxRequestBatch = try container.decodeIfPresent(Int.self, forKey: .maxRequestBatch).flatMap { $0 > 0 ? $0 : nil }
         maxRequestExpires = try container.decodeIfPresent(Int64.self, forKey: .maxRequestExpires).flatMap {
             $0 > 0 ? Duration(jetStreamNanoseconds: $0) : nil
         }
+        deliverSubject = try container.decodeIfPresent(String.self, forKey: .deliverSubject).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,6 +85,18 @@ public struct ConsumerConfig: Sendable, Hashable, Codable {
         try container.encode("instant", forKey: .replayPolicy)
         try container.encodeIfPresent(maxRequestBatch, forKey: .maxRequestBatch)
         try container.encodeIfPresent(maxRequestExpires?.nanosecondsForJetStream, forKey: .maxRequestExpires)
+        try container.encodeIfPresent(deliverSubject, forKey: .deliverSubject)
+    }
+
+    /// Whether a consumer configured as `self` (as the server reports it) is what `wanted` asks
+    /// for, counting what `wanted` leaves unset as what the server filled in (a pull limit the
+    /// server applies to every consumer, a description).
+    func satisfies(_ wanted: ConsumerConfig) -> Bool {
+        var theirs = wanted
+        if theirs.maxRequestBatch == nil { theirs.maxRequestBatch = maxRequestBatch }
+        if theirs.maxRequestExpires == nil { theirs.maxRequestExpires = maxRequestExpires }
+        if theirs.description == nil { theirs.description = description }
+        return self == theirs
     }
 }
 

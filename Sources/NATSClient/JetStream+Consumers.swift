@@ -11,7 +11,7 @@ extension JetStream {
         // nats-server before 2.10 ignores `action` and updates a consumer that exists: look first.
         do {
             let existing = try await consumerInfo(stream: stream, name: durable)
-            guard existing.config == config else {
+            guard existing.config.satisfies(config) else {
                 let refusal = JetStreamError.APIError(code: 400, errorCode: JetStreamError.APIError.consumerAlreadyExists, description: "consumer already exists")
                 throw JetStreamError(refusal, during: "create consumer \(durable) on \(stream) (it exists with another configuration)")
             }

@@ -30,7 +30,10 @@ extension JetStream {
         let given = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any] ?? [:]
         let reply = try JSONSerialization.jsonObject(with: Data(info.readableBytesView)) as? [String: Any]
         let current = reply?["config"] as? [String: Any] ?? [:]
-        let merged = current.merging(given) { _, new in new }
+        var merged = current.merging(given) { _, new in new }
+        // A window left to the server stays the server's choice: the stream's current one could
+        // be longer than a shortened `maxAge`, which the server refuses.
+        if config.duplicateWindow == nil { merged["duplicate_window"] = nil }
         return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: merged))
     }
 

@@ -41,17 +41,18 @@ final class ConnectionSecurity {
         return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : server.host)
     }
 
-    /// CONNECT's fields for this server: the options' credentials first, then the URL's
-    /// (`nats://user:pass@host`, or `nats://token@host`).
+    /// CONNECT's fields for this server: the URL's credentials when it has some
+    /// (`nats://user:pass@host`, or `nats://token@host`), else the options' (as nats.go does: a
+    /// URL given for one server wins over `NATS_USER` and the like).
     func connectInfo(_ info: ServerInfo, _ server: ServerAddress, tls: Bool) -> ConnectInfo {
         var connect = ConnectInfo(name: options.name)
         connect.tlsRequired = tls
-        if let user = options.user {
-            (connect.user, connect.pass) = (user, options.password)
-        } else if let user = server.user {
+        if let user = server.user {
             if let password = server.password { (connect.user, connect.pass) = (user, password) } else { connect.authToken = user }
+        } else {
+            if let user = options.user { (connect.user, connect.pass) = (user, options.password) }
+            if let token = options.token { connect.authToken = token }
         }
-        if let token = options.token { connect.authToken = token }
         connect.echo = !options.noEcho
         if let path = options.credentialsFile, let fresh = try? NATSCredentials(contentsOf: path) { credentials = fresh }
         if let credentials {

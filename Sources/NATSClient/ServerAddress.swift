@@ -76,7 +76,8 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
     public static func shown(_ text: String) -> String {
         if let address = ServerAddress(text) { return address.description }
         guard let at = text.lastIndex(of: "@") else { return text }
-        let start = text.range(of: "://").map(\.upperBound) ?? text.startIndex
+        // The scheme's `://` comes before the credentials (a password may hold one too).
+        let start = text[..<at].range(of: "://").map(\.upperBound) ?? text.startIndex
         return String(text[..<start]) + "<redacted>" + String(text[at...])
     }
 

@@ -66,7 +66,10 @@ extension ServiceHost {
     func publish(_ payload: ByteBuffer, on subject: String, pattern: String, stream: String, messageID: String) async throws {
         let expectation = PublishExpectations(stream: stream)
         do {
-            _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
+            // No stream is made at once, not after the publish's retries: this host can make it.
+            var firstTry = jetStream
+            firstTry.publishRetryAttempts = 0
+            _ = try await firstTry.publish(subject, payload: payload, messageID: messageID, expect: expectation)
         } catch let error as JetStreamError where error.code == .noStream {
             stores(pattern, in: stream)
             let subjects = streamSubjects.withLock { $0[stream] ?? [pattern] }
@@ -142,13 +145,16 @@ extension ServiceHost {
         inFlight: InFlight
     ) async {
         defer { delivery.finish() }
+        // The pull limits of a consumer made elsewhere, once one of its pulls was refused.
+        var limits: (batch: Int?, expires: Duration?) = (nil, nil)
         while !Task.isCancelled {
             await inFlight.waitForRoom(below: options.maxInFlightPerEndpoint)
             let free = options.maxInFlightPerEndpoint - inFlight.count
             do {
                 // Each event goes to its handler as it comes; the batch is what there is room for.
-                let expires = options.eventPullExpiry
-                try await consumer.pull(batch: free, expires: expires, idleHeartbeat: PullConsumer.defaultHeartbeat(expires: expires)) {
+                let batch = min(free, limits.batch ?? .max)
+                let expires = min(options.eventPullExpiry, limits.expires ?? options.eventPullExpiry)
+                try await consumer.pull(batch: batch, expires: expires, idleHeartbeat: PullConsumer.defaultHeartbeat(expires: expires)) {
                     message in
                     inFlight.take()
                     delivery.yield(message)
@@ -159,8 +165,15 @@ extension ServiceHost {
                 if Task.isCancelled { return }
                 logger.error("pulling events failed", metadata: ["consumer": "\(consumer.name)", "error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
-                if let error = error as? JetStreamError, error.code == .consumerDeleted, let binding = endpoint.stream {
+                if Task.isCancelled { return }
+                guard let error = error as? JetStreamError else { continue }
+                if error.code == .consumerDeleted, let binding = endpoint.stream {
                     await restore(binding)
+                } else if error.code == .pullRefused,
+                    let config = try? await consumer.jetStream.consumerInfo(stream: consumer.stream, name: consumer.name).config
+                {
+                    // Made elsewhere with smaller pull limits (ensureConsumer keeps it as it is): pull within them.
+                    limits = (config.maxRequestBatch, config.maxRequestExpires.map { max($0 - .milliseconds(100), .milliseconds(1)) })
                 }
             }
         }

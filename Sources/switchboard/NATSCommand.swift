@@ -34,8 +34,14 @@ struct NATSConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The prefix of request inboxes, for users allowed replies only under their own.", valueName: "prefix"))
     var inboxPrefix = "_INBOX"
 
-    /// The environment's settings with the flags given on top.
+    /// The environment's settings with the flags given on top; credentials given as flags replace
+    /// all of the environment's (a seed file it names is not even read then).
     func options(name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NATSOptions {
+        var environment = environment
+        if user != nil || password != nil || token != nil || nkey != nil || creds != nil {
+            let names = NATSOptions.EnvironmentVariable.self
+            for variable in [names.user, names.password, names.credentials, names.nkey] { environment[variable] = nil }
+        }
         var options: NATSOptions
         do {
             options = try NATSOptions.fromEnvironment(environment, name: name)

@@ -83,8 +83,12 @@ import Testing
         let elsewhere = "nats://127.0.0.1:\(try NATSServer.freePort())"
         let flagWins = try cli.run(["nats", "pub", "--server", elsewhere, "x"], environment: environment)
         #expect(flagWins.status == 2 && flagWins.stderr.contains("cannot connect to \(elsewhere)"), "\(flagWins.stderr)")
-        let noSeed = try cli.run(["nats", "pub", "x"], environment: environment.merging(["NATS_NKEY": "/nonexistent.nk"]) { $1 })
+        let badSeed = environment.merging(["NATS_NKEY": "/nonexistent.nk"]) { $1 }
+        let noSeed = try cli.run(["nats", "pub", "x"], environment: badSeed)
         #expect(noSeed.status == 2 && noSeed.stderr == "error: cannot read the NKey seed file /nonexistent.nk\n", "\(noSeed.stderr)")
+        // Credentials given as flags replace the environment's: its seed file is not read.
+        let flagsWin = try cli.run(["nats", "pub", "x", "--user", "svc", "--password", "pw"], environment: badSeed)
+        #expect(flagsWin.status == 0, "\(flagsWin.stderr)")
     }
 
     @Test func nkeyAndTLSFlags() throws {

@@ -37,9 +37,9 @@ import Testing
             try process.run()
         }
 
-        /// Waits (up to 10 s) until the log contains `text`.
+        /// Waits (up to 30 s: a busy machine starting every service) until the log contains `text`.
         func waitForLog(_ text: String) async throws -> Bool {
-            for _ in 0..<500 {
+            for _ in 0..<1_500 {
                 if log.withLock({ $0.contains(text) }) { return true }
                 try await Task.sleep(for: .milliseconds(20))
             }
@@ -124,7 +124,10 @@ import Testing
         #expect(await fromEnvironment.terminate() == 0)
         #expect(fromEnvironment.log.withLock { $0.contains("servers=nats://127.0.0.1:\(nats.port)") })
 
-        let inTheURL = try Server(arguments + ["--nats", "nats://svc:\(password)@127.0.0.1:\(nats.port)"])
+        // --nats wins over NATS_URL, and the URL's credentials over NATS_USER (as in nats.go).
+        let inTheURL = try Server(
+            arguments + ["--nats", "nats://svc:\(password)@127.0.0.1:\(nats.port)"],
+            environment: ["NATS_URL": "nats://127.0.0.1:1", "NATS_USER": "nobody", "NATS_PASSWORD": "wrong"])
         #expect(try await inTheURL.waitForLog("gateway listening"), "\(inTheURL.log.withLock { $0 })")
         #expect(await inTheURL.terminate() == 0)
         for log in [fromEnvironment.log.withLock { $0 }, inTheURL.log.withLock { $0 }] {

@@ -98,6 +98,23 @@ import Testing
         #expect(unset?["duplicate_window"] == nil, "an unset window is not sent")
     }
 
+    @Test func aConsumerComparesAsTheServerFilledItIn() throws {
+        var stored = ConsumerConfig(durableName: "billing", filterSubject: "orders.created")
+        stored.maxRequestBatch = 256  // a server-wide limit nats-server 2.10+ copies into each consumer
+        stored.description = "set by an operator"
+        let wanted = ConsumerConfig(durableName: "billing", filterSubject: "orders.created")
+        #expect(stored.satisfies(wanted))
+        var push = stored
+        push.deliverSubject = "deliver.billing"
+        #expect(!push.satisfies(wanted), "a push consumer of that name is not the pull consumer asked for")
+        var other = wanted
+        other.ackWait = .seconds(5)
+        #expect(!stored.satisfies(other))
+        let decoded = try JSONDecoder().decode(
+            ConsumerConfig.self, from: Data(#"{"durable_name":"b","filter_subject":"","deliver_subject":"d","max_batch":0}"#.utf8))
+        #expect(decoded.filterSubject == nil && decoded.deliverSubject == "d" && decoded.maxRequestBatch == nil)
+    }
+
     @Test func aDomainOrAPrefixNamesTheAPISubjects() {
         #expect(JetStream.apiPrefix(domain: nil, apiPrefix: nil) == "$JS.API")
         #expect(JetStream.apiPrefix(domain: "hub", apiPrefix: nil) == "$JS.hub.API")

@@ -72,8 +72,14 @@ import Testing
         let ack = try await publishing.value
         #expect(ack.stream == "LATE" && ack.sequence == 1)
 
+        // Each retry waits its turn before "no stream" (a lower bound: safe on a busy machine).
+        jetStream.publishRetryAttempts = 2
+        jetStream.publishRetryWait = .milliseconds(600)
+        var start = ContinuousClock.now
+        await #expect(throws: JetStreamError.self) { try await jetStream.publish("nowhere.created") }
+        #expect(ContinuousClock.now - start >= .milliseconds(1200), "two retries, 600 ms apart")
         jetStream.publishRetryAttempts = 0
-        let start = ContinuousClock.now
+        start = ContinuousClock.now
         await #expect(throws: JetStreamError.self) { try await jetStream.publish("nowhere.created") }
         #expect(ContinuousClock.now - start < .seconds(5), "no retries asked for: at once")
         await connection.close()
@@ -184,6 +190,13 @@ import Testing
         let created = try await jetStream.createStream(config)
         #expect(created.config.maxAge == .seconds(60) && created.config.duplicateWindow == .seconds(60), "\(created.config)")
         #expect(try await jetStream.ensureStream(config).config == created.config, "and ensuring it changes nothing")
+        // A stream made with the server's 2-minute window, then kept for 30 s only: the window
+        // left to the server follows.
+        var longer = StreamConfig(name: "SHORTENED", subjects: ["shortened.>"])
+        #expect(try await jetStream.createStream(longer).config.duplicateWindow == .seconds(120))
+        longer.maxAge = .seconds(30)
+        let shortened = try await jetStream.ensureStream(longer)
+        #expect(shortened.config.maxAge == .seconds(30) && shortened.config.duplicateWindow == .seconds(30), "\(shortened.config)")
         await #expect(throws: JetStreamError.self, "a window past the age limit is the server's error") {
             try await jetStream.createStream(StreamConfig(name: "LONGER", subjects: ["longer.>"]).with(maxAge: .seconds(60), window: .seconds(120)))
         }

@@ -49,8 +49,10 @@ import Testing
         }
         #expect(try await roundTrip(withUser))
         await withUser.close()
-        let userInURL = try await NATSConnection.connect(NATSOptions(servers: ["nats://alice:p4ss-w0rd@127.0.0.1:\(userServer.port)"]))
-        #expect(try await roundTrip(userInURL))
+        var urlAndOptions = NATSOptions(servers: ["nats://alice:p4ss-w0rd@127.0.0.1:\(userServer.port)"])
+        (urlAndOptions.user, urlAndOptions.password) = ("bob", "from-the-environment")  // NATS_USER, say
+        let userInURL = try await NATSConnection.connect(urlAndOptions)
+        #expect(try await roundTrip(userInURL), "the URL's credentials win, as in nats.go")
         await userInURL.close()
         await expectRefused(
             userServer.options {
@@ -63,6 +65,8 @@ import Testing
         await expectRefused(broken, saying: "'nats://<redacted>@127.0.0.1:notaport' is not a NATS URL", hiding: ["p4ss-w0rd"])
         #expect(!"\(broken)".contains("p4ss-w0rd") && "\(broken)".contains("<redacted>@127.0.0.1:notaport"), "\(broken)")
         #expect(ServerAddress.shown("nats://alice:p4ss-w0rd@127.0.0.1:4222") == "nats://127.0.0.1:4222")
+        #expect(ServerAddress.shown("nats://alice:p@ss://w0rd@127.0.0.1:port") == "nats://<redacted>@127.0.0.1:port")
+        #expect(ServerAddress.shown("alice:p4ss@host:port") == "<redacted>@host:port")
     }
 
     @Test func nkeySignsTheServersNonce() async throws {

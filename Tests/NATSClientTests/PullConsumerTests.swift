@@ -148,11 +148,11 @@ import Testing
         let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
         let delivered = try await consumer.fetch(batch: 3)
         #expect(delivered.count == 3)
+        let copy = delivered[0]  // made before the answer: copies share it
         try delivered[0].nak()
         try delivered[1].nak(delay: .milliseconds(100))
         try delivered[2].term()
         // One final answer per message, whichever copy of it gives it.
-        let copy = delivered[0]
         for second in [{ try copy.ack() }, { try delivered[2].nak() }, { try delivered[2].inProgress() }] {
             let refused = #expect(throws: JetStreamError.self) { try second() }
             #expect(refused?.code == .alreadyAcknowledged, "\(String(describing: refused))")

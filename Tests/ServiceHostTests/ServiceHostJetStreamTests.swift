@@ -131,6 +131,31 @@ import Testing
         await publisher.nats.close()
     }
 
+    /// A consumer made elsewhere with a smaller pull limit than the host's room (`max_batch` 1):
+    /// the host's first pull is refused, then it pulls within the limit and handles every event.
+    @Test func aConsumerMadeWithSmallerPullLimitsIsPulledWithinThem() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let publisher = ServiceHost(name: "auth", nats: try await connect(server))
+        let jetStream = publisher.nats.jetStream()
+        try await jetStream.createStream(StreamConfig(name: "AUTH", subjects: ["auth.user.registered"]))
+        var limited = ConsumerConfig(durableName: Self.durable, filterSubject: "auth.user.registered")
+        limited.maxRequestBatch = 1
+        try await jetStream.createConsumer(stream: "AUTH", limited)
+        let (seen, delivered) = AsyncStream<String>.makeStream()
+        let host = try await mailer(server) { delivered.yield($0.email) }
+        let running = RunningHosts([host])
+        for index in 0..<3 { try await publisher.publish(Auth.Subjects.userRegistered, profile("limited-\(index)@example.com")) }
+        var deliveries = seen.makeAsyncIterator()
+        var emails: Set<String> = []
+        while emails.count < 3, let email = await deliveries.next() { emails.insert(email) }
+        #expect(emails == ["limited-0@example.com", "limited-1@example.com", "limited-2@example.com"])
+        #expect(try await jetStream.consumerInfo(stream: "AUTH", name: Self.durable).config.maxRequestBatch == 1, "left as it was made")
+        try await running.stop()
+        await host.nats.close()
+        await publisher.nats.close()
+    }
+
     @Test func aPublishIsStoredOncePerMessageAndMakesAMissingStream() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
