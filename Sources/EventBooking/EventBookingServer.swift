@@ -158,7 +158,7 @@ public final class EventBookingServer: Sendable {
             "serving", metadata: [
                 "services": "\(configuration.components.map(\.rawValue).joined(separator: ","))", "nats": "\(Self.shown(configuration.nats))",
                 "data": "\(configuration.dataDirectory)",
-                "redis": "\(configuration.redisURL.map(Self.withoutPassword) ?? "none")",
+                "redis": "\(configuration.redisURL.map(RedisOptions.shown) ?? "none")",
             ])
         do {
             try await serviceGroup(signals: signals).run()
@@ -168,14 +168,6 @@ public final class EventBookingServer: Sendable {
         }
         await close()
         logger.info("stopped")
-    }
-
-    /// A Redis URL fit for a log: its password replaced by `***`.
-    static func withoutPassword(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://"),
-            let colon = url[scheme.upperBound..<at].lastIndex(of: ":")
-        else { return url }
-        return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
     }
 
     /// Flushes and closes the NATS connections, then the databases and Redis.

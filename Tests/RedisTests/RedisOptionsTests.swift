@@ -37,7 +37,19 @@ import Testing
         ("redis://a:%zz@localhost", "bad percent-encoding in the credentials"),
     ])
     func badURLsSayWhy(url: String, reason: String) {
-        #expect(throws: RedisError(.invalidArgument, "'\(url)': \(reason)")) { try RedisOptions(url: url) }
+        #expect(throws: RedisError(.invalidArgument, "'\(RedisOptions.shown(url))': \(reason)")) { try RedisOptions(url: url) }
+    }
+
+    @Test func errorsAndLogsShowNoCredentials() {
+        for url in ["redis://alice:hunter2@localhost:0", "redis://hunter2@localhost/x", "redis://:hunter2@[::1"] {
+            #expect(throws: RedisError.self) { try RedisOptions(url: url) }
+            do {
+                _ = try RedisOptions(url: url)
+            } catch {
+                #expect(!"\(error)".contains("hunter2") && "\(error)".contains("redis://<redacted>@"), "\(error)")
+            }
+        }
+        #expect(RedisOptions.shown("redis://127.0.0.1:6379") == "redis://127.0.0.1:6379")
     }
 
     @Test func descriptionHidesThePassword() throws {

@@ -37,7 +37,7 @@ public struct RedisOptions: Sendable, Hashable {
         self.init()
         guard url.hasPrefix("redis://") else {
             let reason = url.hasPrefix("rediss://") ? "TLS (rediss://) is not supported" : "expected redis://host[:port][/db]"
-            throw RedisError(.invalidArgument, "'\(url)': \(reason)")
+            throw RedisError(.invalidArgument, "'\(Self.shown(url))': \(reason)")
         }
         var rest = Substring(url.dropFirst("redis://".count))
         if let query = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<query] }
@@ -60,11 +60,11 @@ public struct RedisOptions: Sendable, Hashable {
         }
         var portText: Substring?
         if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]") else { throw RedisError(.invalidArgument, "'\(url)': unclosed '[' in the host") }
+            guard let close = rest.firstIndex(of: "]") else { throw RedisError(.invalidArgument, "'\(Self.shown(url))': unclosed '[' in the host") }
             host = String(rest[rest.index(after: rest.startIndex)..<close])
             let after = rest[rest.index(after: close)...]
             if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
-                throw RedisError(.invalidArgument, "'\(url)': unexpected '\(after)' after the host")
+                throw RedisError(.invalidArgument, "'\(Self.shown(url))': unexpected '\(after)' after the host")
             }
         } else if let colon = rest.firstIndex(of: ":") {
             host = String(rest[..<colon])
@@ -75,12 +75,12 @@ public struct RedisOptions: Sendable, Hashable {
         if host.isEmpty { host = "127.0.0.1" }
         if let portText {
             guard let value = Int(portText), (1...65535).contains(value) else {
-                throw RedisError(.invalidArgument, "'\(url)': port '\(portText)' is not 1...65535")
+                throw RedisError(.invalidArgument, "'\(Self.shown(url))': port '\(portText)' is not 1...65535")
             }
             port = value
         }
         if !path.isEmpty {
-            guard let value = Int(path), value >= 0 else { throw RedisError(.invalidArgument, "'\(url)': database '\(path)' is not a number") }
+            guard let value = Int(path), value >= 0 else { throw RedisError(.invalidArgument, "'\(Self.shown(url))': database '\(path)' is not a number") }
             database = value
         }
     }
@@ -95,10 +95,20 @@ public struct RedisOptions: Sendable, Hashable {
             }
             guard let high = iterator.next(), let low = iterator.next(),
                 let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            else { throw RedisError(.invalidArgument, "'\(url)': bad percent-encoding in the credentials") }
+            else { throw RedisError(.invalidArgument, "'\(Self.shown(url))': bad percent-encoding in the credentials") }
             bytes.append(value)
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension RedisOptions {
+    /// A Redis URL as logs and errors may show it: whatever precedes its `@` (user and password)
+    /// redacted.
+    public static func shown(_ url: String) -> String {
+        guard let at = url.lastIndex(of: "@") else { return url }
+        let start = url[..<at].firstRange(of: "://").map(\.upperBound) ?? url.startIndex
+        return String(url[..<start]) + "<redacted>" + String(url[at...])
     }
 }
 
