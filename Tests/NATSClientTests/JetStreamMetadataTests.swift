@@ -52,6 +52,9 @@ import Testing
         #expect(
             PullStatus(NATSHeaders(status: 409, description: "Exceeded MaxRequestExpires of 1s")) == .refused(409, "Exceeded MaxRequestExpires of 1s"))
         #expect(PullStatus(NATSHeaders(status: 400, description: "Bad Request")) == .refused(400, "Bad Request"))
+        for refusal in ["Exceeded MaxRequestBatch of 10", "Exceeded MaxRequestMaxBytes of 1024"] {
+            #expect(PullStatus(NATSHeaders(status: 409, description: refusal)) == .refused(409, refusal))
+        }
         var withFields = NATSHeaders(status: nil)
         withFields["Nats-Msg-Id"] = "a"
         #expect(PullStatus(withFields) == .message, "headers without a status are a message's own")

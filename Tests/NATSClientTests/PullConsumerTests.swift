@@ -118,6 +118,28 @@ import Testing
         await connection.close()
     }
 
+    /// nats-server 2.11 answers a pull of a consumer that is gone with 503 (no responders). Here a
+    /// plain server stands in: nothing listens for pulls, and CONSUMER.INFO answers "consumer not
+    /// found" (10014), so the 503 is told as the consumer being gone, not JetStream missing.
+    @Test func aPullAnsweredNoRespondersAsksWhetherTheConsumerIsThere() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        _ = try await connection.subscribe("$JS.API.CONSUMER.INFO.ORDERS.billing") { message in
+            let notFound = #"{"type":"io.nats.jetstream.api.v1.consumer_info_response","error":{"code":404,"err_code":10014,"description":"consumer not found"}}"#
+            if let replyTo = message.replyTo { try? connection.publish(replyTo, payload: ByteBuffer(string: notFound)) }
+        }
+        try await connection.flush()
+        let consumer = connection.jetStream().pullConsumer(stream: "ORDERS", name: "billing")
+        do {
+            let messages = try await consumer.fetch(batch: 1, expires: .seconds(5))
+            Issue.record("fetched \(messages.count)")
+        } catch let error as JetStreamError {
+            #expect(error.code == .consumerDeleted && error.isConsumerNotFound, "\(error)")
+        }
+        await connection.close()
+    }
+
     /// A pull the consumer will always refuse (a batch past its `max_batch`) fails as refused, and
     /// `messages()` ends with that error instead of asking again and again.
     @Test func aPullPastTheConsumersLimitsIsRefusedForGood() async throws {
