@@ -47,7 +47,7 @@ public final class NATSConnectionGroup: Sendable {
             for connection in connections where connection.eventLoop === loop { own = connection }
         }
         guard own.isAway() else { return own }
-        return connections.first { !$0.isAway() } ?? own
+        return connections.first(where: \.isReady) ?? connections.first { !$0.isAway() } ?? own
     }
 
     /// True while a connection of the group has a server (requests can go out: ``current``

@@ -63,6 +63,7 @@ public struct NATSOptions: Sendable {
 extension NATSOptions {
     /// Settings that cannot work, told before any server is tried.
     func validate() throws(NATSClientError) {
+        guard !servers.isEmpty else { throw NATSClientError(.invalidServer, "no server URL given") }
         let tokens = inboxPrefix.split(separator: ".", omittingEmptySubsequences: false)
         let validToken = { (token: Substring) in
             !token.isEmpty && token != "*" && token != ">" && !token.unicodeScalars.contains { $0.value < 0x21 || $0.value == 0x7F }

@@ -82,7 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "event-booking")
         var configuration = EventBookingConfiguration(tokenSecret: try secret(logger: logger))
         configuration.nats = try NATSOptions.fromEnvironment()
-        if let nats { configuration.nats.servers = nats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let nats {
+            configuration.nats.servers = nats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
         configuration.dataDirectory = dataDir

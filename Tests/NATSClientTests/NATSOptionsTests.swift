@@ -122,6 +122,8 @@ import Testing
             }
             #expect(error?.code == .invalidArgument, "\(delay), \(ceiling): \(String(describing: error))")
         }
+        let noServer = await refusal { $0.servers = [] }
+        #expect(noServer?.code == .invalidServer, "\(String(describing: noServer))")
         // Valid settings get as far as dialing, which fails: nobody listens.
         let dialed = await refusal { $0.inboxPrefix = "_INBOX_mine.sub" }
         #expect(dialed != nil && dialed?.code != .invalidArgument, "\(String(describing: dialed))")
