@@ -38,14 +38,7 @@ import Testing
     }
 
     @Test func requestsWithAnInboxPrefixOfTheirOwn() async throws {
-        let server = try NATSServer(configuration: """
-            authorization {
-              users = [
-                {user: billing, password: pw, permissions: {subscribe: {allow: ["_INBOX_billing.>"]}, publish: {allow: ["invoices"]}}}
-                {user: service, password: pw}
-              ]
-            }
-            """)
+        let server = try NATSServer(configuration: NATSServer.inboxPrefixUsers)
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }

@@ -23,6 +23,17 @@ import Testing
         return Machine(pool: pool, configuration: configuration, random: random)
     }
 
+    /// The waits the machine schedules as `failures` dials in a row fail (fewer if it gives up).
+    func reconnectDelays(_ m: inout Machine, failures: Int) -> [Duration] {
+        var delays: [Duration] = []
+        for _ in 0..<failures {
+            guard case .scheduleTimer(.reconnect, let delay)? = m.dialFailed().last else { break }
+            delays.append(delay)
+            _ = m.timerFired(.reconnect)
+        }
+        return delays
+    }
+
     /// Runs the handshake with server `server` and returns the machine connected.
     func connected(_ m: inout Machine, to server: ServerAddress, info: ServerInfo) {
         _ = m.channelActive()
@@ -83,12 +94,7 @@ import Testing
     @Test func backoffGrowsWhileServersRefuse() throws {
         var m = machine()
         _ = m.start()
-        var delays: [Duration] = []
-        for _ in 0..<8 {
-            guard case .scheduleTimer(.reconnect, let delay)? = m.dialFailed().last else { break }
-            delays.append(delay)
-            _ = m.timerFired(.reconnect)
-        }
+        let delays = reconnectDelays(&m, failures: 8)
         #expect(delays.count == 8)
         #expect(delays[0] == .zero)
         #expect(delays.dropFirst().allSatisfy { $0 <= .seconds(2) })
@@ -104,12 +110,7 @@ import Testing
         let pool = ServerPool([a], randomize: false, maxReconnectAttempts: nil, using: &random)
         var m = Machine(pool: pool, configuration: .init(options), random: random)
         _ = m.start()
-        var delays: [Duration] = []
-        for _ in 0..<40 {
-            guard case .scheduleTimer(.reconnect, let delay)? = m.dialFailed().last else { break }
-            delays.append(delay)
-            _ = m.timerFired(.reconnect)
-        }
+        let delays = reconnectDelays(&m, failures: 40)
         #expect(Machine.Configuration(options).backoff == Backoff(base: .milliseconds(400), multiplier: 2, cap: .milliseconds(900)))
         #expect(delays.count == 40)
         #expect(delays[0] == .zero, "the first reconnect goes at once")

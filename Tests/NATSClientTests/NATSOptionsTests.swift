@@ -50,14 +50,7 @@ import Testing
     /// A user allowed replies only under `_INBOX_billing.>`: requests work with that prefix, and
     /// with the default one the inbox is refused.
     @Test func requestsUseTheInboxPrefix() async throws {
-        let server = try NATSServer(configuration: """
-            authorization {
-              users = [
-                {user: billing, password: pw, permissions: {subscribe: {allow: ["_INBOX_billing.>"]}, publish: {allow: ["invoices"]}}}
-                {user: service, password: pw}
-              ]
-            }
-            """)
+        let server = try NATSServer(configuration: NATSServer.inboxPrefixUsers)
         defer { server.stop() }
         let responder = try await server.connect {
             $0.user = "service"

@@ -143,3 +143,16 @@ private enum PortAllocator {
         }
     }
 }
+
+extension NATSServer {
+    /// `billing` may subscribe only under `_INBOX_billing.>` (its replies need that inbox
+    /// prefix) and publish only to `invoices`; `service` may do anything. Passwords: `pw`.
+    public static let inboxPrefixUsers = """
+        authorization {
+          users = [
+            {user: billing, password: pw, permissions: {subscribe: {allow: ["_INBOX_billing.>"]}, publish: {allow: ["invoices"]}}}
+            {user: service, password: pw}
+          ]
+        }
+        """
+}
