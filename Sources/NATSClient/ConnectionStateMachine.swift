@@ -78,7 +78,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     private var random: Random
     private let configuration: Configuration
     private var attempt = 0
-    private(set) var hasConnected = false
+    private var hasConnected = false
 
     init(pool: ServerPool, configuration: Configuration = Configuration(), random: Random) {
         self.pool = pool

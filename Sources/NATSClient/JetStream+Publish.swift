@@ -56,7 +56,7 @@ extension JetStream {
     ///     duplicate window stores nothing and is acknowledged as `duplicate`.
     ///   - expect: conditions the stream checks before storing.
     /// - Throws: `JetStreamError` `.noStream` when no stream stores `subject` (nothing answered it,
-    ///   `publishRetryAttempts` more times `publishRetryWait` apart), `.api` when the
+    ///   `publishRetryAttempts` more times `publishRetryDelay` apart), `.api` when the
     ///   stream refuses the message (a failed expectation, limits); `NATSClientError` `.timeout`
     ///   when no acknowledgement comes (the message may or may not be stored: publish again with
     ///   the same `messageID`).
@@ -79,7 +79,7 @@ extension JetStream {
             } catch let error as NATSClientError where error.code == .noResponders {
                 guard retries > 0 else { throw JetStreamError(.noStream, "no stream stores subject \(subject)") }
                 retries -= 1
-                try await Task.sleep(for: publishRetryWait)
+                do { try await Task.sleep(for: publishRetryDelay) } catch { throw NATSClientError(.cancelled, "the publish was cancelled") }
             }
         }
     }

@@ -13,7 +13,8 @@ extension JetStream {
 
     /// Changes a stream's configuration (what the server allows to change: subjects, limits…).
     /// What `StreamConfig` does not model (description, sources, per-subject limits, compression…)
-    /// keeps the stream's current value: the update is `config` laid over the stream's own.
+    /// keeps the stream's current value: the update is `config` laid over the stream's own. A
+    /// `duplicateWindow` left nil goes back to the server's choice, whatever it was set to before.
     @discardableResult
     public func updateStream(_ config: StreamConfig) async throws -> StreamInfo {
         try Self.checkName(config.name, "stream")

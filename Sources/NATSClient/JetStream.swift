@@ -17,7 +17,7 @@ public struct JetStream: Sendable {
     /// apart, before it fails as `.noStream`: JetStream takes a moment to listen after a server
     /// starts (nats.go's defaults: 2 × 250 ms).
     public var publishRetryAttempts = 2
-    public var publishRetryWait: Duration = .milliseconds(250)
+    public var publishRetryDelay: Duration = .milliseconds(250)
 
     /// - Parameters:
     ///   - domain: the JetStream domain to talk to (leaf nodes); nil: the connection's own.

@@ -42,7 +42,7 @@ public struct JetStreamMessage: Sendable {
         do {
             _ = try await connection.request(replySubject, payload: ByteBuffer(string: "+ACK"), timeout: timeout)
         } catch {
-            answered.flag.store(false, ordering: .releasing)  // not recorded: it may be tried again
+            answered.flag.store(false, ordering: .releasing)  // not confirmed: it may be tried again
             throw error
         }
     }

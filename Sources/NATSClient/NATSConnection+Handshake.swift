@@ -42,11 +42,13 @@ final class ConnectionSecurity {
     }
 
     /// CONNECT's fields for this server: the URL's credentials when it has some
-    /// (`nats://user:pass@host`, or `nats://token@host`), else the options' (as nats.go does: a
-    /// URL given for one server wins over `NATS_USER` and the like).
+    /// (`nats://user:pass@host`, or `nats://token@host`), else the options' user, token and NKey
+    /// (as nats.go does: a URL given for one server wins over `NATS_USER` and the like). A
+    /// `.creds` file's JWT goes along either way.
     func connectInfo(_ info: ServerInfo, _ server: ServerAddress, tls: Bool) -> ConnectInfo {
         var connect = ConnectInfo(name: options.name)
         connect.tlsRequired = tls
+        let urlHasCredentials = server.user != nil
         if let user = server.user {
             if let password = server.password { (connect.user, connect.pass) = (user, password) } else { connect.authToken = user }
         } else {
@@ -58,7 +60,7 @@ final class ConnectionSecurity {
         if let credentials {
             connect.jwt = credentials.jwt
             connect.sig = info.nonce.map(credentials.keyPair.signNonce)
-        } else if let nkey {
+        } else if let nkey, !urlHasCredentials {
             connect.nkey = nkey.publicKey
             connect.sig = info.nonce.map(nkey.signNonce)
         }

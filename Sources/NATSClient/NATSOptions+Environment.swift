@@ -21,35 +21,33 @@ extension NATSOptions {
     /// Options from the environment, as NATS tools take them: `NATS_URL` (comma-separated),
     /// `NATS_USER`, `NATS_PASSWORD`, `NATS_CREDS`, `NATS_NKEY` (a seed file), `NATS_CA`,
     /// `NATS_CERT`, `NATS_KEY`. Unset or empty variables leave the defaults (127.0.0.1:4222, no
-    /// credentials, TLS only when a server requires it).
+    /// credentials, TLS only when a server requires it); a `NATS_URL` of commas alone leaves no
+    /// server, which `connect` refuses. User and password are taken as they are, spaces included.
     /// - Throws: `NATSClientError(.invalidCredentials)` when the NKey seed file cannot be read.
-    public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment, name: String? = nil
-    ) throws(NATSClientError) -> NATSOptions {
-        func value(_ variable: String) -> String? {
-            guard let value = environment[variable]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-            return value
+    public init(environment: [String: String], name: String? = nil) throws(NATSClientError) {
+        func value(_ variable: String, trimmed: Bool = true) -> String? {
+            guard let raw = environment[variable], !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return trimmed ? raw.trimmingCharacters(in: .whitespaces) : raw
         }
-        var options = NATSOptions(name: name)
+        self.init(name: name)
         if let urls = value(EnvironmentVariable.url) {
-            options.servers = urls.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            servers = urls.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
-        options.user = value(EnvironmentVariable.user)
-        options.password = value(EnvironmentVariable.password)
-        options.credentialsFile = value(EnvironmentVariable.credentials)
-        if let file = value(EnvironmentVariable.nkey) { options.nkeySeed = try readSeed(file) }
+        user = value(EnvironmentVariable.user, trimmed: false)
+        password = value(EnvironmentVariable.password, trimmed: false)
+        credentialsFile = value(EnvironmentVariable.credentials)
+        if let file = value(EnvironmentVariable.nkey) { nkeySeed = try Self.nkeySeed(contentsOf: file) }
         let (ca, certificate, key) = (
             value(EnvironmentVariable.certificateAuthority), value(EnvironmentVariable.certificate), value(EnvironmentVariable.key)
         )
         if ca != nil || certificate != nil || key != nil {
-            options.tls = NATSTLSOptions(caFile: ca, certificateFile: certificate, keyFile: key)
+            tls = NATSTLSOptions(caFile: ca, certificateFile: certificate, keyFile: key)
         }
-        return options
     }
 
     /// The NKey seed in `file` (its first non-empty line, as `nk` writes it).
     /// - Throws: `NATSClientError(.invalidCredentials)` naming the file.
-    public static func readSeed(_ file: String) throws(NATSClientError) -> String {
+    public static func nkeySeed(contentsOf file: String) throws(NATSClientError) -> String {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8),
             let seed = text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty })
         else {

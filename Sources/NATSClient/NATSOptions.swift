@@ -1,9 +1,12 @@
 /// How to connect: servers, identity, credentials and timing.
 public struct NATSOptions: Sendable {
-    /// `nats://host:port` URLs (or `host:port`); `connect_urls` from INFO are added as they come.
+    /// `nats://host:port` URLs (or `host:port`); `connect_urls` from INFO are added as they come
+    /// (unless `ignoreDiscoveredServers`).
     public var servers: [String]
     /// The connection's name, shown by the server's monitoring.
     public var name: String?
+    /// User and password, or a token; credentials in a server's URL win over these (and over
+    /// `nkeySeed`) for that server, as in nats.go.
     public var user: String?
     public var password: String?
     public var token: String?
@@ -126,6 +129,10 @@ extension NATSOptions: CustomStringConvertible, CustomDebugStringConvertible {
         if nkeySeed != nil { parts.append("nkeySeed: <redacted>") }
         if let credentialsFile { parts.append("credentialsFile: \(credentialsFile)") }
         if let tls { parts.append("tls: ca \(tls.caFile ?? "system"), client certificate \(tls.certificateFile ?? "none")") }
+        if inboxPrefix != "_INBOX" { parts.append("inboxPrefix: \(inboxPrefix)") }
+        if noEcho { parts.append("noEcho") }
+        if ignoreDiscoveredServers { parts.append("ignoreDiscoveredServers") }
+        parts.append("reconnect delays: \(reconnectDelay)...\(maxReconnectDelay)")
         return "NATSOptions(\(parts.joined(separator: ", ")))"
     }
 

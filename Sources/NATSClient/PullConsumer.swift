@@ -269,7 +269,8 @@ public struct JetStreamMessages: AsyncSequence, Sendable {
         var current: Pull?
 
         /// The next message; nil once the task is cancelled or the connection closed.
-        /// - Throws: `JetStreamError` `.consumerDeleted`; `NATSClientError` `.invalidArgument`.
+        /// - Throws: `JetStreamError` `.consumerDeleted`, `.pullRefused`; `NATSClientError`
+        ///   `.invalidArgument`, `.permissionViolation` (the pull's inbox refused).
         public mutating func next() async throws -> JetStreamMessage? {
             while !Task.isCancelled {
                 do {

@@ -66,17 +66,28 @@ extension ServiceHost {
     func publish(_ payload: ByteBuffer, on subject: String, pattern: String, stream: String, messageID: String) async throws {
         let expectation = PublishExpectations(stream: stream)
         do {
-            // No stream is made at once, not after the publish's retries: this host can make it.
+            // The first try does not wait out the publish's retries: when no stream answers, this
+            // host makes it at once.
             var firstTry = jetStream
             firstTry.publishRetryAttempts = 0
             _ = try await firstTry.publish(subject, payload: payload, messageID: messageID, expect: expectation)
         } catch let error as JetStreamError where error.code == .noStream {
             stores(pattern, in: stream)
             let subjects = streamSubjects.withLock { $0[stream] ?? [pattern] }
-            try await ensureStream(stream, subjects: subjects)
-            // A stream another host is making at the same moment can be reported made before it
-            // takes messages: the publish's own retries (`publishRetryAttempts`) wait that out.
-            _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
+            var jetStreamAbsent: JetStreamError?
+            do {
+                try await ensureStream(stream, subjects: subjects)
+            } catch let error as JetStreamError where error.code == .notEnabled {
+                // Not listening yet (a server starting), or not there: the publish's retries tell.
+                jetStreamAbsent = error
+            }
+            // A stream made a moment ago (here, or by another host) may not take messages yet:
+            // the publish's retries (`publishRetryAttempts`) wait that out too.
+            do {
+                _ = try await jetStream.publish(subject, payload: payload, messageID: messageID, expect: expectation)
+            } catch let error as JetStreamError where error.code == .noStream {
+                throw jetStreamAbsent ?? error
+            }
         }
     }
 
@@ -147,6 +158,9 @@ extension ServiceHost {
         defer { delivery.finish() }
         // The pull limits of a consumer made elsewhere, once one of its pulls was refused.
         var limits: (batch: Int?, expires: Duration?) = (nil, nil)
+        // Refusals in a row that new limits did not explain: waited out longer and longer (a push
+        // consumer of this name, say, refuses every pull until someone deletes it).
+        var refusedInARow = 0
         while !Task.isCancelled {
             await inFlight.waitForRoom(below: options.maxInFlightPerEndpoint)
             let free = options.maxInFlightPerEndpoint - inFlight.count
@@ -159,6 +173,7 @@ extension ServiceHost {
                     inFlight.take()
                     delivery.yield(message)
                 }
+                refusedInARow = 0
             } catch let error as NATSClientError where error.code == .connectionClosed {
                 return
             } catch {
@@ -169,11 +184,17 @@ extension ServiceHost {
                 guard let error = error as? JetStreamError else { continue }
                 if error.code == .consumerDeleted, let binding = endpoint.stream {
                     await restore(binding)
-                } else if error.code == .pullRefused,
-                    let config = try? await consumer.jetStream.consumerInfo(stream: consumer.stream, name: consumer.name).config
-                {
+                } else if error.code == .pullRefused {
                     // Made elsewhere with smaller pull limits (ensureConsumer keeps it as it is): pull within them.
-                    limits = (config.maxRequestBatch, config.maxRequestExpires.map { max($0 - .milliseconds(100), .milliseconds(1)) })
+                    let config = try? await consumer.jetStream.consumerInfo(stream: consumer.stream, name: consumer.name).config
+                    let found = (config?.maxRequestBatch, config?.maxRequestExpires.map { max($0 - .milliseconds(100), .milliseconds(1)) })
+                    if found.0 != limits.batch || found.1 != limits.expires {
+                        limits = found
+                        refusedInARow = 0
+                    } else {
+                        refusedInARow += 1
+                        try? await Task.sleep(for: .seconds(min(1 << min(refusedInARow, 5), 30)))
+                    }
                 }
             }
         }

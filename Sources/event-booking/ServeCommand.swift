@@ -81,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "event-booking")
         var configuration = EventBookingConfiguration(tokenSecret: try secret(logger: logger))
-        configuration.nats = try NATSOptions.fromEnvironment()
+        configuration.nats = try NATSOptions(environment: ProcessInfo.processInfo.environment)
         if let nats {
             configuration.nats.servers = nats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -14,9 +14,10 @@ struct NATSCommand: ParsableCommand {
     )
 }
 
-/// The connection flags every `switchboard nats` command takes. Each falls back on the
-/// environment variable NATS tools read (`NATS_URL`, `NATS_USER`, `NATS_PASSWORD`, `NATS_CREDS`,
-/// `NATS_NKEY`, `NATS_CA`, `NATS_CERT`, `NATS_KEY`); a flag given wins.
+/// The connection flags every `switchboard nats` command takes. All but `--token` and
+/// `--inbox-prefix` fall back on the environment variable NATS tools read (`NATS_URL`,
+/// `NATS_USER`, `NATS_PASSWORD`, `NATS_CREDS`, `NATS_NKEY`, `NATS_CA`, `NATS_CERT`, `NATS_KEY`); a
+/// flag given wins.
 struct NATSConnectionOptions: ParsableArguments {
     @Option(name: .customLong("server"), help: "A server URL (repeatable); default: $NATS_URL, else nats://127.0.0.1:4222.")
     var servers: [String] = []
@@ -38,18 +39,25 @@ struct NATSConnectionOptions: ParsableArguments {
     /// all of the environment's (a seed file it names is not even read then).
     func options(name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NATSOptions {
         var environment = environment
-        if user != nil || password != nil || token != nil || nkey != nil || creds != nil {
+        let credentialFlags = user != nil || password != nil || token != nil || nkey != nil || creds != nil
+        if credentialFlags {
             let names = NATSOptions.EnvironmentVariable.self
             for variable in [names.user, names.password, names.credentials, names.nkey] { environment[variable] = nil }
         }
         var options: NATSOptions
         do {
-            options = try NATSOptions.fromEnvironment(environment, name: name)
-            if let nkey { options.nkeySeed = try NATSOptions.readSeed(nkey) }
+            options = try NATSOptions(environment: environment, name: name)
+            if let nkey { options.nkeySeed = try NATSOptions.nkeySeed(contentsOf: nkey) }
         } catch {
             throw CLIError(message: "error: \(error.message)")
         }
-        if !servers.isEmpty { options.servers = servers }
+        let given = servers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if !given.isEmpty {
+            options.servers = given
+        } else if credentialFlags {
+            // NATS_URL's servers without the credentials a URL may carry (they would win over the flags).
+            options.servers = options.servers.map { ServerAddress($0)?.description ?? $0 }
+        }
         if let user { options.user = user }
         if let password { options.password = password }
         if let token { options.token = token }

@@ -79,9 +79,14 @@ import Testing
         let badSeed = environment.merging(["NATS_NKEY": "/nonexistent.nk"]) { $1 }
         let noSeed = try cli.run(["nats", "pub", "x"], environment: badSeed)
         #expect(noSeed.status == 2 && noSeed.stderr == "error: cannot read the NKey seed file /nonexistent.nk\n", "\(noSeed.stderr)")
-        // Credentials given as flags replace the environment's: its seed file is not read.
+        // Credentials given as flags replace the environment's: its seed file is not read, and
+        // credentials in NATS_URL itself (which would win over the options) are dropped too.
         let flagsWin = try cli.run(["nats", "pub", "x", "--user", "svc", "--password", "pw"], environment: badSeed)
         #expect(flagsWin.status == 0, "\(flagsWin.stderr)")
+        let wrongInURL = ["NATS_URL": "nats://svc:wrong@127.0.0.1:\(server.port)"]
+        #expect(try cli.run(["nats", "pub", "x"], environment: wrongInURL).status == 2, "the URL's credentials are used")
+        let overURL = try cli.run(["nats", "pub", "x", "--user", "svc", "--password", "pw"], environment: wrongInURL)
+        #expect(overURL.status == 0, "\(overURL.stderr)")
     }
 
     @Test func nkeyAndTLSFlags() throws {

@@ -58,14 +58,14 @@ import Testing
     }
 
     /// Nothing answers a publish while JetStream is not listening yet (a server starting, a stream
-    /// being made): it is tried again, `publishRetryWait` apart, before it counts as no stream.
+    /// being made): it is tried again, `publishRetryDelay` apart, before it counts as no stream.
     @Test func aPublishThatNothingAnswersYetIsTriedAgain() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
         let connection = try await server.connect()
         var jetStream = connection.jetStream()
         jetStream.publishRetryAttempts = 50
-        jetStream.publishRetryWait = .milliseconds(100)
+        jetStream.publishRetryDelay = .milliseconds(100)
         let publishing = Task { [jetStream] in try await jetStream.publish("late.created", payload: ByteBuffer(string: "x")) }
         try await Task.sleep(for: .milliseconds(300))
         try await jetStream.createStream(StreamConfig(name: "LATE", subjects: ["late.>"]))
@@ -74,7 +74,7 @@ import Testing
 
         // Each retry waits its turn before "no stream" (a lower bound: safe on a busy machine).
         jetStream.publishRetryAttempts = 2
-        jetStream.publishRetryWait = .milliseconds(600)
+        jetStream.publishRetryDelay = .milliseconds(600)
         var start = ContinuousClock.now
         await #expect(throws: JetStreamError.self) { try await jetStream.publish("nowhere.created") }
         #expect(ContinuousClock.now - start >= .milliseconds(1200), "two retries, 600 ms apart")
