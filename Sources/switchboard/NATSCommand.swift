@@ -10,7 +10,7 @@ struct NATSCommand: ParsableCommand {
         commandName: "nats",
         abstract: "Publish, subscribe, request, reply and benchmark against NATS servers.",
         discussion: "Exit status: 0 ok, 1 timeout or no responders, 2 usage or connection errors.",
-        subcommands: [NATSPub.self, NATSSub.self, NATSRequest.self, NATSReply.self, NATSBench.self]
+        subcommands: [NATSPub.self, NATSSub.self, NATSRequest.self, NATSReply.self, NATSRTT.self, NATSBench.self]
     )
 }
 
@@ -206,6 +206,33 @@ struct NATSReply: AsyncParsableCommand {
         }
         for await _ in subscription {}  // ends with the subscription (after --count requests)
         try? await client.flush()
+        await client.close()
+    }
+}
+
+/// `switchboard nats rtt`: which server the connection reached, and round trips to it.
+struct NATSRTT: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rtt", abstract: "Connect, say which server answered, and time round trips (PING/PONG) to it.")
+    @OptionGroup var connection: NATSConnectionOptions
+    @Option(help: "Round trips to time.") var count = 3
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+    }
+
+    func run() async throws {
+        let client = try await connection.connect(name: "switchboard-nats-rtt")
+        if case .connected(let server, let info) = await client.status() {
+            // A server without a `server_name` reports its id as its name: shown once.
+            let name = info.serverName.flatMap { $0 == info.serverID ? nil : " \($0)" } ?? ""
+            let jetStream = info.jetStream ? ", JetStream" : ""
+            Console.print("\(server)\(name) (nats-server \(info.version), id \(info.serverID), max_payload \(info.maxPayload)\(jetStream))")
+        }
+        for _ in 0..<count {
+            let rtt = try await client.rtt()
+            Console.print(String(format: "rtt %.0f µs", Double(rtt.components.attoseconds) / 1e12 + Double(rtt.components.seconds) * 1e6))
+        }
         await client.close()
     }
 }

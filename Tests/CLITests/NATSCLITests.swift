@@ -61,6 +61,20 @@ import Testing
         #expect(invalid.status == 2 && invalid.stderr == "error: inboxPrefix '_INBOX.*' is not a subject without wildcards\n", "\(invalid.stderr)")
     }
 
+    @Test func rttSaysWhichServerAnsweredAndTimesRoundTrips() throws {
+        let server = try NATSServer(configuration: "server_name: rtt-node", jetStream: true)
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let timed = try cli.run("nats", "rtt", "--server", server.url, "--count", "2")
+        let lines = timed.stdout.split(separator: "\n")
+        #expect(timed.status == 0 && lines.count == 3, "\(timed.stdout) \(timed.stderr)")
+        #expect(lines.first?.hasPrefix("nats://127.0.0.1:\(server.port) rtt-node (nats-server ") == true, "\(timed.stdout)")
+        #expect(lines.first?.contains("max_payload 1048576, JetStream)") == true, "\(timed.stdout)")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("rtt ") && $0.hasSuffix(" µs") }, "\(timed.stdout)")
+        #expect(try cli.run("nats", "rtt", "--server", server.url, "--count", "0").status == 2)
+    }
+
     /// NATS_URL, NATS_USER and NATS_PASSWORD, as NATS tools read them; a flag given wins.
     @Test func connectionSettingsComeFromTheEnvironment() throws {
         let server = try NATSServer(configuration: "authorization { user: svc, password: pw }")
