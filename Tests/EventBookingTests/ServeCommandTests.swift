@@ -46,6 +46,14 @@ import Testing
             return false
         }
 
+        /// Waits until the gateway listens and the auth service serves: the gateway starts beside
+        /// the services, and a registration sent before auth subscribes is answered 503 (no
+        /// responders), as it should be.
+        func waitUntilAuthServes() async throws -> Bool {
+            guard try await waitForLog("gateway listening") else { return false }
+            return try await waitForLog("service=auth [ServiceHost] serving")
+        }
+
         /// Sends SIGTERM and waits for the exit status.
         func terminate() async -> Int32 {
             kill(process.processIdentifier, SIGTERM)
@@ -66,7 +74,7 @@ import Testing
         let http = HTTPTestClient(port: port)
 
         let first = try Server(arguments)
-        #expect(try await first.waitForLog("gateway listening"), "\(first.log.withLock { $0 })")
+        #expect(try await first.waitUntilAuthServes(), "\(first.log.withLock { $0 })")
         #expect(first.log.withLock { $0.contains("url=http://127.0.0.1:\(port)") && $0.contains("development secret") })
         let registered = try await http.send("POST", "/auth/register", json: #"{"email":"dora@example.com","password":"password of dora"}"#)
         #expect(registered.status == 201, "\(registered.text)")
@@ -78,7 +86,7 @@ import Testing
 
         // Restarted on the same folder, with the secret from the environment: the account is still there.
         let second = try Server(arguments, environment: ["SWITCHBOARD_TOKEN_SECRET": "a-secret-from-the-environment-32-bytes+"])
-        #expect(try await second.waitForLog("gateway listening"))
+        #expect(try await second.waitUntilAuthServes())
         let login = try await http.send("POST", "/auth/login", json: #"{"email":"dora@example.com","password":"password of dora"}"#)
         #expect(login.status == 200, "\(login.text)")
         #expect(!second.log.withLock { $0.contains("development secret") })
@@ -98,7 +106,7 @@ import Testing
         #expect(server.process.isRunning && !server.log.withLock { $0.contains("gateway listening") })
         let nats = try NATSServer(port: natsPort, jetStream: true)
         defer { nats.stop() }
-        #expect(try await server.waitForLog("gateway listening"), "\(server.log.withLock { $0 })")
+        #expect(try await server.waitUntilAuthServes(), "\(server.log.withLock { $0 })")
         let registered = try await HTTPTestClient(port: port).send(
             "POST", "/auth/register", json: #"{"email":"late@example.com","password":"password of late"}"#)
         #expect(registered.status == 201, "\(registered.text)")
@@ -117,7 +125,7 @@ import Testing
         let arguments = ["--http-port", String(port), "--data-dir", data.path, "--services", "auth,gateway", "--password-iterations", "1000"]
 
         let fromEnvironment = try Server(arguments, environment: ["NATS_URL": nats.url, "NATS_USER": "svc", "NATS_PASSWORD": password])
-        #expect(try await fromEnvironment.waitForLog("gateway listening"), "\(fromEnvironment.log.withLock { $0 })")
+        #expect(try await fromEnvironment.waitUntilAuthServes(), "\(fromEnvironment.log.withLock { $0 })")
         let registered = try await HTTPTestClient(port: port).send(
             "POST", "/auth/register", json: #"{"email":"env@example.com","password":"password of env"}"#)
         #expect(registered.status == 201, "\(registered.text)")
@@ -128,7 +136,7 @@ import Testing
         let inTheURL = try Server(
             arguments + ["--nats", "nats://svc:\(password)@127.0.0.1:\(nats.port)"],
             environment: ["NATS_URL": "nats://127.0.0.1:1", "NATS_USER": "nobody", "NATS_PASSWORD": "wrong"])
-        #expect(try await inTheURL.waitForLog("gateway listening"), "\(inTheURL.log.withLock { $0 })")
+        #expect(try await inTheURL.waitUntilAuthServes(), "\(inTheURL.log.withLock { $0 })")
         #expect(await inTheURL.terminate() == 0)
         for log in [fromEnvironment.log.withLock { $0 }, inTheURL.log.withLock { $0 }] {
             #expect(!log.contains(password), "\(log)")

@@ -30,7 +30,7 @@ import FoundationNetworking
         let server = try ServeCommandTests.Server([
             "--nats", nats.url, "--http-port", String(port), "--data-dir", data.path, "--password-iterations", "30000",
         ])
-        #expect(try await server.waitForLog("gateway listening"), "\(server.log.withLock { $0 })")
+        #expect(try await server.waitUntilAuthServes(), "\(server.log.withLock { $0 })")
         let http = HTTPTestClient(port: port)
         let started = Started()
 
