@@ -10,6 +10,7 @@ import Redis
 import SQLite
 import ServiceHost
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// The event-booking system in one process: the chosen services, each on its own service host
@@ -48,6 +49,8 @@ public final class EventBookingServer: Sendable {
             }
             return [UInt8](data)
         }
+        // The hosts of this process, for the gateway's /readyz (filled in as they are made).
+        let localHosts = Mutex<[ServiceHost]>([])
         var gatewayIdempotency: IdempotencyStore?
         let redis = try configuration.redisURL.map { try RedisClient(url: $0) }
         if let redis {
@@ -69,6 +72,10 @@ public final class EventBookingServer: Sendable {
                     options.idempotency = gatewayIdempotency
                     options.metrics = configuration.metrics
                     options.openAPIDocument = openAPIDocument
+                    options.notReadyReason = {
+                        let waiting = localHosts.withLock { $0.filter { !$0.isServing }.map(\.name) }
+                        return waiting.isEmpty ? nil : "not serving yet: \(waiting.joined(separator: ", "))"
+                    }
                     let routes = Gateway(connections: group, options: options)
                     Auth.routes(into: routes)
                     Events.routes(into: routes)
@@ -98,6 +105,7 @@ public final class EventBookingServer: Sendable {
                     break
                 }
                 hosts.append(host)
+                localHosts.withLock { $0.append(host) }
             }
         } catch {
             for connection in connections { await connection.close() }

@@ -33,6 +33,9 @@ public struct GatewayOptions: Sendable {
     public var metrics = PrometheusCollectorRegistry()
     /// `/openapi.json`, when the deployment has the exported document.
     public var openAPIDocument: [UInt8]?
+    /// What else `/readyz` waits for beside NATS (the services of the same process serving, say):
+    /// the reason it is not ready yet, or nil when it is.
+    public var notReadyReason: @Sendable () -> String? = { nil }
 
     public init() {}
 }
@@ -40,7 +43,8 @@ public struct GatewayOptions: Sendable {
 /// The HTTP face of the services: every generated route becomes an endpoint that checks the
 /// caller, validates the request with the generated validator, sends it as a NATS request in an
 /// envelope, and answers with the reply's payload or its error, with the subject's status.
-/// Also `/healthz` (the process is up) and `/readyz` (NATS is connected).
+/// Also `/healthz` (the process is up) and `/readyz` (NATS is connected, and whatever
+/// `notReadyReason` waits for).
 public final class Gateway: RouteRegistrar, Sendable {
     /// Where requests go: a route sends on the connection of the event loop it runs on.
     public let connections: NATSConnectionGroup
@@ -107,8 +111,9 @@ public final class Gateway: RouteRegistrar, Sendable {
         for path in ["/healthz", "/readyz", "/metrics"] + (options.openAPIDocument == nil ? [] : ["/openapi.json"]) { table.add(path, "GET") }
         router.add(middleware: GatewayMiddleware(metrics: HTTPMetrics(registry: options.metrics), methods: table))
         router.get("/healthz") { _, _ in Self.json(["status": "ok"]) }
-        router.get("/readyz") { [connections] _, _ in
+        router.get("/readyz") { [connections, notReadyReason = options.notReadyReason] _, _ in
             guard connections.isReady else { throw GatewayError(503, ErrorReply.unavailable, "not connected to NATS", retryAfterSeconds: 1) }
+            if let reason = notReadyReason() { throw GatewayError(503, ErrorReply.unavailable, reason, retryAfterSeconds: 1) }
             return Self.json(["status": "ready"])
         }
         router.get("/metrics") { [registry = options.metrics] _, _ in

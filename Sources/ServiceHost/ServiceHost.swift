@@ -60,11 +60,16 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
     let logger: Logger
     private let endpoints = Mutex<[Endpoint]>([])
     let started = Mutex<Date?>(nil)
+    private let serving = Mutex(false)
     /// The subjects of each stream the host publishes to or consumes from, as the stream stores them.
     let streamSubjects = Mutex<[String: Set<String>]>([:])
     /// The tasks pulling stream events, cancelled at shutdown (and any started after it at once).
     let pullers = Mutex<(stopped: Bool, tasks: [Task<Void, Never>])>((false, []))
     var jetStream: JetStream { nats.jetStream() }
+
+    /// Subscribed to every endpoint and taking messages: from `run`'s "serving" until a graceful
+    /// shutdown begins (a readiness probe of the process asks this).
+    public var isServing: Bool { serving.withLock { $0 } }
 
     /// - Parameters:
     ///   - name: the service's name in discovery (`[A-Za-z0-9_-]+`), shared by its replicas.
@@ -177,6 +182,8 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
         let consumers = pulled
         let discovery = try await subscribeDiscovery()
         try await nats.flush()
+        serving.withLock { $0 = true }
+        defer { serving.withLock { $0 = false } }
         logger.info("serving", metadata: ["service": "\(name)", "id": "\(id)", "endpoints": "\(served.count)"])
 
         await withGracefulShutdownHandler {
@@ -196,6 +203,7 @@ public final class ServiceHost: ServiceRegistrar, Service, Sendable {
             // Stop taking messages without losing what the server already sent (drain: UNSUB and
             // a PING round trip); each loop ends once it has handled all of it. Stream endpoints
             // stop pulling and settle (ack or nak) the events they pulled.
+            self.serving.withLock { $0 = false }
             self.stopPulling()
             Task {
                 await withDiscardingTaskGroup { group in

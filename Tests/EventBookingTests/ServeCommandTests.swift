@@ -76,6 +76,7 @@ import Testing
         let first = try Server(arguments)
         #expect(try await first.waitUntilAuthServes(), "\(first.log.withLock { $0 })")
         #expect(first.log.withLock { $0.contains("url=http://127.0.0.1:\(port)") && $0.contains("development secret") })
+        #expect(try await http.send("GET", "/readyz").status == 200, "every service of the process serves")
         let registered = try await http.send("POST", "/auth/register", json: #"{"email":"dora@example.com","password":"password of dora"}"#)
         #expect(registered.status == 201, "\(registered.text)")
         #expect(await first.terminate() == 0)

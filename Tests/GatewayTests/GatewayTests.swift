@@ -45,7 +45,10 @@ final class Stack: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(auth: TestAuth = TestAuth(), maxBodyBytes: Int = 1024 * 1024, idempotency: (any IdempotencyGuard)? = nil) async throws {
+    init(
+        auth: TestAuth = TestAuth(), maxBodyBytes: Int = 1024 * 1024, idempotency: (any IdempotencyGuard)? = nil,
+        notReadyReason: @escaping @Sendable () -> String? = { nil }
+    ) async throws {
         server = try NATSServer(jetStream: true)
         tokens = try await AccessTokens(secret: Self.secret)
         let hostNATS = try await NATSConnection.connect(NATSOptions(servers: [server.url]))
@@ -61,6 +64,7 @@ final class Stack: Sendable {
         options.maxBodyBytes = maxBodyBytes
         options.idempotency = idempotency
         options.metrics = registry
+        options.notReadyReason = notReadyReason
         let gateway = Gateway(nats: gatewayNATS, options: options)
         Auth.routes(into: gateway)
         Events.routes(into: gateway)
@@ -208,6 +212,22 @@ final class Stack: Sendable {
         #expect(try await stack.http.send("GET", "/readyz").status == 200)
         #expect(try await stack.http.send("POST", "/auth/register", json: Self.alice).status == 409, "the same service, its state kept")
         try await stack.stop()
+    }
+
+    /// `/readyz` also waits for what the process says it needs (its own services serving, in
+    /// event-booking), with the reason, then says ready.
+    @Test func readinessWaitsForWhatTheProcessNeeds() async throws {
+        let waitingFor = WaitingFor()
+        let stack = try await Stack(notReadyReason: { waitingFor.reason.withLock { $0 } })
+        let notYet = try await stack.http.send("GET", "/readyz")
+        #expect(notYet.status == 503 && notYet.header("Retry-After") == "1" && notYet.text.contains("auth not serving yet"), "\(notYet.text)")
+        waitingFor.reason.withLock { $0 = nil }
+        #expect(try await stack.http.send("GET", "/readyz").status == 200)
+        try await stack.stop()
+    }
+
+    final class WaitingFor: Sendable {
+        let reason = Mutex<String?>("auth not serving yet")
     }
 
     @Test func aSlowServiceIsATimeoutAndALostBusIsNotReady() async throws {

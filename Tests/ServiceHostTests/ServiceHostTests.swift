@@ -117,6 +117,23 @@ func connect(_ server: NATSServer) async throws -> NATSConnection {
         }
     }
 
+    @Test func aHostIsServingFromItsSubscriptionsToItsShutdown() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let host = ServiceHost(name: "auth", nats: try await connect(server))
+        Auth.serve(MemoryAuth(replica: "a"), with: host)
+        #expect(!host.isServing, "not before run")
+        let running = RunningHosts([host])
+        for _ in 0..<500 where !host.isServing { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(host.isServing)
+        let client = try await connect(server)
+        try await Self.waitUntilServing(client, subject: "$SRV.PING.auth")
+        try await running.stop()
+        #expect(!host.isServing, "not once shut down")
+        await client.close()
+        await host.nats.close()
+    }
+
     @Test func twoReplicasShareTheQueueGroupAndKeepTheCorrelation() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
