@@ -1,6 +1,6 @@
 /// The servers a connection may use (ADR-40): the URLs it was given plus the `connect_urls` a server
-/// announces in INFO. Connecting picks the next server round-robin; a server that failed more
-/// than `maxReconnectAttempts` times in a row leaves the pool. Pure: the random order comes from
+/// announces in INFO. Connecting picks the next server round-robin; a server whose last
+/// `maxReconnectAttempts` attempts all failed leaves the pool (as in nats.go). Pure: the random order comes from
 /// an injected generator.
 public struct ServerPool: Sendable {
     public struct Entry: Sendable, Hashable {
@@ -48,7 +48,7 @@ public struct ServerPool: Sendable {
         if let index = index(of: address) { entries[index].failures = 0 }
     }
 
-    /// A connection attempt to `address` failed; past the limit (or at once with `giveUp`) the
+    /// A connection attempt to `address` failed; at the limit (or at once with `giveUp`) the
     /// server leaves the pool.
     public mutating func failed(_ address: ServerAddress, giveUp: Bool = false) {
         guard let index = index(of: address) else { return }
@@ -57,7 +57,7 @@ public struct ServerPool: Sendable {
             entries.remove(at: index)
             return
         }
-        if let limit = maxReconnectAttempts, entries[index].failures > limit { entries.remove(at: index) }
+        if let limit = maxReconnectAttempts, entries[index].failures >= limit { entries.remove(at: index) }
     }
 
     /// Adds the servers of INFO's `connect_urls` that the pool does not hold yet; returns how many.

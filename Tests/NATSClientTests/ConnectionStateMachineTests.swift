@@ -124,7 +124,7 @@ import Testing
         var options = NATSOptions()
         options.ignoreDiscoveredServers = true
         var random = SeededGenerator(seed: 1)
-        let pool = ServerPool([a], randomize: false, maxReconnectAttempts: 1, using: &random)
+        let pool = ServerPool([a], randomize: false, maxReconnectAttempts: 2, using: &random)
         var m = Machine(pool: pool, configuration: .init(options), random: random)
         let announcing = try info(#"{"connect_urls":["b:4222","c:4222"]}"#)
         #expect(m.start() == [.dial(a)])
@@ -255,7 +255,7 @@ import Testing
     }
 
     @Test func givesUpWhenNoServerIsLeft() {
-        var m = machine([a], maxAttempts: 1)
+        var m = machine([a], maxAttempts: 2)  // two attempts in a row, both failed
         #expect(m.start() == [.dial(a)])
         _ = m.dialFailed()
         #expect(m.timerFired(.reconnect) == [.dial(a)])
