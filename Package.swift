@@ -189,6 +189,15 @@ let package = Package(
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(
+            name: "ReadmeTests",
+            dependencies: [
+                "AccessTokens", "Gateway", "GeneratedSchemas", "MessagingRuntime", "NATSClient", "Redis", "Resilience", "ServiceHost",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "EventBookingTests",
             dependencies: [
                 "EventBooking", "event-booking", "SQLite", "ServiceHost", "GeneratedSchemas", "MessagingRuntime", "NATSClient",
