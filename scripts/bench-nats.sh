@@ -6,8 +6,10 @@
 #   req c=1    echo responder in its own process on bench.req; 200 warm-up requests, then one in
 #              flight for DUR s, 2 s timeout; p50/p99 by nearest rank
 #   req c=64   subject bench.q, two responder processes in queue group q, 64 requesters on one connection
-# Switchboard also runs req c=1 with its requesting task on the connection's event loop
-# (`--on-event-loop`, NATSConnection.taskExecutor), an extra row compared with the peers' req c=1.
+# Switchboard's CLI runs EventLoopExecutor.Mode.replies (a task resumed by a reply goes on on the event
+# loop that read it). Two extra rows of req c=1, compared with the peers' req c=1: on Swift's plain pool
+# (SWITCHBOARD_EXECUTOR=pool, what a process that installs nothing gets), and with the requesting task
+# on the connection's event loop (`--on-event-loop`, NATSConnection.taskExecutor).
 # Each side runs with its own responders (Switchboard: `switchboard nats reply --echo`; nats.go:
 # natsbench resp; nats-py: nats_bench.py resp), as a user of that stack would; NATS_RESPONDERS=go gives
 # every side the Go responders instead, to look at the requesting client alone.
@@ -143,6 +145,8 @@ client() {
     py/pub) CMD=("$PYTHON" "$NATSBENCH_PY" pub --url "$URL" -n "$PUBN" --size 128 --subj bench.req) ;;
     swift/req1el) CMD=("$SWITCHBOARD" nats bench req --server "$URL" --duration "$DUR" --concurrency 1 --size 128
         --subject "$subject" --responders 0 --json --on-event-loop) ;;
+    swift/req1pool) CMD=(env SWITCHBOARD_EXECUTOR=pool "$SWITCHBOARD" nats bench req --server "$URL" --duration "$DUR"
+        --concurrency 1 --size 128 --subject "$subject" --responders 0 --json) ;;
     swift/req*) CMD=("$SWITCHBOARD" nats bench req --server "$URL" --duration "$DUR" --concurrency "$c" --size 128
         --subject "$subject" --responders 0 --json) ;;
     go/req*) CMD=("$WORK/natsbench" req -url "$URL" -subj "$subject" -c "$c" -d "${DUR}s" -max "$MAX") ;;
@@ -191,8 +195,8 @@ for run in $(seq 1 "$RUNS"); do
         responder "$side" bench.req
         wait_subscriptions bench.req 1
         measure "$side" req1 "$run"
-        # Swift only: the same loop with its task on the connection's event loop (NATSConnection.taskExecutor)
-        [[ $side == swift ]] && measure swift req1el "$run"
+        # Swift only: the same loop on Swift's plain pool, and with its task on the connection's event loop
+        [[ $side == swift ]] && measure swift req1pool "$run" && measure swift req1el "$run"
         stop_responders bench.req
     done
     for side in "${order[@]}"; do
@@ -229,6 +233,9 @@ metrics = [
     ("req1.rate", "req/reply 1 in flight, req/s", True, "{:,.0f}"),
     ("req1.p50_us", "… p50 µs", False, "{:,.0f}"),
     ("req1.p99_us", "… p99 µs", False, "{:,.0f}"),
+    ("req1pool.rate", "… Switchboard on Swift's plain pool (SWITCHBOARD_EXECUTOR=pool), req/s", True, "{:,.0f}"),
+    ("req1pool.p50_us", "… p50 µs", False, "{:,.0f}"),
+    ("req1pool.p99_us", "… p99 µs", False, "{:,.0f}"),
     ("req1el.rate", "… Switchboard's task on the connection's event loop, req/s", True, "{:,.0f}"),
     ("req1el.p50_us", "… p50 µs", False, "{:,.0f}"),
     ("req1el.p99_us", "… p99 µs", False, "{:,.0f}"),
@@ -247,8 +254,9 @@ print(f"\nNATS client, median of {runs} runs interleaved (Switchboard vs nats.go
 print("| metric | Switchboard | nats.go | nats-py | Switchboard vs nats.go | Switchboard vs nats-py |")
 print("|---|---:|---:|---:|---:|---:|")
 for m, label, higher, fmt in metrics:
-    # req1el is Switchboard's only: its peers are their plain req1 numbers
-    s, g, p = med("swift", m), med("go", m.replace("req1el", "req1")), med("py", m.replace("req1el", "req1"))
+    # req1pool and req1el are Switchboard's only: their peers are their plain req1 numbers
+    peer = lambda m: m.replace("req1el", "req1").replace("req1pool", "req1")
+    s, g, p = med("swift", m), med("go", peer(m)), med("py", peer(m))
     def ratio(peer):
         if s is None or peer is None or not s or not peer: return None
         return s / peer if higher else peer / s
@@ -257,11 +265,11 @@ for m, label, higher, fmt in metrics:
     print(f"| {label} | {cell(s)} | {cell(g)} | {cell(p)} | {rc(ratio(g))} | {rc(ratio(p))} |")
     summary["metrics"].append({"metric": m, "label": label, "swift": s, "go": g, "py": p,
                                "swift_vs_go": ratio(g), "swift_vs_py": ratio(p),
-                               "runs": {x: values[(x, m if x == "swift" else m.replace("req1el", "req1"))] for x in ("swift", "go", "py")}})
+                               "runs": {x: values[(x, m if x == "swift" else peer(m))] for x in ("swift", "go", "py")}})
 print("\n(ratios: > 1 means Switchboard is better — throughput Switchboard / peer; latency and RSS peer / Switchboard)")
 print("\nPer run (req/s or msg/s): " + "; ".join(
     f"{w} " + ", ".join(f"{x} " + "/".join(f"{v / 1000:,.1f}k" for v in values[(x, w + '.rate')]) for x in ("swift", "go", "py"))
-    for w in ("pub", "req1", "req1el", "req64")))
+    for w in ("pub", "req1", "req1pool", "req1el", "req64")))
 errs = {f"{s} {w}": v for (s, w), v in values.items() if w.endswith(".errors")}
 if errs: print(f"\nRequest errors (timeouts) per run: {errs}")
 if failed: print(f"\nFailed runs (no result): {dict((f'{s} {w}', n) for (s, w), n in failed.items())}")

@@ -161,7 +161,7 @@ extension NATSConnection {
         if message.headers?.status == 503, message.payload.readableBytes == 0 {
             request.continuation.resume(throwing: NATSClientError(.noResponders, "no responders"))
         } else {
-            request.continuation.resume(returning: message)
+            ReplyHandoff.resume(request.continuation, returning: message, on: eventLoop)
         }
     }
 

@@ -15,7 +15,7 @@ struct EventBookingCommand: AsyncParsableCommand {
 
     /// Runs the command; usage errors exit with 2 (as `switchboard`'s do), failures with 1.
     static func main() async {
-        EventLoopExecutor.install(byDefault: false)
+        EventLoopExecutor.install(.pool)  // handlers write SQLite synchronously: they stay off the event loops
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

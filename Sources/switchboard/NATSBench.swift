@@ -3,6 +3,7 @@ import Foundation
 import NATSClient
 import NATSWire
 import NIOCore
+import NIOPosix
 
 /// `switchboard nats bench`: the peers' workloads (shared/peers/README.md) on this client.
 struct NATSBench: AsyncParsableCommand {
@@ -65,22 +66,30 @@ struct NATSBench: AsyncParsableCommand {
             for _ in 0..<200 { _ = try await client.request(subject, payload: payload, timeout: .seconds(2)) }
             let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
             let start = ContinuousClock.now
-            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            // Where each reply resumed its task: on an event loop (the reply hand-off, or a task
+            // that prefers the loop) or on Swift's pool.
+            let (latencies, resumedOnLoop) = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
                 let executor: (any TaskExecutor)? = onEventLoop ? client.taskExecutor : nil
                 for _ in 0..<max(concurrency, 1) {
                     group.addTask(executorPreference: executor) {
                         var samples: [Double] = []
+                        var resumedOnLoop = 0
                         while ContinuousClock.now < deadline {
                             let sent = ContinuousClock.now
                             _ = try await client.request(subject, payload: payload, timeout: .seconds(2))
                             samples.append(Pub.seconds(ContinuousClock.now - sent))
+                            if MultiThreadedEventLoopGroup.currentEventLoop != nil { resumedOnLoop += 1 }
                         }
-                        return samples
+                        return (samples, resumedOnLoop)
                     }
                 }
                 var all: [Double] = []
-                for try await samples in group { all += samples }
-                return all.sorted()
+                var resumedOnLoop = 0
+                for try await (samples, onLoop) in group {
+                    all += samples
+                    resumedOnLoop += onLoop
+                }
+                return (all.sorted(), resumedOnLoop)
             }
             let elapsed = Pub.seconds(ContinuousClock.now - start)
             await client.close()
@@ -94,6 +103,8 @@ struct NATSBench: AsyncParsableCommand {
             report([
                 "bench": "req", "concurrency": concurrency, "requests": latencies.count, "seconds": elapsed,
                 "reqs_per_s": Double(latencies.count) / elapsed, "p50_us": rank(0.5) * 1e6, "p99_us": rank(0.99) * 1e6,
+                "executor": EventLoopExecutor.installed.rawValue,
+                "on_event_loop": latencies.isEmpty ? 0 : Double(resumedOnLoop) / Double(latencies.count),
             ], json: json)
         }
     }

@@ -18,7 +18,7 @@ struct Switchboard: AsyncParsableCommand {
 
     /// Runs the command, mapping ArgumentParser's usage errors to exit status 2.
     static func main() async {
-        EventLoopExecutor.install(byDefault: false)
+        EventLoopExecutor.install(.replies)  // a latency-bound client: replies resume on the event loop
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

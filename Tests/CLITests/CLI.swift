@@ -53,9 +53,13 @@ struct CLI {
     @discardableResult
     func run(_ arguments: String..., stdin: String? = nil) throws -> Result { try run(arguments, stdin: stdin) }
 
-    /// - Parameter environment: variables set (or replaced) for this run.
+    /// - Parameters:
+    ///   - environment: variables set (or replaced) for this run.
+    ///   - timeLimit: past it the process is terminated (a hang fails the test instead of the run).
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Result {
+    func run(
+        _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeLimit: Duration? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -69,6 +73,12 @@ struct CLI {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        if let timeLimit {
+            let seconds = Double(timeLimit.components.seconds) + Double(timeLimit.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
+                if process.isRunning { process.terminate() }
+            }
+        }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()

@@ -145,4 +145,36 @@ import Testing
         #expect((latency?["requests"] as? Int ?? 0) > 0)
         #expect((latency?["p99_us"] as? Double ?? 0) >= (latency?["p50_us"] as? Double ?? 1))
     }
+
+    /// The CLI runs `EventLoopExecutor.Mode.replies`: a task resumed by a reply goes on on the event
+    /// loop that read it; replies that come together go to Swift's pool, and none is lost.
+    @Test func repliesResumeTheirTaskOnTheEventLoopThatReadThem() throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        func bench(concurrency: Int, executor: String? = nil) throws -> [String: Any] {
+            let run = try cli.run(
+                ["nats", "bench", "req", "--server", server.url, "--duration", "0.5", "--concurrency", "\(concurrency)", "--json"],
+                environment: executor.map { ["SWITCHBOARD_EXECUTOR": $0] } ?? [:], timeLimit: .seconds(30))
+            #expect(run.status == 0, "\(run.stderr) (terminated after 30 s: a request never resumed?)")
+            return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+        }
+        let handedOff = try bench(concurrency: 1)
+        #expect(handedOff["executor"] as? String == "replies")
+        #expect((handedOff["requests"] as? Int ?? 0) > 0)
+        #expect((handedOff["on_event_loop"] as? Double ?? 0) > 0.5, "one request at a time: each reply resumes its task on the loop")
+
+        let pool = try bench(concurrency: 1, executor: "pool")
+        #expect(pool["executor"] as? String == "pool")
+        #expect((pool["requests"] as? Int ?? 0) > 0)
+        #expect(pool["on_event_loop"] as? Double == 0, "on Swift's pool every reply wakes a pool thread")
+
+        let loops = try bench(concurrency: 1, executor: "event-loops")
+        #expect(loops["executor"] as? String == "event-loops")
+        #expect(loops["on_event_loop"] as? Double == 1)
+
+        let concurrent = try bench(concurrency: 64)
+        #expect((concurrent["requests"] as? Int ?? 0) > 64, "64 in flight: replies read together go to the pool, none waits out its timeout")
+    }
 }

@@ -34,6 +34,14 @@ try await nats.drain()                                   // unsubscribe, deliver
     _ = (reply, roundTrip)
 
 // readme:begin
+EventLoopExecutor.install(.replies)                      // first thing in main: .pool (the default), .replies, .eventLoops
+let profile = try await withTaskExecutorPreference(nats.taskExecutor) {   // this task on the connection's loop
+    try await nats.request("auth.me", payload: ByteBuffer(string: "{}"))
+}
+// readme:end
+    _ = profile
+
+// readme:begin
 // A handler on the event loop, as nats.go's Subscribe(subject, callback): no task per message; it must
 // not block. The returned subscription unsubscribes and drains; its sequence yields nothing.
 let echo = try await nats.subscribe("echo", queue: "echoes") { message in

@@ -75,7 +75,7 @@ struct Arguments {
 
 func ready() { FileHandle.standardOutput.write(Data("READY\n".utf8)) }
 
-EventLoopExecutor.install(byDefault: false)  // as event-booking: Swift's pool (SWITCHBOARD_NIO_EXECUTOR=1: the event loops)
+EventLoopExecutor.install(.pool)  // as event-booking (SWITCHBOARD_EXECUTOR overrides)
 let arguments = Arguments()
 let level = arguments.logLevel
 LoggingSystem.bootstrap { label in
