@@ -14,10 +14,13 @@ import Synchronization
 /// - ``Mode/pool``: Swift's default pool for everything.
 /// - ``Mode/replies``: the pool, except that a task resumed by a reply goes on running on the event
 ///   loop that read it when it is the only task that loop resumed in its turn (Go's `runnext`);
-///   replies that arrive together go to the pool as before. One request in flight then matches
-///   nats.go, and 64 in flight stay as fast as on the pool. What the task does until it next waits
-///   runs on that event loop, in front of the connection's I/O: code that blocks (synchronous
-///   file or database calls) or computes for long after a request belongs on the pool.
+///   replies read together go to the pool. One request in flight then matches nats.go, and 64 in
+///   flight stay as fast as on the pool. Until the task next waits, and for at most a few of its
+///   own hops, it runs in place of the connection's I/O; what it starts or wakes (`Task {}`,
+///   `Task.detached`, another task, its actor) goes to the pool as usual. So code that blocks
+///   (synchronous file or database calls), computes for long right after a request, or calls
+///   NIO's `EventLoopFuture.wait()` (which traps on an event loop) belongs in a process on
+///   ``Mode/pool``. A publisher on an event loop never waits for a full write buffer: it grows.
 /// - ``Mode/eventLoops``: NIO's event loops run every job (NIO's
 ///   `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`, as Vapor's template
 ///   does): about a third more round trips at one in flight, but concurrent load does 5–15 % less,
@@ -40,19 +43,23 @@ public enum EventLoopExecutor {
 
     private static let installedMode = Mutex(Mode.pool)
 
-    /// Installs `mode`, or the one `SWITCHBOARD_EXECUTOR` names; returns the mode in effect
-    /// (``Mode/pool`` when the hook on Swift's global executor was taken already).
+    /// Installs `mode`, or the one `SWITCHBOARD_EXECUTOR` names, before any task or connection
+    /// exists; returns the mode in effect. The first mode other than ``Mode/pool`` stays for the
+    /// life of the process; ``Mode/pool`` stays when the hook on Swift's global executor is taken
+    /// (by other code) or missing (a statically linked runtime).
     @discardableResult
     public static func install(_ mode: Mode, environment: [String: String] = ProcessInfo.processInfo.environment) -> Mode {
         let wanted = environment["SWITCHBOARD_EXECUTOR"].flatMap(Mode.init(rawValue:)) ?? mode
-        let installed =
-            switch wanted {
-            case .pool: true
-            case .replies: ReplyHandoff.install()
-            case .eventLoops: NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-            }
-        let mode = installed ? wanted : .pool
-        installedMode.withLock { $0 = mode }
-        return mode
+        return installedMode.withLock { current in
+            guard current == .pool else { return current }
+            let installed =
+                switch wanted {
+                case .pool: true
+                case .replies: ReplyHandoff.install()
+                case .eventLoops: NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+                }
+            if installed { current = wanted }
+            return current
+        }
     }
 }

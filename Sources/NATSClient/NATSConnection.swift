@@ -123,7 +123,12 @@ public final class NATSConnection: @unchecked Sendable {
     private func publish(
         _ subject: String, bytes: UnsafeRawBufferPointer, headers: NATSHeaders?, replyTo: String?
     ) throws(NATSClientError) {
-        if try outbound.appendPublish(subject, replyTo: replyTo, headers: headers, payload: bytes, mayWait: !eventLoop.inEventLoop) {
+        // An event loop never waits for a full buffer (its own would never drain; another's could
+        // wait on this one): only other threads do.
+        if try outbound.appendPublish(
+            subject, replyTo: replyTo, headers: headers, payload: bytes,
+            mayWait: !eventLoop.inEventLoop && MultiThreadedEventLoopGroup.currentEventLoop == nil)
+        {
             eventLoop.execute { self.flushOutbound() }
         }
     }

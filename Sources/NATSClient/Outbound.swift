@@ -79,7 +79,7 @@ final class Outbound: @unchecked Sendable {
     }
 
     /// Appends `op`; returns true when the caller must schedule a flush on the event loop.
-    /// - Parameter mayWait: false on the event loop, which must never block (asked only when the
+    /// - Parameter mayWait: false on an event loop, which must never block (asked only when the
     ///   buffer is full: the question costs a thread-local lookup).
     func append(_ op: ClientOp, countsAsMessage payloadBytes: Int? = nil, mayWait: @autoclosure () -> Bool = false) throws(NATSClientError) -> Bool {
         condition.lock()

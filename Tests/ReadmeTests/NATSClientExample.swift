@@ -33,13 +33,6 @@ try await nats.drain()                                   // unsubscribe, deliver
 // readme:end
     _ = (reply, roundTrip)
 
-// readme:begin
-EventLoopExecutor.install(.replies)                      // first thing in main: .pool (the default), .replies, .eventLoops
-let profile = try await withTaskExecutorPreference(nats.taskExecutor) {   // this task on the connection's loop
-    try await nats.request("auth.me", payload: ByteBuffer(string: "{}"))
-}
-// readme:end
-    _ = profile
 
 // readme:begin
 // A handler on the event loop, as nats.go's Subscribe(subject, callback): no task per message; it must
@@ -81,4 +74,15 @@ for message in try await billing.fetch(batch: 10, expires: .seconds(5)) {   // [
 try await billing.pull(batch: 10, expires: .seconds(5)) { message in handle(message) }   // each one as it comes
 for try await message in billing.messages(batch: 64) { handle(message); try message.ack() }   // pulls again and again
 // readme:end
+}
+
+func executorExample() async throws {
+// readme:begin
+EventLoopExecutor.install(.replies)                      // first thing in main: .pool (the default), .replies, .eventLoops
+let client = try await NATSConnection.connect(NATSOptions())
+let profile = try await withTaskExecutorPreference(client.taskExecutor) {   // this task on the connection's loop
+    try await client.request("auth.me", payload: ByteBuffer(string: "{}"))
+}
+// readme:end
+    _ = profile
 }
