@@ -14,9 +14,9 @@ import Synchronization
 /// - ``Mode/pool``: Swift's default pool for everything.
 /// - ``Mode/replies``: the pool, except that a task resumed by a reply goes on running on the event
 ///   loop that read it when it is the only task that loop resumed in its turn (Go's `runnext`);
-///   replies read together go to the pool. One request in flight is then level with nats.go, and 64 in
-///   flight stay as fast as on the pool. Until the task next waits, and for at most a few of its
-///   own hops, it runs in place of the connection's I/O; what it starts or wakes (`Task {}`,
+///   replies read together go to the pool. One request in flight is then level with nats.go, and
+///   64 in flight stay as fast as on the pool. Until the task next waits, and for at most a few of
+///   its own hops, it runs in place of the connection's I/O; what it starts or wakes (`Task {}`,
 ///   `Task.detached`, another task, its actor) goes to the pool as usual. So code that blocks
 ///   (synchronous file or database calls), computes for long right after a request, or calls
 ///   NIO's `EventLoopFuture.wait()` (which traps on an event loop) belongs in a process on
