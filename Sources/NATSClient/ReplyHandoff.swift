@@ -17,7 +17,6 @@ import Synchronization
 enum ReplyHandoff {
     /// Set once by `install`; read by every reply.
     private static let isInstalled = Atomic(false)
-    private static let installation = Mutex(false)
 
     private static let turns = ThreadSpecificVariable<Turn>()
 
@@ -29,7 +28,7 @@ enum ReplyHandoff {
     /// One event-loop thread's hand-off state: only that thread touches it (unchecked for the
     /// closure it gives its own loop).
     final class Turn: @unchecked Sendable {
-        enum Phase: Equatable {
+        enum Phase {
             case idle
             case resuming
             /// Running the handed-off task whose job is `task`.
@@ -115,23 +114,21 @@ enum ReplyHandoff {
     private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
 
     /// Sets the runtime's `swift_task_enqueueGlobal_hook` (as NIO's executor takeover does); true
-    /// when it is set (now or before), false when it is not there or another hook holds it.
+    /// when it is set (now or before), false when it is not there or another hook holds it. Called
+    /// by `EventLoopExecutor.install`, under its lock.
     static func install() -> Bool {
         #if compiler(<6.6)  // the hook's type is the runtime's up to here (as NIO checks)
-        return installation.withLock { installed in
-            if installed { return true }
-            guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return false }
-            let hook = symbol.assumingMemoryBound(to: UnsafeRawPointer?.self)
-            guard hook.pointee == nil else { return false }
-            installed = withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { function in
-                function.baseAddress!.initialize(to: { job, original in ReplyHandoff.enqueue(job, original: original) })
-                return function.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { pointer in
-                    isInstalled.store(true, ordering: .releasing)
-                    hook.pointee = pointer.pointee
-                    return true
-                }
+        if isInstalled.load(ordering: .acquiring) { return true }
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return false }
+        let hook = symbol.assumingMemoryBound(to: UnsafeRawPointer?.self)
+        guard hook.pointee == nil else { return false }
+        return withUnsafeTemporaryAllocation(of: EnqueueGlobalHook.self, capacity: 1) { function in
+            function.baseAddress!.initialize(to: { job, original in ReplyHandoff.enqueue(job, original: original) })
+            return function.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) { pointer in
+                isInstalled.store(true, ordering: .releasing)
+                hook.pointee = pointer.pointee
+                return true
             }
-            return installed
         }
         #else
         return false
