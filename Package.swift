@@ -149,13 +149,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SchemaCodeGenTests",
-            dependencies: ["SchemaCompiler", "SchemaCodeGen", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["SchemaCompiler", "SchemaCodeGen", "TestSupport", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .testTarget(
             name: "ValidationTests",
             dependencies: ["SchemaCompiler", "SchemaValidation", "SchemaExport", "GeneratedSchemas", "MessagingRuntime", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["switchboard", "TestSupport"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ResilienceTests", dependencies: ["Resilience", "TestSupport"]),
         .testTarget(
             name: "GatewayTests",

@@ -55,38 +55,32 @@ struct CLI {
 
     /// - Parameters:
     ///   - environment: variables set (or replaced) for this run.
-    ///   - timeLimit: past it the process is terminated (a hang fails the test instead of the run).
+    ///   - timeLimit: past it the process is terminated (SIGTERM: status 15), so that a hang fails
+    ///     the test instead of the run; 10 minutes when nil.
     @discardableResult
     func run(
         _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeLimit: Duration? = nil
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
+        let streams = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: streams, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: streams) }
+        let input = streams.appendingPathComponent("stdin"), output = streams.appendingPathComponent("stdout")
+        let errors = streams.appendingPathComponent("stderr")
+        try Data((stdin ?? "").utf8).write(to: input)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let timeLimit {
-            let seconds = Double(timeLimit.components.seconds) + Double(timeLimit.components.attoseconds) / 1e18
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
-                if process.isRunning { process.terminate() }
-            }
+        let process = try ChildProcess(
+            Self.binary.path, arguments, environment: environment, directory: folder, input: input, output: output, errors: errors)
+        var ended = process.exitBlocking(within: timeLimit ?? .seconds(600))
+        if ended == nil {
+            process.signal(SIGTERM)
+            ended = process.exitBlocking(within: .seconds(5))
+            if ended == nil { process.kill() }
         }
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self)
+            status: ended?.status ?? -1, stdout: (try? String(contentsOf: output, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         )
     }
 }

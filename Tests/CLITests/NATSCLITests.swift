@@ -13,11 +13,8 @@ import Testing
         #expect(published.status == 0 && published.stdout == "published 3 messages on greet\n", "\(published.stderr)")
 
         // A replier in the background answers one request with its payload.
-        let replier = Process()
-        replier.executableURL = CLI.binary
-        replier.arguments = ["nats", "reply", "--server", server.url, "greet", "--echo", "--count", "1"]
-        try replier.run()
-        defer { if replier.isRunning { replier.terminate() } }
+        let replier = try ChildProcess(CLI.binary.path, ["nats", "reply", "--server", server.url, "greet", "--echo", "--count", "1"])
+        defer { replier.kill() }
         var reply = try cli.run("nats", "request", "--server", server.url, "greet", "hi there", "--timeout", "1")
         for _ in 0..<20 where reply.status != 0 {
             // The replier may not have subscribed yet: no responders until it has.
@@ -25,10 +22,7 @@ import Testing
             reply = try cli.run("nats", "request", "--server", server.url, "greet", "hi there", "--timeout", "1")
         }
         #expect(reply.status == 0 && reply.stdout.hasSuffix("] hi there\n"), "\(reply.stdout) \(reply.stderr)")
-        // Bounded, and without Process.waitUntilExit (which spins on Linux): 10 s at most.
-        for _ in 0..<100 where replier.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!replier.isRunning, "the replier exits after its one request")
-        if !replier.isRunning { #expect(replier.terminationStatus == 0) }
+        #expect(await replier.exit(within: .seconds(10)) == .exited(0), "the replier exits after its one request")
 
         let nobody = try cli.run("nats", "request", "--server", server.url, "nobody.home", "x")
         #expect(nobody.status == 1 && nobody.stderr.contains("no responders on nobody.home"))
@@ -46,11 +40,9 @@ import Testing
         let refused = try cli.run(billing + ["invoices", "x"])
         #expect(refused.status != 0 && refused.stderr.contains("_INBOX."), "the default inbox is not allowed: \(refused.stderr)")
         // Started after the refused request, whose PUB still goes out and would take its one reply.
-        let replier = Process()
-        replier.executableURL = CLI.binary
-        replier.arguments = ["nats", "reply", "--server", server.url, "--user", "service", "--password", "pw", "invoices", "paid", "--count", "1"]
-        try replier.run()
-        defer { if replier.isRunning { replier.terminate() } }
+        let replier = try ChildProcess(
+            CLI.binary.path, ["nats", "reply", "--server", server.url, "--user", "service", "--password", "pw", "invoices", "paid", "--count", "1"])
+        defer { replier.kill() }
         var reply = try cli.run(billing + ["--inbox-prefix", "_INBOX_billing", "invoices", "x"])
         for _ in 0..<20 where reply.status != 0 {
             try await Task.sleep(for: .milliseconds(100))  // until the replier has subscribed

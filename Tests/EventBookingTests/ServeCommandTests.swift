@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TestSupport
 import Testing
 
@@ -19,28 +18,28 @@ import Testing
 
     /// A running `event-booking serve` and what it logged.
     final class Server: Sendable {
-        let process: Process
-        let log = Mutex("")
+        let process: ChildProcess
+        private let logFile: URL
 
         init(_ arguments: [String], environment: [String: String] = [:]) throws {
-            process = Process()
-            process.executableURL = ServeCommandTests.binary
-            process.arguments = ["serve"] + arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let pipe = Pipe()
-            process.standardError = pipe
-            process.standardOutput = FileHandle.nullDevice
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let text = String(decoding: handle.availableData, as: UTF8.self)
-                self?.log.withLock { $0 += text }
-            }
-            try process.run()
+            logFile = FileManager.default.temporaryDirectory.appendingPathComponent("event-booking-serve-\(UUID().uuidString).log")
+            process = try ChildProcess(
+                ServeCommandTests.binary.path, ["serve"] + arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, errors: logFile)
         }
+
+        deinit {
+            process.kill()
+            try? FileManager.default.removeItem(at: logFile)
+        }
+
+        /// What it has written to stderr so far.
+        var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
         /// Waits (up to 30 s: a busy machine starting every service) until the log contains `text`.
         func waitForLog(_ text: String) async throws -> Bool {
             for _ in 0..<1_500 {
-                if log.withLock({ $0.contains(text) }) { return true }
+                if log.contains(text) { return true }
                 try await Task.sleep(for: .milliseconds(20))
             }
             return false
@@ -55,12 +54,9 @@ import Testing
         }
 
         /// Sends SIGTERM and waits for the exit status.
-        func terminate() async -> Int32 {
-            kill(process.processIdentifier, SIGTERM)
-            for _ in 0..<500 where process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-            if process.isRunning { process.interrupt() }
-            process.waitUntilExit()
-            return process.terminationStatus
+        func terminate() async -> Int32? {
+            process.signal(SIGTERM)
+            return await process.exit(within: .seconds(10))?.status
         }
     }
 
@@ -74,13 +70,13 @@ import Testing
         let http = HTTPTestClient(port: port)
 
         let first = try Server(arguments)
-        #expect(try await first.waitUntilAuthServes(), "\(first.log.withLock { $0 })")
-        #expect(first.log.withLock { $0.contains("url=http://127.0.0.1:\(port)") && $0.contains("development secret") })
+        #expect(try await first.waitUntilAuthServes(), "\(first.log)")
+        #expect(first.log.contains("url=http://127.0.0.1:\(port)") && first.log.contains("development secret"))
         #expect(try await http.send("GET", "/readyz").status == 200, "every service of the process serves")
         let registered = try await http.send("POST", "/auth/register", json: #"{"email":"dora@example.com","password":"password of dora"}"#)
         #expect(registered.status == 201, "\(registered.text)")
         #expect(await first.terminate() == 0)
-        #expect(first.log.withLock { $0.contains("stopped") })
+        #expect(first.log.contains("stopped"))
         for file in ["auth.sqlite", "events.sqlite", "bookings.sqlite"] {
             #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent(file).path), "\(file)")
         }
@@ -90,7 +86,7 @@ import Testing
         #expect(try await second.waitUntilAuthServes())
         let login = try await http.send("POST", "/auth/login", json: #"{"email":"dora@example.com","password":"password of dora"}"#)
         #expect(login.status == 200, "\(login.text)")
-        #expect(!second.log.withLock { $0.contains("development secret") })
+        #expect(!second.log.contains("development secret"))
         #expect(await second.terminate() == 0)
     }
 
@@ -104,10 +100,10 @@ import Testing
         ])
         #expect(try await server.waitForLog("connecting to NATS"))
         try await Task.sleep(for: .milliseconds(300))
-        #expect(server.process.isRunning && !server.log.withLock { $0.contains("gateway listening") })
+        #expect(server.process.isRunning && !server.log.contains("gateway listening"))
         let nats = try NATSServer(port: natsPort, jetStream: true)
         defer { nats.stop() }
-        #expect(try await server.waitUntilAuthServes(), "\(server.log.withLock { $0 })")
+        #expect(try await server.waitUntilAuthServes(), "\(server.log)")
         let registered = try await HTTPTestClient(port: port).send(
             "POST", "/auth/register", json: #"{"email":"late@example.com","password":"password of late"}"#)
         #expect(registered.status == 201, "\(registered.text)")
@@ -126,20 +122,20 @@ import Testing
         let arguments = ["--http-port", String(port), "--data-dir", data.path, "--services", "auth,gateway", "--password-iterations", "1000"]
 
         let fromEnvironment = try Server(arguments, environment: ["NATS_URL": nats.url, "NATS_USER": "svc", "NATS_PASSWORD": password])
-        #expect(try await fromEnvironment.waitUntilAuthServes(), "\(fromEnvironment.log.withLock { $0 })")
+        #expect(try await fromEnvironment.waitUntilAuthServes(), "\(fromEnvironment.log)")
         let registered = try await HTTPTestClient(port: port).send(
             "POST", "/auth/register", json: #"{"email":"env@example.com","password":"password of env"}"#)
         #expect(registered.status == 201, "\(registered.text)")
         #expect(await fromEnvironment.terminate() == 0)
-        #expect(fromEnvironment.log.withLock { $0.contains("servers=nats://127.0.0.1:\(nats.port)") })
+        #expect(fromEnvironment.log.contains("servers=nats://127.0.0.1:\(nats.port)"))
 
         // --nats wins over NATS_URL, and the URL's credentials over NATS_USER (as in nats.go).
         let inTheURL = try Server(
             arguments + ["--nats", "nats://svc:\(password)@127.0.0.1:\(nats.port)"],
             environment: ["NATS_URL": "nats://127.0.0.1:1", "NATS_USER": "nobody", "NATS_PASSWORD": "wrong"])
-        #expect(try await inTheURL.waitUntilAuthServes(), "\(inTheURL.log.withLock { $0 })")
+        #expect(try await inTheURL.waitUntilAuthServes(), "\(inTheURL.log)")
         #expect(await inTheURL.terminate() == 0)
-        for log in [fromEnvironment.log.withLock { $0 }, inTheURL.log.withLock { $0 }] {
+        for log in [fromEnvironment.log, inTheURL.log] {
             #expect(!log.contains(password), "\(log)")
         }
     }
@@ -147,8 +143,7 @@ import Testing
     @Test func badArgumentsAreUsageErrors() async throws {
         for arguments in [["--services", "auth,payments"], ["--token-secret", "short"], ["--log-level", "loud"]] {
             let server = try Server(arguments)
-            server.process.waitUntilExit()
-            #expect(server.process.terminationStatus == 2, "\(arguments): \(server.log.withLock { $0 })")
+            #expect(await server.process.exit(within: .seconds(30)) == .exited(2), "\(arguments): \(server.log)")
         }
     }
 }

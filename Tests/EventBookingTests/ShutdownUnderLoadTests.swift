@@ -30,7 +30,7 @@ import FoundationNetworking
         let server = try ServeCommandTests.Server([
             "--nats", nats.url, "--http-port", String(port), "--data-dir", data.path, "--password-iterations", "30000",
         ])
-        #expect(try await server.waitUntilAuthServes(), "\(server.log.withLock { $0 })")
+        #expect(try await server.waitUntilAuthServes(), "\(server.log)")
         let http = HTTPTestClient(port: port)
         let started = Started()
 
@@ -59,7 +59,7 @@ import FoundationNetworking
         }
         for _ in 0..<500 where started.count.withLock({ $0 }) < 40 { try await Task.sleep(for: .milliseconds(5)) }
         try await Task.sleep(for: .milliseconds(150))  // requests are in the gateway and the auth service
-        #expect(await server.terminate() == 0, "\(server.log.withLock { $0 })")
+        #expect(await server.terminate() == 0, "\(server.log)")
         let results = await outcomes.value
         let answered = results.compactMap { if case .answered(let status) = $0 { status } else { nil } }
         #expect(!answered.isEmpty, "some requests were in flight at the SIGTERM")

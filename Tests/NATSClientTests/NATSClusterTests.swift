@@ -87,8 +87,7 @@ import Testing
         try await serve("cluster.service", on: responder, prefix: "third:")
         #expect(try await requestAcrossTheCluster(client, "cluster.service", "before") == "third:before")
 
-        let pid = try #require(first.processIdentifier)
-        kill(pid, SIGKILL)
+        #expect(first.send(SIGKILL))
         let seen = await events(of: client) { if case .reconnected = $0 { true } else { false } }
         guard case .reconnected(let now)? = seen.last else { return }
         #expect(seen.contains(.disconnected(ServerAddress(host: "127.0.0.1", port: first.port))))
@@ -117,8 +116,7 @@ import Testing
         #expect(await control.serverPool().count == 3, "the first INFO announces the other nodes")
         #expect(await ignoring.serverPool().map(\.address.port) == [first.port])
 
-        let pid = try #require(first.processIdentifier)
-        kill(pid, SIGKILL)
+        #expect(first.send(SIGKILL))
         let seen = await events(of: ignoring) {
             switch $0 {
             case .closed, .reconnected: true
@@ -144,20 +142,19 @@ import Testing
         try await client.flush()
 
         // `nats-server --signal ldm=<pid>` sends SIGUSR2; so does this.
-        let pid = try #require(first.processIdentifier)
-        kill(pid, SIGUSR2)
+        #expect(first.send(SIGUSR2))
         let firstAddress = ServerAddress(host: "127.0.0.1", port: first.port)
         let seen = await events(of: client) { if case .reconnected = $0 { true } else { false } }
         #expect(seen.filter { $0 != .connected(firstAddress) }.first == .lameDuck(firstAddress), "\(seen)")
         #expect(seen.contains(.disconnected(firstAddress)), "leaving a server is a disconnect too: \(seen)")
         guard case .reconnected(let now)? = seen.last else { return }
         #expect(now.port != first.port)
-        #expect(first.processIdentifier != nil, "the old node still runs: the client left on its own")
+        #expect(first.isRunning, "the old node still runs: the client left on its own")
         #expect(try await receivesAcrossTheCluster(subscription, from: publisher, subject: "ldm.news") != nil)
         await client.close()
         await publisher.close()
         // A server in lame duck mode would sit out its grace period on SIGTERM.
-        kill(pid, SIGKILL)
-        for _ in 0..<100 where first.processIdentifier != nil { try await Task.sleep(for: .milliseconds(20)) }
+        first.send(SIGKILL)
+        first.stop()
     }
 }

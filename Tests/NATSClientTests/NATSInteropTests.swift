@@ -79,33 +79,27 @@ final class NATSPy {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/nats-py-interop.py")
 
-    private let process = Process()
+    private let process: ChildProcess
     private let errorFile: URL
 
     init(_ arguments: [String]) throws {
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("nats-py-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", Self.script.path] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
+        process = try ChildProcess(
+            ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", [Self.script.path] + arguments, errors: errorFile)
     }
 
     var isRunning: Bool { process.isRunning }
 
-    /// The exit status, polled (Process.waitUntilExit spins on Linux); nil if still running after `timeout`.
+    /// The exit status; nil if still running after `timeout`.
     func exitStatus(within timeout: Duration) async throws -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        return process.isRunning ? nil : process.terminationStatus
+        await process.exit(within: timeout)?.status
     }
 
     /// What the script wrote to stderr.
     var errors: String { (try? String(contentsOf: errorFile, encoding: .utf8)) ?? "" }
 
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.kill()
         try? FileManager.default.removeItem(at: errorFile)
     }
 }

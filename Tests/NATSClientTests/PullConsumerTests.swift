@@ -295,7 +295,7 @@ import Testing
         }
         // A crash: no "409 Server Shutdown" ends the pull, it is just gone.
         var events = connection.events.makeAsyncIterator()
-        kill(try #require(server.processIdentifier), SIGKILL)
+        #expect(server.send(SIGKILL))
         server.stop()
         try server.start()
         while let event = await events.next() {

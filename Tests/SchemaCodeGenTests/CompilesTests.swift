@@ -1,5 +1,6 @@
 import Foundation
 import SchemaCodeGen
+import TestSupport
 import Testing
 
 /// Generated code for a schema full of edge cases must type-check against the real runtime
@@ -87,15 +88,7 @@ import Testing
     }
 
     static func swiftc(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swiftc"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try runProcess(["swiftc"] + arguments, timeout: 600)
+        return (result.status, result.output)
     }
 }

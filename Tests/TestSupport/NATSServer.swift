@@ -12,11 +12,11 @@ public final class NATSServer: @unchecked Sendable {
     /// Where JetStream keeps its data, when the server was started with JetStream; removed at deinit.
     public let storeDirectory: URL?
     private let arguments: [String]
-    private var process: Process?
+    private var process: ChildProcess?
 
     public var url: String { "nats://127.0.0.1:\(port)" }
-    /// The PID of the running server (for signals such as lame-duck mode), nil when stopped.
-    public var processIdentifier: Int32? { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
+    /// Whether the server runs (not stopped, not killed).
+    public var isRunning: Bool { process?.isRunning ?? false }
 
     /// - Parameters:
     ///   - configuration: the text of a nats-server configuration file; the listen address and port
@@ -48,12 +48,9 @@ public final class NATSServer: @unchecked Sendable {
     }
 
     public func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: serverExecutable("nats-server"))
-        process.arguments = (configurationFile.map { ["-c", $0.path] } ?? []) + ["-a", "127.0.0.1", "-p", String(port)] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(
+            serverExecutable("nats-server"),
+            (configurationFile.map { ["-c", $0.path] } ?? []) + ["-a", "127.0.0.1", "-p", String(port)] + arguments)
         self.process = process
         // Ready when it accepts connections (bounded: 10 s).
         let deadline = Date().addingTimeInterval(10)
@@ -66,22 +63,28 @@ public final class NATSServer: @unchecked Sendable {
         throw TestServerError(message: "nats-server did not start on port \(port)\(exited ? " (it exited)" : "")")
     }
 
+    /// SIGTERM (after SIGCONT, should it be paused), then waits for it to exit: 10 s at most,
+    /// then SIGKILL.
     public func stop() {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGCONT)
-        process.terminate()
-        process.waitUntilExit()
+        guard let process else { return }
         self.process = nil
+        process.signal(SIGCONT)
+        process.signal(SIGTERM)
+        if process.exitBlocking(within: .seconds(10)) == nil { process.kill() }
     }
 
     /// Freezes the server (SIGSTOP) as a hung or overloaded server would be; `resume` thaws it.
     public func pause() {
-        guard let process, process.isRunning else { return }
-        kill(process.processIdentifier, SIGSTOP)
+        guard let process, process.signal(SIGSTOP) else { return }
         // The signal is asynchronous: wait (bounded) until the kernel reports the process stopped.
         let deadline = Date().addingTimeInterval(2)
-        while Date() < deadline, Self.state(of: process.processIdentifier) != "T" { usleep(1_000) }
+        while Date() < deadline, Self.state(of: process.pid) != "T" { usleep(1_000) }
     }
+
+    /// Sends `signal` (SIGKILL, SIGUSR2 for lame-duck mode…) while the server runs; returns
+    /// whether it was sent. A killed server is reaped by `stop()` or at deinit.
+    @discardableResult
+    public func send(_ signal: Int32) -> Bool { process?.signal(signal) ?? false }
 
     /// The state letter of /proc/PID/stat (`R`, `S`, `T` for stopped…).
     static func state(of pid: Int32) -> Character? {
@@ -91,9 +94,7 @@ public final class NATSServer: @unchecked Sendable {
         return stat[stat.index(after: close)...].first { $0 != " " }
     }
 
-    public func resume() {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGCONT) }
-    }
+    public func resume() { send(SIGCONT) }
 
     deinit {
         resume()

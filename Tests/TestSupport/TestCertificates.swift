@@ -46,20 +46,15 @@ public struct TestCertificates: Sendable {
 
     private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    /// Runs openssl in the folder, bounded (without Process.waitUntilExit, which spins on Linux).
+    /// Runs openssl in the folder (20 s at most); its errors are in the error thrown.
     private func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline { usleep(5_000) }
-        if process.isRunning { process.terminate() }
-        guard !process.isRunning, process.terminationStatus == 0 else {
-            throw CertificateError(message: "openssl \(arguments.first ?? "") failed")
+        let errors = folder.appendingPathComponent("openssl.log")
+        let process = try ChildProcess("/usr/bin/openssl", arguments, directory: folder, errors: errors)
+        let ended = process.exitBlocking(within: .seconds(20))
+        if ended == nil { process.kill() }
+        guard ended == .exited(0) else {
+            let log = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            throw CertificateError(message: "openssl \(arguments.first ?? "") \(ended.map { "failed (\($0))" } ?? "took over 20 s"): \(log)")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MessagingRuntime
 import SchemaExport
+import TestSupport
 import Testing
 
 /// The exported JSON Schema must accept exactly the payloads Switchboard accepts, as judged by a
@@ -44,24 +45,18 @@ import Testing
 
     /// Runs a Python script of the repository with `input` on stdin; fails on a non-zero exit.
     func runPython(script: String, input: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", Fixtures.root.appendingPathComponent(script).path]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Write and read concurrently so that neither pipe fills up.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python failed: \(String(decoding: errors, as: UTF8.self))")
-        return Array(output)
+        let files = FileManager.default.temporaryDirectory.appendingPathComponent("python-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: files) }
+        let (stdin, stdout, stderr) = (files.appendingPathComponent("in"), files.appendingPathComponent("out"), files.appendingPathComponent("err"))
+        try Data(input).write(to: stdin)
+        let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
+        let process = try ChildProcess(
+            python, [Fixtures.root.appendingPathComponent(script).path], input: stdin, output: stdout, errors: stderr)
+        let ended = process.exitBlocking(within: .seconds(120))
+        if ended == nil { process.kill() }
+        let errors = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
+        try #require(ended == .exited(0), "python \(ended.map { "ended with \($0)" } ?? "took over 120 s"): \(errors)")
+        return Array(try Data(contentsOf: stdout))
     }
 }
