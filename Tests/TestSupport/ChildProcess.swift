@@ -81,6 +81,10 @@ public final class ChildProcess: Sendable {
         self.pid = pid
     }
 
+    /// A child still running when the last reference goes (a test that threw before its clean-up)
+    /// is killed rather than left behind.
+    deinit { kill() }
+
     /// How it ended, once it has; nil while it runs. Reaps it (without waiting) if it has just exited.
     public var termination: Termination? {
         ended.withLock { ended in

@@ -58,6 +58,14 @@ import Testing
         #expect(killed.termination == .signalled(SIGKILL))
     }
 
+    @Test func aChildDroppedWhileRunningIsKilledAndReaped() throws {
+        var child: ChildProcess? = try ChildProcess("sleep", ["30"])
+        let pid = try #require(child?.pid)
+        #expect(FileManager.default.fileExists(atPath: "/proc/\(pid)"))
+        child = nil
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)"), "neither running nor a zombie")
+    }
+
     @Test func aProgramNotOnThePathIsAClearError() {
         let error = #expect(throws: (any Error).self) { try ChildProcess("no-such-program-here", []) }
         #expect("\(error.map { "\($0)" } ?? "")" == "no-such-program-here is not on PATH")
