@@ -9,8 +9,8 @@ import NIOCore
 /// publisher that outruns the socket waits once `pendingLimit` bytes are queued (as nats.go's
 /// publishers wait on a full buffer), so memory stays bounded.
 final class Outbound: @unchecked Sendable {
-    struct State {
-        var buffer = ByteBufferAllocator().buffer(capacity: Outbound.initialCapacity)
+    struct State: ~Copyable {
+        var buffer: WireBuffer
         var connected = false
         var closed = false
         var flushScheduled = false
@@ -18,35 +18,25 @@ final class Outbound: @unchecked Sendable {
         var bytes = 0
         /// The server's `max_payload` (from INFO): larger messages are refused before sending.
         var maxPayload = Int.max
-        /// The batch taken before the last one: its storage takes the next batch once the
-        /// channel has written it and let go (`clear()` reuses storage nobody else holds).
-        var recycled: ByteBuffer?
         /// Batches taken so far: a connection that took none for a while is idle.
         var takes = 0
         /// When the connection last lost (or left) its server, while it has none (uptime ns).
         var disconnectedAt: UInt64?
 
-        /// The buffer for the next batch, after `taken` was handed out. Reusing storage spares a
-        /// busy publisher an allocation per batch and, more, the copies of growing a fresh 64 KiB
-        /// buffer to a batch's size again (6 % of a publish, perf, 128-byte messages). Storage
-        /// past `recycleLimit` (a batch that did not wait for room: requests, or what piled up
-        /// while disconnected) goes back to the allocator once written; a small batch lets a
-        /// grown buffer go; `trim(ifNoTakeSince:)` lets both go on an idle connection.
-        mutating func nextBuffer(after taken: ByteBuffer, recycleLimit: Int) -> ByteBuffer {
+        /// Everything written, handed out whole; the next batch begins in memory the size this
+        /// one needed, up to `recycleLimit`: a busy publisher's batches do not grow from 64 KiB
+        /// again each time (the copies of growing were 6 % of a publish, perf, 128-byte
+        /// messages); `trim(ifNoTakeSince:)` gives grown memory back on an idle connection.
+        mutating func takeBatch(recycleLimit: Int) -> ByteBuffer? {
+            let next = buffer.count > Outbound.initialCapacity ? min(buffer.capacity, recycleLimit) : Outbound.initialCapacity
+            guard let taken = buffer.take(nextCapacity: next) else { return nil }
             takes += 1
-            // The only reference here, so that `clear()` finds the storage unique once the channel let go.
-            var next = recycled
-            recycled = taken.capacity <= recycleLimit ? taken : nil
-            guard next != nil, taken.readableBytes >= Outbound.initialCapacity || next!.capacity <= Outbound.initialCapacity else {
-                return ByteBufferAllocator().buffer(capacity: Outbound.initialCapacity)
-            }
-            next!.clear()
-            return next!
+            return taken
         }
 
-        /// More than a fresh buffer's storage is held, waiting or recycled.
+        /// More than a fresh buffer's memory is held, waiting or kept.
         var holdsGrownStorage: Bool {
-            buffer.capacity > Outbound.initialCapacity || (recycled?.capacity ?? 0) > Outbound.initialCapacity
+            buffer.capacity > Outbound.initialCapacity || buffer.pool.keptSizes.contains { $0 > Outbound.initialCapacity }
         }
     }
 
@@ -58,13 +48,15 @@ final class Outbound: @unchecked Sendable {
     let pendingLimit: Int
     /// The largest storage kept for the next batch: a full buffer's (`pendingLimit`, grown in
     /// powers of two) and no more.
-    var recycleLimit: Int { max(Self.initialCapacity, 2 * pendingLimit) }
+    let recycleLimit: Int
 
     init(disconnectedLimit: Int, pendingLimit: Int) {
         self.disconnectedLimit = disconnectedLimit
         self.pendingLimit = pendingLimit
+        recycleLimit = max(Self.initialCapacity, 2 * pendingLimit)
         state = .allocate(capacity: 1)
-        state.initialize(to: State())
+        let pool = WirePool(keptLimit: recycleLimit)
+        state.initialize(to: State(buffer: WireBuffer(capacity: Self.initialCapacity, pool: pool)))
     }
 
     deinit {
@@ -85,7 +77,10 @@ final class Outbound: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         let before = try waitForRoom(mayWait())
-        do { try op.write(to: &state.pointee.buffer, maxPayload: state.pointee.maxPayload) } catch { throw Self.clientError(error) }
+        // Rare operations (SUB, UNSUB, PING…) are made in a ByteBuffer and copied.
+        var bytes = ByteBuffer()
+        do { try op.write(to: &bytes, maxPayload: state.pointee.maxPayload) } catch { throw Self.clientError(error) }
+        state.pointee.buffer.write(bytes)
         return try appended(since: before, payloadBytes: payloadBytes)
     }
 
@@ -109,18 +104,18 @@ final class Outbound: @unchecked Sendable {
 
     /// Waits (when allowed) while a full buffer drains; the writer index to roll back to. Locked.
     private func waitForRoom(_ mayWait: @autoclosure () -> Bool) throws(NATSClientError) -> Int {
-        while state.pointee.connected, !state.pointee.closed, state.pointee.buffer.readableBytes >= pendingLimit, mayWait() {
+        while state.pointee.connected, !state.pointee.closed, state.pointee.buffer.count >= pendingLimit, mayWait() {
             condition.wait()
         }
         guard !state.pointee.closed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
-        return state.pointee.buffer.writerIndex
+        return state.pointee.buffer.count
     }
 
     /// Checks the reconnect limit (rolling back to `before` past it), counts the message, and
     /// says whether the caller must schedule a flush. Locked.
     private func appended(since before: Int, payloadBytes: Int?) throws(NATSClientError) -> Bool {
-        if !state.pointee.connected, state.pointee.buffer.readableBytes > disconnectedLimit {
-            state.pointee.buffer.moveWriterIndex(to: before)
+        if !state.pointee.connected, state.pointee.buffer.count > disconnectedLimit {
+            state.pointee.buffer.rollBack(to: before)
             throw NATSClientError(.reconnectBufferFull, "more than \(disconnectedLimit) bytes wait for a reconnect")
         }
         if let payloadBytes {
@@ -136,37 +131,32 @@ final class Outbound: @unchecked Sendable {
         NATSClientError(error.code == .payloadTooLarge ? .maxPayloadExceeded : .invalidArgument, error.message)
     }
 
-    /// Everything waiting, taken out whole (on the event loop, to write it). The buffer itself is
-    /// handed over and the next batch begins in the one before it: nothing is copied however
-    /// much piled up. (Taking slices and compacting the rest copied the whole backlog per slice:
-    /// quadratic, and a publisher that outran the socket stalled for seconds.) While connected,
-    /// what waits here and what the socket has not taken yet stay near `pendingLimit` each (the
-    /// event loop only takes again once the channel is writable), plus storage kept for reuse of
-    /// at most `recycleLimit`.
+    /// Everything waiting, taken out whole (on the event loop, to write it): the memory itself is
+    /// handed over, nothing is copied however much piled up. (Taking slices and compacting the
+    /// rest copied the whole backlog per slice: quadratic, and a publisher that outran the socket
+    /// stalled for seconds.) While connected, what waits here and what the socket has not taken
+    /// yet stay near `pendingLimit` each (the event loop only takes again once the channel is
+    /// writable).
     func take() -> ByteBuffer? {
         condition.lock()
         defer { condition.unlock() }
         state.pointee.flushScheduled = false
-        guard state.pointee.buffer.readableBytes > 0 else { return nil }
-        let bytes = state.pointee.buffer
-        state.pointee.buffer = state.pointee.nextBuffer(after: bytes, recycleLimit: recycleLimit)
+        guard let bytes = state.pointee.takeBatch(recycleLimit: recycleLimit) else { return nil }
         condition.broadcast()
         return bytes
     }
 
     static let initialCapacity = 64 * 1024
 
-    var pendingBytes: Int { withLock { $0.buffer.readableBytes } }
+    var pendingBytes: Int { withLock { $0.buffer.count } }
 
     /// Lets grown storage go when no batch was taken since `takes` (an idle connection); false
     /// when the connection was busy meanwhile (nothing changes then).
     func trim(ifNoTakeSince takes: Int) -> Bool {
         withLock { state in
             guard state.takes == takes else { return false }
-            state.recycled = nil
-            if state.buffer.readableBytes == 0, state.buffer.capacity > Self.initialCapacity {
-                state.buffer = ByteBufferAllocator().buffer(capacity: Self.initialCapacity)
-            }
+            state.buffer.shrink(to: Self.initialCapacity)
+            state.buffer.pool.trim()
             return true
         }
     }
@@ -192,8 +182,9 @@ final class Outbound: @unchecked Sendable {
         withLock { state in
             state.closed = true
             state.connected = false
-            state.buffer = ByteBuffer()
-            state.recycled = nil
+            state.buffer.rollBack(to: 0)
+            state.buffer.shrink(to: 1)
+            state.buffer.pool.trim()
         }
         condition.broadcast()
     }

@@ -19,20 +19,53 @@ extension ClientOp {
         subject: String, replyTo: String?, headers: NATSHeaders?, payload: UnsafeRawBufferPointer,
         to buffer: inout ByteBuffer, maxPayload: Int = .max
     ) throws(NATSProtocolError) {
-        try check(subject: subject)
-        if let replyTo { try check(subject: replyTo) }
-        var (block, headerLength): (ByteBuffer?, Int) = (nil, 0)
-        if let headers, !headers.isEmpty { (block, headerLength) = try headerBlock(headers) }
-        let size = headerLength + payload.count
-        try check(size: size, maxPayload: maxPayload)
+        let layout = try PublishLayout(subject: subject, replyTo: replyTo, headers: headers, payloadCount: payload.count, maxPayload: maxPayload)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: layout.count) { out in
+            layout.put(subject: subject, replyTo: replyTo, payload: payload, into: out)
+        }
+    }
 
-        let verb: StaticString = block == nil ? "PUB " : "HPUB "
-        let replyCount = replyTo.map { 1 + $0.utf8.count } ?? 0
-        let sizeDigits = decimalDigits(size)
-        let headerDigits = block == nil ? 0 : 1 + decimalDigits(headerLength)
-        let total = verb.utf8CodeUnitCount + subject.utf8.count + replyCount + headerDigits + 1 + sizeDigits + 2
-            + size + 2
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+    /// The same into a `WireBuffer`: the client's outbound path, with no ByteBuffer per message.
+    public static func writePublish(
+        subject: String, replyTo: String?, headers: NATSHeaders?, payload: UnsafeRawBufferPointer,
+        to buffer: inout WireBuffer, maxPayload: Int = .max
+    ) throws(NATSProtocolError) {
+        let layout = try PublishLayout(subject: subject, replyTo: replyTo, headers: headers, payloadCount: payload.count, maxPayload: maxPayload)
+        buffer.commit(layout.put(subject: subject, replyTo: replyTo, payload: payload, into: buffer.reserve(layout.count)))
+    }
+
+    /// A `PUB`/`HPUB` checked and measured, to be laid out in one reservation. Holds no strings
+    /// (copying them into a value cost a retain and a release each per publish).
+    private struct PublishLayout {
+        /// The header block, when there are headers.
+        let block: ByteBuffer?
+        let headerLength: Int
+        let size: Int
+        let sizeDigits: Int
+        let headerDigits: Int
+        /// The bytes of the whole operation.
+        let count: Int
+
+        @inline(__always)
+        init(subject: String, replyTo: String?, headers: NATSHeaders?, payloadCount: Int, maxPayload: Int) throws(NATSProtocolError) {
+            try check(subject: subject)
+            if let replyTo { try check(subject: replyTo) }
+            var (block, headerLength): (ByteBuffer?, Int) = (nil, 0)
+            if let headers, !headers.isEmpty { (block, headerLength) = try headerBlock(headers) }
+            size = headerLength + payloadCount
+            try check(size: size, maxPayload: maxPayload)
+            (self.block, self.headerLength) = (block, headerLength)
+            sizeDigits = decimalDigits(size)
+            headerDigits = block == nil ? 0 : 1 + decimalDigits(headerLength)
+            let verb = block == nil ? 4 : 5  // "PUB " or "HPUB "
+            let replyCount = replyTo.map { 1 + $0.utf8.count } ?? 0
+            count = verb + subject.utf8.count + replyCount + headerDigits + 1 + sizeDigits + 2 + size + 2
+        }
+
+        /// Lays the operation out at the start of `out` (at least `count` bytes); the bytes written.
+        @inline(__always)
+        func put(subject: String, replyTo: String?, payload: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int {
+            let verb: StaticString = block == nil ? "PUB " : "HPUB "
             var cursor = Cursor(out: out)
             cursor.put(UnsafeRawBufferPointer(start: verb.utf8Start, count: verb.utf8CodeUnitCount))
             cursor.put(subject)
