@@ -70,21 +70,23 @@ final class Outbound: @unchecked Sendable {
         return try body(&state.pointee)
     }
 
-    /// Appends `op`; returns true when the caller must schedule a flush on the event loop.
-    /// - Parameter mayWait: false on an event loop, which must never block (asked only when the
-    ///   buffer is full: the question costs a thread-local lookup).
-    func append(_ op: ClientOp, countsAsMessage payloadBytes: Int? = nil, mayWait: @autoclosure () -> Bool = false) throws(NATSClientError) -> Bool {
+    /// Appends a protocol operation (SUB, UNSUB, PING…: rare, so made in a ByteBuffer and copied;
+    /// publishes go through `appendPublish`). It never waits for room and is not counted as a
+    /// message. Returns true when the caller must schedule a flush on the event loop.
+    func append(_ op: ClientOp) throws(NATSClientError) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        let before = try waitForRoom(mayWait())
-        // Rare operations (SUB, UNSUB, PING…) are made in a ByteBuffer and copied.
+        let before = try waitForRoom(false)
         var bytes = ByteBuffer()
         do { try op.write(to: &bytes, maxPayload: state.pointee.maxPayload) } catch { throw Self.clientError(error) }
         state.pointee.buffer.write(bytes)
-        return try appended(since: before, payloadBytes: payloadBytes)
+        return try appended(since: before, payloadBytes: nil)
     }
 
-    /// Appends a `PUB`/`HPUB`, as `append(_:)` (the hot path: no `ClientOp` value, no closure).
+    /// Appends a `PUB`/`HPUB` (the hot path: no `ClientOp` value, no closure) and counts it;
+    /// returns true when the caller must schedule a flush on the event loop.
+    /// - Parameter mayWait: false on an event loop, which must never block (asked only when the
+    ///   buffer is full: the question costs a thread-local lookup).
     func appendPublish(
         _ subject: String, replyTo: String?, headers: NATSHeaders?, payload: UnsafeRawBufferPointer,
         mayWait: @autoclosure () -> Bool

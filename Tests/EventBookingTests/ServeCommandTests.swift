@@ -28,10 +28,8 @@ import Testing
                 environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, errors: logFile)
         }
 
-        deinit {
-            process.kill()
-            try? FileManager.default.removeItem(at: logFile)
-        }
+        /// (`ChildProcess` kills a server still running when it goes.)
+        deinit { try? FileManager.default.removeItem(at: logFile) }
 
         /// What it has written to stderr so far.
         var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
