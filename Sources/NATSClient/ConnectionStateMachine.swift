@@ -95,7 +95,6 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     /// The socket is open; the server speaks first with INFO.
     mutating func channelActive() -> [Action] {
-        if case .closing = state { return [.closeChannel] }  // closed while dialing
         guard case .dialing(let server) = state else { return [] }
         state = .handshaking(server, info: nil)
         return [.scheduleTimer(.handshake, configuration.connectTimeout)]
@@ -103,10 +102,6 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
 
     /// Dialing failed (refused, unreachable, TLS handshake error).
     mutating func dialFailed() -> [Action] {
-        if case .closing = state {  // closed while dialing: nothing more will come
-            state = .closed
-            return [.failRequests, .emit(.closed(reason: nil))]
-        }
         guard case .dialing(let server) = state else { return [] }
         serverFailed(server)
         return scheduleReconnect()
@@ -210,9 +205,15 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// The user closes the connection.
     mutating func closeRequested() -> [Action] {
         switch state {
-        case .handshaking, .connected, .dialing:
+        case .handshaking, .connected:
             state = .closing
             return [.cancelTimer(.ping), .cancelTimer(.handshake), .closeChannel]
+        case .dialing:
+            // Closed at once: the dial's end changes nothing any more (a socket that connects
+            // after this is closed unused). Waiting for it would wait for a channel end NIO does
+            // not report: a channel closed while it connects never becomes inactive.
+            state = .closed
+            return [.failRequests, .emit(.closed(reason: nil))]
         case .leaving:
             // The channel is closing already (a TLS close waits up to 500 ms for a frozen server):
             // closed now; its end changes nothing any more.

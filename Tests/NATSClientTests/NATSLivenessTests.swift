@@ -95,6 +95,50 @@ import Testing
         await silent.close()
     }
 
+    /// Closing while a reconnect's dial is under way ends the connection at once, and the socket
+    /// that connects after that is closed unused. (NIO reports no end for a channel closed while
+    /// it connects, so `close()` once waited forever for one: a hang seen in the test suite.)
+    @Test func closingWhileADialIsUnderwayEndsAtOnce() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let stalled = try StalledListener(port: try NATSServer.freePort())
+        let connection = try await server.connect {
+            $0.servers = [server.url, "nats://127.0.0.1:\(stalled.port)"]  // in this order
+            $0.maxReconnectAttempts = nil
+            $0.connectTimeout = .seconds(20)
+        }
+        var events = connection.events.makeAsyncIterator()
+        server.stop()
+        while let event = await events.next() {
+            if case .disconnected = event { break }
+        }
+        let dialing = try await stalled.waitForStalledDial(within: .seconds(10))
+        let pool = await connection.serverPool()
+        try #require(dialing, "the reconnect dials the stalled listener: \(stalled.sockets) \(pool)")
+
+        // Closed well before the dial could end (its SYN is retried at 1, 3, 7… s, until 20 s).
+        let closedFirst = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await connection.close()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(5))
+                return false
+            }
+            let first = await group.next()!
+            group.cancelAll()
+            return first
+        }
+        #expect(closedFirst, "close() waited for the dial")
+        #expect(await events.next() == .closed(reason: nil))
+
+        // The dial completes now; the connection closes that socket without a word.
+        stalled.release()
+        let late = try #require(stalled.acceptClient(within: .seconds(10)), "the stalled dial connects once there is room")
+        #expect(StalledListener.peerCloses(late, within: .seconds(5)))
+    }
+
     /// A request from `connection` (30 s timeout) that a second connection takes and never
     /// answers: out and waiting for its reply when this returns. The second connection is the
     /// caller's to close.
