@@ -108,11 +108,12 @@ public final class NATSServer: @unchecked Sendable {
     ///
     /// Ports come from below the kernel's ephemeral range (32768–60999 on Linux), so neither the
     /// local end of an outgoing connection nor another `bind(0)` can take one between this call and
-    /// the server's own bind; the start is random, so two test processes rarely walk the same ports,
-    /// and each port is still checked free by binding it.
+    /// the server's own bind; a port another test process took is skipped (`PortLocks`), and each
+    /// port is still checked free by binding it.
     public static func freePort() throws -> Int {
         for _ in 0..<PortAllocator.span {
             let port = PortAllocator.next()
+            guard PortLocks.take(port) else { continue }
             guard let channel = try? ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .bind(host: "127.0.0.1", port: port).wait()
             else { continue }
