@@ -23,19 +23,12 @@ public final class StalledListener: @unchecked Sendable {
         guard listener >= 0 else { throw TestServerError(message: "socket: errno \(errno)") }
         var on: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
-        var address = Self.loopback(port)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(listener, 0) == 0 else {
+        guard Self.withLoopback(port, { bind(listener, $0, $1) }) == 0, listen(listener, 0) == 0 else {
             close(listener)
             throw TestServerError(message: "cannot listen on 127.0.0.1:\(port): errno \(errno)")
         }
         filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw TestServerError(message: "cannot fill the accept queue of port \(port): errno \(errno)") }
+        guard Self.withLoopback(port, { connect(filler, $0, $1) }) == 0 else { throw TestServerError(message: "cannot fill the accept queue of port \(port): errno \(errno)") }
     }
 
     /// The lines of /proc/net/tcp (hexadecimal addresses and states) that name the port.
@@ -87,25 +80,32 @@ public final class StalledListener: @unchecked Sendable {
     /// Whether the peer of `socket` closes it (a read returns end of stream) within `timeout`,
     /// having sent nothing.
     public static func peerCloses(_ socket: Int32, within timeout: Duration) -> Bool {
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, Int32(timeout.components.seconds * 1000)) == 1 else { return false }
+        guard isReadable(socket, within: timeout) else { return false }
         var byte: UInt8 = 0
         return read(socket, &byte, 1) == 0
     }
 
     private func acceptOne(within timeout: Duration) -> Int32? {
-        var descriptor = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, Int32(timeout.components.seconds * 1000)) == 1 else { return nil }
+        guard Self.isReadable(listener, within: timeout) else { return nil }
         let socket = accept(listener, nil, nil)
         return socket >= 0 ? socket : nil
     }
 
-    private static func loopback(_ port: Int) -> sockaddr_in {
+    /// Whether `socket` has something to read (a connection to accept, bytes, an end) within `timeout`.
+    private static func isReadable(_ socket: Int32, within timeout: Duration) -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, Int32(timeout.components.seconds * 1000)) == 1
+    }
+
+    /// Calls `body` (bind, connect) with 127.0.0.1:`port`.
+    private static func withLoopback(_ port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
     }
 
     deinit {
