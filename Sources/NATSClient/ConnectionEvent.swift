@@ -13,6 +13,9 @@ public enum ConnectionEvent: Sendable, Hashable {
     /// The server refused a publish or subscription. A refused subscription's sequence ends
     /// (its `error` says why); a request whose publish was refused fails with the same error.
     case permissionViolation(PermissionViolation)
+    /// A message on `subject` came with a header block that could not be read: it is delivered
+    /// without headers (as nats.go does, with its `ErrBadHeaderMsg`), and the connection goes on.
+    case malformedHeaders(subject: String, reason: String)
     /// An error the server reported, or a stale connection.
     case serverError(String)
     /// The connection is over: closed on request, or no server is left to try.

@@ -43,6 +43,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         /// Write SUB for every live subscription and the publishes buffered while disconnected.
         case replaySubscriptions
         case write(ClientOp)
+        /// Write a keep-alive PING. Its PONG completes no flush: PONGs answer PINGs in order,
+        /// so it holds a place among the flushes waiting for theirs.
+        case keepAlivePing
         /// Hand a message to its subscription.
         case deliver(InboundMessage)
         /// The server refused a publish or subscription: end the subscriptions or fail the
@@ -119,6 +122,12 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             discovered(info, from: server)
             state = .handshaking(server, info: info)
             return [.sendConnect(info, server)]
+        case (.handshaking(let server, _?), .info(let info)):
+            // An INFO before the PONG: the server's word for this user (its own `max_payload`
+            // from a JWT, say) or a cluster that changed meanwhile. It replaces the first.
+            discovered(info, from: server)
+            state = .handshaking(server, info: info)
+            return []
         case (.handshaking(let server, let info?), .pong):
             state = .connected(server, info: info, pingsOutstanding: 0)
             pool.connected(to: server)
@@ -138,6 +147,8 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             return [.pongReceived]
         case (.connected, .msg(let message)):
             return [.deliver(message)]
+        case (.connected, .malformedHeaders(let message, let reason)):
+            return [.emit(.malformedHeaders(subject: message.subject, reason: reason)), .deliver(message)]
         case (.connected(let server, _, let outstanding), .info(let info)):
             discovered(info, from: server)
             state = .connected(server, info: info, pingsOutstanding: outstanding)
@@ -149,7 +160,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             return [.emit(.lameDuck(server)), .closeChannel]
         case (.connected(let server, _, _), .err(let message)):
             if let violation = PermissionViolation(serverMessage: message) { return [.failDenied(violation)] }
-            if Self.isPermissionViolation(message) { return [.emit(.serverError(message))] }
+            if Self.concernsOneOperation(message) { return [.emit(.serverError(message))] }
             state = .leaving(server)
             return [.emit(.serverError(message)), .closeChannel]
         case (.connected, .ok), (.handshaking, .ok):
@@ -190,7 +201,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
                 return [.emit(.serverError("stale connection: \(outstanding) pings without a PONG")), .closeChannel]
             }
             state = .connected(server, info: info, pingsOutstanding: outstanding + 1)
-            return [.write(.ping), .scheduleTimer(.ping, configuration.pingInterval)]
+            return [.keepAlivePing, .scheduleTimer(.ping, configuration.pingInterval)]
         case (.handshake, .handshaking(let server, _)):
             serverFailed(server)
             state = .waitingToReconnect
@@ -258,8 +269,13 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         return [.scheduleTimer(.reconnect, delay)]
     }
 
-    /// `Permissions Violation for Publish to "x"` and the like: errors of one operation, not of the connection.
-    static func isPermissionViolation(_ message: String) -> Bool {
-        message.lowercased().hasPrefix("permissions violation")
+    /// Errors of one operation that the server answers with `-ERR` and keeps the connection
+    /// for: `Permissions Violation for Publish to "x"` and the like, a SUB past the user's
+    /// `max_subscriptions` or with a subject it cannot parse. Leaving would not help: the
+    /// next server would be sent the same SUBs.
+    static func concernsOneOperation(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return text.hasPrefix("permissions violation") || text.hasPrefix("maximum subscriptions exceeded")
+            || text == "invalid subject"
     }
 }

@@ -26,7 +26,8 @@ public final class NATSConnection: @unchecked Sendable {
     var requestTimer: (scheduled: Scheduled<Void>, deadline: UInt64)?
     /// A check for idle grown write buffers is due (`scheduleTrim`).
     private var trimScheduled = false
-    /// One entry per PING in flight, in order; nil for a flush that timed out (its PONG still comes).
+    /// One entry per PING in flight, in order; nil for a keep-alive PING and for a flush that
+    /// timed out (its PONG still comes).
     private var pendingFlushes: [EventLoopPromise<Void>?] = []
     private var connectPromise: EventLoopPromise<Void>?
     var isConnected = false
@@ -173,6 +174,9 @@ public final class NATSConnection: @unchecked Sendable {
                 if let waiting = outbound.connected() { channel?.writeAndFlush(waiting, promise: nil) }
             case .write(let op):
                 write(op)
+            case .keepAlivePing:
+                pendingFlushes.append(nil)
+                write(.ping)
             case .deliver(let message) where message.sid == inboxSID:
                 resolveReply(message)
             case .deliver(let message):

@@ -118,12 +118,18 @@ public struct NATSDecoder: NIOSingleStepByteToMessageDecoder {
             throw NATSProtocolError(.invalidPayload, "payload not followed by CRLF")
         }
         var parsedHeaders: NATSHeaders?
+        var headerFailure: NATSProtocolError?
         if headers {
-            parsedHeaders = try NATSHeaders(parsing: buffer.getSlice(at: start, length: parsed.headerLength)!)
+            do { parsedHeaders = try NATSHeaders(parsing: buffer.getSlice(at: start, length: parsed.headerLength)!) } catch {
+                headerFailure = error
+            }
         }
         let payload = buffer.getSlice(at: start + parsed.headerLength, length: total - parsed.headerLength)!
         buffer.moveReaderIndex(forwardBy: lineBytes + total + 2)
-        return .msg(InboundMessage(subject: parsed.subject, sid: parsed.sid, replyTo: parsed.replyTo, headers: parsedHeaders, payload: payload))
+        let message = InboundMessage(subject: parsed.subject, sid: parsed.sid, replyTo: parsed.replyTo, headers: parsedHeaders, payload: payload)
+        // The framing held: the stream goes on, only this message's headers are lost.
+        if let headerFailure { return .malformedHeaders(message, reason: headerFailure.message) }
+        return .msg(message)
     }
 
     /// The server operations, by their names' bytes upper-cased and packed into an integer (none is

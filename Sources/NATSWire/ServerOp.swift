@@ -4,6 +4,10 @@ public import NIOCore
 public enum ServerOp: Sendable, Hashable {
     case info(ServerInfo)
     case msg(InboundMessage)
+    /// An `HMSG` whose framing is sound but whose header block cannot be read: the message
+    /// without its headers, and why. (nats.go delivers such a message the same way and reports
+    /// `ErrBadHeaderMsg`; the stream itself is intact.)
+    case malformedHeaders(InboundMessage, reason: String)
     case ping
     case pong
     case ok

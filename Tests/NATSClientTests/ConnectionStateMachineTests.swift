@@ -57,14 +57,42 @@ import Testing
         #expect(m.received(.ok) == [])
     }
 
+    /// The server may send INFO again before the PONG that ends the handshake (a user whose JWT
+    /// sets its own `max_payload`, a cluster that changed): the newer INFO is the one kept.
+    @Test func anINFOBeforeTheHandshakesPONGReplacesTheFirst() throws {
+        var m = machine()
+        _ = m.start()
+        _ = m.channelActive()
+        let first = try info(#"{"server_id":"S","max_payload":1048576}"#)
+        let second = try info(#"{"server_id":"S","max_payload":1024,"connect_urls":["c:4222"]}"#)
+        #expect(m.received(.info(first)) == [.sendConnect(first, a)])
+        #expect(m.received(.info(second)) == [], "no second CONNECT")
+        #expect(m.pool.addresses.map(\.host).contains("c"), "its servers join the pool")
+        #expect(m.received(.pong).last == .emit(.connected(a)))
+        guard case .connected(_, let kept, _) = m.state else { Issue.record("not connected: \(m.state)"); return }
+        #expect(kept.maxPayload == 1024)
+    }
+
+    /// A header block that cannot be read costs that message its headers, not the connection.
+    @Test func aMessageWithMalformedHeadersIsDeliveredWithoutThem() throws {
+        var m = machine()
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        let message = InboundMessage(subject: "x", sid: 1, payload: ByteBuffer(string: "hi"))
+        #expect(m.received(.malformedHeaders(message, reason: "invalid header name 'Gruß'")) == [
+            .emit(.malformedHeaders(subject: "x", reason: "invalid header name 'Gruß'")), .deliver(message),
+        ])
+        #expect(m.deliversMessages)
+    }
+
     @Test func pingsWithoutPongMakeTheConnectionStale() throws {
         var m = machine()
         _ = m.start()
         connected(&m, to: a, info: try info())
-        #expect(m.timerFired(.ping) == [.write(.ping), .scheduleTimer(.ping, .seconds(10))])
+        #expect(m.timerFired(.ping) == [.keepAlivePing, .scheduleTimer(.ping, .seconds(10))])
         #expect(m.received(.pong) == [.pongReceived])
-        #expect(m.timerFired(.ping) == [.write(.ping), .scheduleTimer(.ping, .seconds(10))])
-        #expect(m.timerFired(.ping) == [.write(.ping), .scheduleTimer(.ping, .seconds(10))])
+        #expect(m.timerFired(.ping) == [.keepAlivePing, .scheduleTimer(.ping, .seconds(10))])
+        #expect(m.timerFired(.ping) == [.keepAlivePing, .scheduleTimer(.ping, .seconds(10))])
         #expect(m.timerFired(.ping) == [.emit(.serverError("stale connection: 2 pings without a PONG")), .closeChannel])
         // Left by the client, the server still counts as lost: requests fail, users hear of it.
         let actions = m.channelInactive()
@@ -198,6 +226,12 @@ import Testing
         ])
         let unknown = "Permissions Violation for Something New"
         #expect(m.received(.err(unknown)) == [.emit(.serverError(unknown))], "an unknown kind is still reported")
+        // A SUB past the user's limit, or one the server could not read: the server keeps the
+        // connection, and the next server would be sent the same SUBs.
+        for message in ["Maximum Subscriptions Exceeded", "maximum subscriptions exceeded", "Invalid Subject"] {
+            #expect(m.received(.err(message)) == [.emit(.serverError(message))], "\(message)")
+        }
+        #expect(m.deliversMessages, "still connected")
         #expect(m.received(.err("Stale Connection")) == [.emit(.serverError("Stale Connection")), .closeChannel])
         #expect(m.received(.msg(InboundMessage(subject: "x", sid: 1, payload: ByteBuffer()))) == [], "nothing is delivered while leaving")
         #expect(m.channelInactive().prefix(3) == [.cancelTimer(.ping), .failRequests, .emit(.disconnected(a))])

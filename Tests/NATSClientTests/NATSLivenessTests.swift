@@ -84,6 +84,44 @@ import Testing
         await silent.close()
     }
 
+    /// PONGs answer PINGs in order, and a keep-alive PING's PONG is not a flush's: a flush waits
+    /// for the PONG of its own PING, however many keep-alive PONGs arrive first. (The keep-alive's
+    /// PONG once completed the flush waiting behind it, before the server had read what it flushed.)
+    @Test func aKeepAlivePongDoesNotCompleteAFlush() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let proxy = try await TCPProxy(to: server.port)
+        let connection = try await NATSConnection.connect({
+            var options = NATSOptions(servers: ["nats://127.0.0.1:\(proxy.port)"])
+            options.pingInterval = .milliseconds(100)
+            options.maxPingsOutstanding = 1_000
+            return options
+        }())
+        // The server answers a keep-alive PING; its PONG is held on the way back.
+        proxy.hold(.towardsClients)
+        while proxy.pingsFromClients < 2 { try await Task.sleep(for: .milliseconds(10)) }  // CONNECT's, then a keep-alive
+        try await Task.sleep(for: .milliseconds(50))
+        // The flush's PING is held on the way there: the server never sees it.
+        proxy.hold(.towardsServer)
+        let flushed = Finished()
+        let flush = Task {
+            try await connection.flush(timeout: .seconds(20))
+            flushed.flag.store(true, ordering: .relaxed)
+        }
+        let before = proxy.pingsFromClients
+        while proxy.pingsFromClients == before { try await Task.sleep(for: .milliseconds(5)) }
+        await proxy.release(.towardsClients)  // the keep-alive PONGs arrive
+        try await Task.sleep(for: .milliseconds(300))
+        let early = flushed.flag.load(ordering: .relaxed)
+        #expect(!early, "flushed on a keep-alive's PONG, before the server read the flush's PING")
+        await proxy.release(.towardsServer)
+        try await flush.value
+        let done = flushed.flag.load(ordering: .relaxed)
+        #expect(done)
+        await connection.close()
+        await proxy.close()
+    }
+
     /// A request in flight when its connection is closed on purpose fails as closed, not as lost.
     @Test func aRequestInFlightFailsAsClosedWhenTheConnectionIsClosed() async throws {
         let server = try NATSServer()

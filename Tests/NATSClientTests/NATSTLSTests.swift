@@ -168,8 +168,8 @@ extension NATSOptions {
     }
 }
 
-/// Sends its script to each client that connects, notes the first byte the client sends back,
-/// then hangs up.
+/// Sends its script to each client that connects and notes the first byte the client sends
+/// back; then hangs up, or, given `replies`, sends them once and stays.
 final class ScriptedServer: Sendable {
     let port: Int
     private let listener: any Channel
@@ -182,12 +182,14 @@ final class ScriptedServer: Sendable {
         let bytes = Mutex<[UInt8]>([])
     }
 
-    init(sends script: String) async throws {
+    init(sends script: String, replies: String? = nil) async throws {
         let seen = self.seen
         listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Session(script, seen)) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Session(script, replies: replies, seen))
+                }
             }
             .bind(host: "127.0.0.1", port: 0).get()
         port = listener.localAddress?.port ?? 0
@@ -195,13 +197,16 @@ final class ScriptedServer: Sendable {
 
     func close() async { try? await listener.close() }
 
-    private final class Session: ChannelInboundHandler, Sendable {
+    private final class Session: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
         let script: String
         let seen: Seen
+        /// Sent at the client's first bytes (event loop only).
+        var replies: String?
+        var read = false
 
-        init(_ script: String, _ seen: Seen) {
-            (self.script, self.seen) = (script, seen)
+        init(_ script: String, replies: String?, _ seen: Seen) {
+            (self.script, self.replies, self.seen) = (script, replies, seen)
         }
 
         func channelActive(context: ChannelHandlerContext) {
@@ -209,8 +214,11 @@ final class ScriptedServer: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard !read else { return }
+            read = true
             if let byte = unwrapInboundIn(data).getInteger(at: 0, as: UInt8.self) { seen.bytes.withLock { $0.append(byte) } }
-            context.close(promise: nil)
+            guard let replies else { return context.close(promise: nil) }
+            context.writeAndFlush(NIOAny(ByteBuffer(string: replies)), promise: nil)
         }
     }
 }

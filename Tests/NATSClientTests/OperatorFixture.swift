@@ -31,9 +31,15 @@ struct OperatorFixture {
         """
     }
 
-    /// A `.creds` file for a new user of the account (signed by `signer`, the account by default).
-    func credentials(for user: NKeyPair = NKeyPair(random: .user), signedBy signer: NKeyPair? = nil) -> String {
-        let claims: [String: Any] = ["type": "user", "version": 2, "pub": [:] as [String: Any], "sub": [:] as [String: Any], "subs": -1, "data": -1, "payload": -1]
+    /// A `.creds` file for a new user of the account (signed by `signer`, the account by default),
+    /// with its own limits on subscriptions and payload size (-1: none).
+    func credentials(
+        for user: NKeyPair = NKeyPair(random: .user), signedBy signer: NKeyPair? = nil, subscriptions: Int = -1, payload: Int = -1
+    ) -> String {
+        let claims: [String: Any] = [
+            "type": "user", "version": 2, "pub": [:] as [String: Any], "sub": [:] as [String: Any], "subs": subscriptions, "data": -1,
+            "payload": payload,
+        ]
         let userJWT = Self.jwt(issuer: signer ?? accountKey, subject: user.publicKey, name: "service", nats: claims)
         return """
             -----BEGIN NATS USER JWT-----

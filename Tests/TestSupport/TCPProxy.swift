@@ -4,19 +4,35 @@ import Synchronization
 
 /// A TCP relay on a free loopback port to a server on another: each accepted connection gets its
 /// own connection to the server, and bytes flow both ways unchanged, except what a test injects
-/// towards the clients (a protocol error a real server never sends, in the middle of its stream).
+/// towards the clients (a protocol error a real server never sends, in the middle of its stream)
+/// and what it holds back for a while (`hold`, `release`: one side's answers arriving late).
 public final class TCPProxy: Sendable {
+    public enum Direction: Sendable {
+        case towardsServer, towardsClients
+    }
+
     public let port: Int
     private let listener: any Channel
     private let state = Connections()
 
     private final class Connections: Sendable {
-        let mutex = Mutex<(clients: [any Channel], accepted: Int)>(([], 0))
-        func withLock<T>(_ body: (inout (clients: [any Channel], accepted: Int)) -> T) -> T { mutex.withLock { body(&$0) } }
+        struct State {
+            var clients: [any Channel] = []
+            var relays: [Relay] = []
+            var accepted = 0
+            var held: Set<Direction> = []
+        }
+        let mutex = Mutex(State())
+        /// `PING` operations read from the clients so far.
+        let pingsFromClients = Atomic(0)
+        func withLock<T>(_ body: (inout State) -> T) -> T { mutex.withLock { body(&$0) } }
     }
 
     /// Connections accepted so far.
     public var accepted: Int { state.withLock { $0.accepted } }
+
+    /// `PING`s the clients sent so far (all connections), relayed or held.
+    public var pingsFromClients: Int { state.pingsFromClients.load(ordering: .relaxed) }
 
     public init(to targetPort: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws {
         let state = self.state
@@ -26,10 +42,12 @@ public final class TCPProxy: Sendable {
                 ClientBootstrap(group: client.eventLoop)
                     .connect(host: "127.0.0.1", port: targetPort)
                     .flatMapThrowing { server in
-                        try client.pipeline.syncOperations.addHandler(Relay(to: server))
-                        try server.pipeline.syncOperations.addHandler(Relay(to: client))
+                        let up = Relay(to: server, .towardsServer, state), down = Relay(to: client, .towardsClients, state)
+                        try client.pipeline.syncOperations.addHandler(up)
+                        try server.pipeline.syncOperations.addHandler(down)
                         state.withLock {
                             $0.clients.append(client)
+                            $0.relays += [up, down]
                             $0.accepted += 1
                         }
                     }
@@ -46,20 +64,56 @@ public final class TCPProxy: Sendable {
         }
     }
 
+    /// Keeps what is read in `direction` from now on until `release(direction)`.
+    public func hold(_ direction: Direction) {
+        state.withLock { _ = $0.held.insert(direction) }
+    }
+
+    /// Relays what was held in `direction`, in order, and what comes next as usual.
+    public func release(_ direction: Direction) async {
+        let relays = state.withLock { state in
+            state.held.remove(direction)
+            return state.relays.filter { $0.direction == direction }
+        }
+        for relay in relays { try? await relay.peer.eventLoop.submit { relay.relayHeld() }.get() }
+    }
+
     public func close() async {
         try? await listener.close()
         for client in state.withLock({ $0.clients }) { try? await client.close() }
     }
 
-    /// Forwards what one side reads to the other; either side's end closes both.
-    private final class Relay: ChannelInboundHandler, Sendable {
+    /// Forwards what one side reads to the other (unless held); either side's end closes both.
+    /// Its queue is confined to the event loop both channels share.
+    private final class Relay: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
         let peer: any Channel
+        let direction: Direction
+        let state: Connections
+        private var held: [ByteBuffer] = []
 
-        init(to peer: any Channel) { self.peer = peer }
+        init(to peer: any Channel, _ direction: Direction, _ state: Connections) {
+            (self.peer, self.direction, self.state) = (peer, direction, state)
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            peer.writeAndFlush(unwrapInboundIn(data), promise: nil)
+            let bytes = unwrapInboundIn(data)
+            if direction == .towardsServer {
+                let pings = String(buffer: bytes).components(separatedBy: "PING\r\n").count - 1
+                if pings > 0 { state.pingsFromClients.add(pings, ordering: .relaxed) }
+            }
+            // Behind bytes still held, even once released: the order stays.
+            if !held.isEmpty || state.withLock({ $0.held.contains(direction) }) {
+                held.append(bytes)
+                return
+            }
+            peer.writeAndFlush(bytes, promise: nil)
+        }
+
+        func relayHeld() {
+            for bytes in held { peer.write(bytes, promise: nil) }
+            held = []
+            peer.flush()
         }
 
         func channelInactive(context: ChannelHandlerContext) {
