@@ -53,7 +53,8 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case failDenied(PermissionViolation)
         /// A PONG arrived: complete the oldest pending flush.
         case pongReceived
-        /// Fail the requests in flight: their replies cannot arrive on this connection any more.
+        /// Fail the requests in flight whose PUB went out: their replies cannot arrive on this
+        /// connection any more. (All of them when closed.)
         case failRequests
         case scheduleTimer(TimerKind, Duration)
         case cancelTimer(TimerKind)

@@ -39,8 +39,8 @@ extension NATSConnection {
         // wait on this one): only other threads do.
         if try outbound.appendPublish(
             subject, replyTo: replyTo, headers: headers, payload: bytes,
-            mayWait: !eventLoop.inEventLoop && MultiThreadedEventLoopGroup.currentEventLoop == nil)
-        {
+            mayWait: !eventLoop.inEventLoop && MultiThreadedEventLoopGroup.currentEventLoop == nil
+        ).needsFlush {
             eventLoop.execute { self.flushOutbound() }
         }
     }

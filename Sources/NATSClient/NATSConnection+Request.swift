@@ -7,6 +7,8 @@ extension NATSConnection {
         let subject: String
         let continuation: UnsafeContinuation<InboundMessage, any Error>
         let timeout: Duration
+        /// The write batch its PUB went into (`Outbound.Appended.batch`).
+        let batch: Int
     }
 
     /// The pending requests, when they time out, and why the server refused the inbox
@@ -36,8 +38,10 @@ extension NATSConnection {
     /// waits once: for the reply, the timeout, or the loss of the connection (one hop to the event
     /// loop and one back per request).
     /// - Throws: `NATSClientError` `.noResponders` at once when nobody listens on `subject`,
-    ///   `.timeout` after `timeout`, `.disconnected` when the connection is lost meanwhile,
-    ///   `.connectionClosed` when it is closed; cancelling the calling task cancels the request.
+    ///   `.timeout` after `timeout`, `.disconnected` when the connection is lost after the request
+    ///   went out (one made while disconnected, or still waiting to be written, goes to the next
+    ///   server and waits on), `.connectionClosed` when it is closed; cancelling the calling task
+    ///   cancels the request.
     public func request(
         _ subject: String, payload: ByteBuffer = ByteBuffer(), headers: NATSHeaders? = nil,
         timeout: Duration = .seconds(5)
@@ -80,10 +84,10 @@ extension NATSConnection {
         let queued = requests.withLock { requests -> Result<(flush: Bool, timer: Bool), NATSClientError> in
             if let refusal = requests.inboxRefusal { return .failure(refusal) }
             do throws(NATSClientError) {
-                let needsFlush = try outbound.appendPublish(
+                let appended = try outbound.appendPublish(
                     subject, replyTo: requests.mux.replyTo(id), headers: headers, payload: payload, mayWait: false)
-                let pending = PendingRequest(subject: subject, continuation: continuation, timeout: timeout)
-                return .success((needsFlush, requests.insert(pending, id: id, deadline: deadline)))
+                let pending = PendingRequest(subject: subject, continuation: continuation, timeout: timeout, batch: appended.batch)
+                return .success((appended.needsFlush, requests.insert(pending, id: id, deadline: deadline)))
             } catch {
                 return .failure(error)
             }

@@ -187,17 +187,22 @@ public final class NATSConnection: @unchecked Sendable {
                 if !pendingFlushes.isEmpty { pendingFlushes.removeFirst()?.succeed() }
             case .failRequests:
                 stopWriting()
-                // Closed on request (the machine is closed by now), or lost.
-                let error =
-                    if case .closed = machine.state {
-                        NATSClientError(.connectionClosed, "the connection was closed")
-                    } else {
-                        NATSClientError(.disconnected, "the connection was lost")
-                    }
                 let flushes = pendingFlushes
                 pendingFlushes = []
+                // Closed on request (the machine is closed by now): every request ends.
+                if case .closed = machine.state {
+                    let error = NATSClientError(.connectionClosed, "the connection was closed")
+                    for promise in flushes { promise?.fail(error) }
+                    failRequests(error)
+                    break
+                }
+                // Lost: a request whose PUB went to the socket may never be answered; one whose
+                // PUB still waits in the write buffer goes to the next server and waits on (failing
+                // it would invite a retry, and the responder would run it twice).
+                let error = NATSClientError(.disconnected, "the connection was lost")
                 for promise in flushes { promise?.fail(error) }
-                failRequests(error)
+                let taken = outbound.batchesTaken
+                failRequests(error) { $0.batch < taken }
             case .scheduleTimer(let kind, let delay):
                 timers[kind]?.cancel()
                 timers[kind] = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(delay))) {

@@ -83,14 +83,22 @@ final class Outbound: @unchecked Sendable {
         return try appended(since: before, payloadBytes: nil)
     }
 
-    /// Appends a `PUB`/`HPUB` (the hot path: no `ClientOp` value, no closure) and counts it;
-    /// returns true when the caller must schedule a flush on the event loop.
+    /// What appending a publish did.
+    struct Appended {
+        /// The caller must schedule a flush on the event loop.
+        var needsFlush: Bool
+        /// The batches taken before this publish: it goes out with the next one, so it has been
+        /// handed to a socket once `batchesTaken` is past this number.
+        var batch: Int
+    }
+
+    /// Appends a `PUB`/`HPUB` (the hot path: no `ClientOp` value, no closure) and counts it.
     /// - Parameter mayWait: false on an event loop, which must never block (asked only when the
     ///   buffer is full: the question costs a thread-local lookup).
     func appendPublish(
         _ subject: String, replyTo: String?, headers: NATSHeaders?, payload: UnsafeRawBufferPointer,
         mayWait: @autoclosure () -> Bool
-    ) throws(NATSClientError) -> Bool {
+    ) throws(NATSClientError) -> Appended {
         condition.lock()
         defer { condition.unlock() }
         let before = try waitForRoom(mayWait())
@@ -101,8 +109,13 @@ final class Outbound: @unchecked Sendable {
         } catch {
             throw Self.clientError(error)
         }
-        return try appended(since: before, payloadBytes: payload.count)
+        return Appended(needsFlush: try appended(since: before, payloadBytes: payload.count), batch: state.pointee.takes)
     }
+
+    /// The batches taken out to be written so far (on the event loop, the only taker). A publish
+    /// appended with `Appended.batch` below this went to a socket, and a socket that closes now
+    /// may have lost it; until then it waits here for the next server.
+    var batchesTaken: Int { withLock { $0.takes } }
 
     /// Waits (when allowed) while a full buffer drains; the writer index to roll back to. Locked.
     private func waitForRoom(_ mayWait: @autoclosure () -> Bool) throws(NATSClientError) -> Int {

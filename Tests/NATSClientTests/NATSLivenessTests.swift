@@ -1,3 +1,4 @@
+import Foundation
 import NATSClient
 import NATSWire
 import NIOCore
@@ -120,6 +121,46 @@ import Testing
         #expect(done)
         await connection.close()
         await proxy.close()
+    }
+
+    /// A request whose PUB still waits in the write buffer when the connection drops (the server
+    /// had stopped reading) was never sent: it goes to the next server and gets its reply there,
+    /// instead of failing and inviting a retry that would run it twice.
+    @Test func aRequestNotYetWrittenWhenTheServerGoesAwayIsSentToTheNext() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect {
+            $0.maxReconnectAttempts = nil
+            $0.reconnectDelay = .milliseconds(20)
+            $0.maxReconnectDelay = .milliseconds(100)
+        }
+        _ = try await connection.subscribe("answered.later", onEventLoop: { message in
+            if let replyTo = message.replyTo { try? connection.publish(replyTo, payload: ByteBuffer(string: "after all")) }
+        })
+        try await connection.flush()
+        var events = connection.events.makeAsyncIterator()
+
+        // A frozen server reads nothing: once the sockets are full, publishes wait in the client.
+        server.pause()
+        let filler = ByteBuffer(repeating: 0x2E, count: 32 * 1024)
+        for _ in 0..<4_000 where await connection.statistics().pendingOutBytes < 256 * 1024 {
+            try connection.publish("filler", payload: filler)
+        }
+        let waiting = await connection.statistics().pendingOutBytes
+        #expect(waiting >= 256 * 1024, "the sockets never filled")
+        let pending = Task { try await connection.request("answered.later", timeout: .seconds(30)) }
+        while await connection.statistics().pendingOutBytes == waiting { try await Task.sleep(for: .milliseconds(5)) }
+
+        server.send(SIGKILL)  // gone without reading another byte
+        while let event = await events.next() {
+            if case .disconnected = event { break }
+        }
+        server.stop()
+        try server.start()
+        let reply = try await pending.value
+        #expect(String(buffer: reply.payload) == "after all")
+        #expect(await connection.statistics().reconnects == 1)
+        await connection.close()
     }
 
     /// A request in flight when its connection is closed on purpose fails as closed, not as lost.

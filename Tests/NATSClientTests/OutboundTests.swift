@@ -18,8 +18,30 @@ import Testing
     /// Appends a PUB of `text` to `subject`; whether a flush must be scheduled.
     func append(_ outbound: Outbound, _ text: String, to subject: String = "orders.created", replyTo: String? = nil) throws -> Bool {
         try Array(text.utf8).withUnsafeBytes {
-            try outbound.appendPublish(subject, replyTo: replyTo, headers: nil, payload: $0, mayWait: false)
+            try outbound.appendPublish(subject, replyTo: replyTo, headers: nil, payload: $0, mayWait: false).needsFlush
         }
+    }
+
+    /// Which publishes went to the socket: those of the batches taken (a request's PUB still in
+    /// the buffer when the connection drops waits for the next server instead of failing).
+    @Test func aPublishIsTakenOnceItsBatchIs() throws {
+        let outbound = connectedOutbound()
+        let appendOne = {
+            try Array("x".utf8).withUnsafeBytes {
+                try outbound.appendPublish("a", replyTo: "_INBOX.1", headers: nil, payload: $0, mayWait: false)
+            }
+        }
+        let first = try appendOne(), second = try appendOne()
+        #expect(first.batch == second.batch && outbound.batchesTaken == first.batch, "nothing taken yet")
+        #expect(outbound.take() != nil)
+        #expect(outbound.batchesTaken > first.batch, "both went out with that batch")
+        let third = try appendOne()
+        #expect(third.batch == outbound.batchesTaken, "waits for the next batch")
+        outbound.disconnected()
+        let fourth = try appendOne()
+        #expect(fourth.batch == third.batch && outbound.batchesTaken == third.batch, "kept for the next server")
+        _ = outbound.connected()
+        #expect(outbound.batchesTaken > fourth.batch, "gone with the handshake's batch")
     }
 
     /// `batches` batches of `messages` publishes, each taken as the event loop would.
