@@ -21,6 +21,11 @@ struct NATSBench: AsyncParsableCommand {
         @Option(help: "Subject.") var subject = "bench.req"
         @Flag(help: "One JSON line instead of text.") var json = false
 
+        func validate() throws {
+            try NumericFlag.count(count)
+            try NumericFlag.size(size)
+        }
+
         func run() async throws {
             let client = try await connection.connect(name: "switchboard-bench-pub")
             let payload = ByteBuffer(repeating: 0x61, count: size)
@@ -51,6 +56,13 @@ struct NATSBench: AsyncParsableCommand {
         var onEventLoop = false
         @Flag(help: "One JSON line instead of text.") var json = false
 
+        func validate() throws {
+            try NumericFlag.seconds(duration, "--duration")
+            try NumericFlag.count(concurrency, "--concurrency")
+            try NumericFlag.size(size)
+            try NumericFlag.count(responders, "--responders", atLeast: 0)
+        }
+
         func run() async throws {
             var serving: [(NATSConnection, NATSSubscription)] = []
             for _ in 0..<responders {
@@ -64,13 +76,13 @@ struct NATSBench: AsyncParsableCommand {
             let client = try await connection.connect(name: "switchboard-bench-requester")
             let payload = ByteBuffer(repeating: 0x61, count: size)
             for _ in 0..<200 { _ = try await client.request(subject, payload: payload, timeout: .seconds(2)) }
-            let deadline = ContinuousClock.now + .milliseconds(Int64(duration * 1000))
+            let deadline = ContinuousClock.now + NumericFlag.duration(seconds: duration)
             let start = ContinuousClock.now
             // Where each reply resumed its task: on an event loop (the reply hand-off, or a task
             // that prefers the loop) or on Swift's pool.
             let (latencies, resumedOnLoop) = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
                 let executor: (any TaskExecutor)? = onEventLoop ? client.taskExecutor : nil
-                for _ in 0..<max(concurrency, 1) {
+                for _ in 0..<concurrency {
                     group.addTask(executorPreference: executor) {
                         var samples: [Double] = []
                         var resumedOnLoop = 0

@@ -9,7 +9,10 @@ struct NATSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nats",
         abstract: "Publish, subscribe, request, reply and benchmark against NATS servers.",
-        discussion: "Exit status: 0 ok, 1 timeout or no responders, 2 usage or connection errors.",
+        discussion: """
+            Exit status: 0 ok, 1 timeout or no responders, 2 usage or connection errors (and the others: \
+            permissions, payload too large).
+            """,
         subcommands: [NATSPub.self, NATSSub.self, NATSRequest.self, NATSReply.self, NATSRTT.self, NATSBench.self]
     )
 }
@@ -49,7 +52,7 @@ struct NATSConnectionOptions: ParsableArguments {
             options = try NATSOptions(environment: environment, name: name)
             if let nkey { options.nkeySeed = try NATSOptions.nkeySeed(contentsOf: nkey) }
         } catch {
-            throw CLIError(message: "error: \(error.message)")
+            throw CLIError(error)
         }
         let given = servers.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !given.isEmpty {
@@ -79,7 +82,7 @@ struct NATSConnectionOptions: ParsableArguments {
         do {
             return try await NATSConnection.connect(options)
         } catch let error as NATSClientError where error.code == .invalidArgument {
-            throw CLIError(message: "error: \(error.message)")
+            throw CLIError(error)
         } catch {
             // As NATSOptions shows them: a password in a URL is redacted.
             let servers = options.servers.map(ServerAddress.shown)
@@ -99,6 +102,33 @@ func parseHeaders(_ values: [String]) throws -> NATSHeaders? {
     return headers
 }
 
+/// Checks of the numeric flags, for the commands' `validate()`: a value that cannot work is a
+/// usage error (exit status 2) before anything is sent.
+enum NumericFlag {
+    /// The largest `--size`: the largest `max_payload` a NATS server takes (64 MiB).
+    static let maxSize = 64 * 1024 * 1024
+    /// The longest `--timeout` or `--duration`: a year (the client counts time in Int64 nanoseconds).
+    static let maxSeconds: Double = 365 * 24 * 3600
+
+    static func count(_ value: Int?, _ flag: String = "--count", atLeast minimum: Int = 1) throws {
+        guard let value, value < minimum else { return }
+        throw ValidationError("\(flag) must be at least \(minimum), not \(value)")
+    }
+
+    static func size(_ value: Int?) throws {
+        guard let value, !(0...maxSize).contains(value) else { return }
+        throw ValidationError("--size must be from 0 to \(maxSize) bytes (64 MiB, the most a NATS server takes), not \(value)")
+    }
+
+    static func seconds(_ value: Double, _ flag: String) throws {
+        guard !(value > 0 && value <= maxSeconds) else { return }  // NaN fails both comparisons
+        throw ValidationError("\(flag) must be a number of seconds above 0 and at most \(Int(maxSeconds)) (a year), not \(value)")
+    }
+
+    /// A checked number of seconds as a `Duration`, to the nanosecond (0.2 shows as `0.2 seconds`).
+    static func duration(seconds: Double) -> Duration { .nanoseconds(Int64((seconds * 1e9).rounded())) }
+}
+
 /// Subscribes, limits the subscription to `limit` messages if given, and waits until the server has it.
 func subscribeConfirmed(
     _ client: NATSConnection, _ subject: String, queue: String?, limit: Int?,
@@ -112,6 +142,32 @@ func subscribeConfirmed(
     if let limit { subscription.unsubscribe(after: limit) }
     try await client.flush()
     return subscription
+}
+
+/// Checks how a subscription's messages ended, for `sub` and `reply`: fine by the command's own
+/// end (`--count` reached; `counted` when the caller counted them itself), an error when the
+/// server refused the subscription or the connection gave up (no server left after the reconnect
+/// attempts). A subscription ends only so, by its count, or by an unsubscribe these commands never make.
+/// - Throws: the `NATSClientError` that `CLIError.init(_:subject:)` maps, the connection closed first.
+func checkEnd(of subscription: NATSSubscription, on client: NATSConnection, counted: Bool = false) async throws {
+    if let error = subscription.error {
+        await client.close()
+        throw error
+    }
+    guard !counted, case .closed = await client.status() else { return }
+    // Closed without a close of ours: its events are over, the last saying why.
+    var (lost, reason, serverError): (ServerAddress?, String?, String?) = (nil, nil, nil)
+    for await event in client.events {
+        switch event {
+        case .disconnected(let server): lost = server
+        case .closed(let why): reason = why
+        case .serverError(let message): serverError = message
+        default: break
+        }
+    }
+    var why = (lost.map { "lost \($0), then " } ?? "") + (reason ?? "closed")
+    if let serverError { why += "; last server error: \(serverError)" }
+    throw NATSClientError(.connectionClosed, why)
 }
 
 func describe(_ message: InboundMessage) -> String {
@@ -132,16 +188,21 @@ struct NATSPub: AsyncParsableCommand {
     @Option(help: "Payload of this many bytes instead of DATA.") var size: Int?
     @Option(name: .customLong("header"), help: "A header K:V (repeatable).") var headers: [String] = []
 
+    func validate() throws {
+        try NumericFlag.count(count)
+        try NumericFlag.size(size)
+    }
+
     func run() async throws {
         let client = try await connection.connect(name: "switchboard-nats-pub")
         let payload = size.map { ByteBuffer(repeating: UInt8(ascii: "x"), count: $0) } ?? ByteBuffer(string: data)
         let parsed = try parseHeaders(headers)
         do {
-            for _ in 0..<max(count, 0) { try client.publish(subject, payload: payload, headers: parsed) }
+            for _ in 0..<count { try client.publish(subject, payload: payload, headers: parsed) }
             try await client.flush()
         } catch {
             await client.close()
-            throw CLIError(message: "error: \(error)")
+            throw error
         }
         await client.close()
         Console.print("published \(count) message\(count == 1 ? "" : "s") on \(subject)")
@@ -155,10 +216,17 @@ struct NATSSub: AsyncParsableCommand {
     @Option(help: "Queue group.") var queue: String?
     @Option(help: "Stop after this many messages.") var count: Int?
 
+    func validate() throws { try NumericFlag.count(count) }
+
     func run() async throws {
         let client = try await connection.connect(name: "switchboard-nats-sub")
         let subscription = try await subscribeConfirmed(client, subject, queue: queue, limit: count)
-        for await message in subscription { Console.print(describe(message)) }
+        var received = 0
+        for await message in subscription {
+            Console.print(describe(message))
+            received += 1
+        }
+        try await checkEnd(of: subscription, on: client, counted: count.map { received >= $0 } ?? false)
         await client.close()
     }
 }
@@ -171,17 +239,18 @@ struct NATSRequest: AsyncParsableCommand {
     @Option(help: "How long to wait, in seconds.") var timeout: Double = 5
     @Option(name: .customLong("header"), help: "A header K:V (repeatable).") var headers: [String] = []
 
+    func validate() throws { try NumericFlag.seconds(timeout, "--timeout") }
+
     func run() async throws {
+        let headers = try parseHeaders(headers)
         let client = try await connection.connect(name: "switchboard-nats-request")
         defer { Task { await client.close() } }
         do {
             let reply = try await client.request(
-                subject, payload: ByteBuffer(string: data), headers: try parseHeaders(headers),
-                timeout: .milliseconds(Int64(timeout * 1000)))
+                subject, payload: ByteBuffer(string: data), headers: headers, timeout: NumericFlag.duration(seconds: timeout))
             Console.print(describe(reply))
-        } catch let error as NATSClientError where error.code == .timeout || error.code == .noResponders {
-            Console.error("error: \(error.code == .timeout ? "no reply within \(timeout)s" : "no responders on \(subject)")")
-            throw ExitCode(1)
+        } catch let error as NATSClientError {
+            throw CLIError(error, subject: subject)
         }
     }
 }
@@ -195,6 +264,8 @@ struct NATSReply: AsyncParsableCommand {
     @Flag(help: "Reply with the request's own payload.") var echo = false
     @Option(help: "Stop after this many requests.") var count: Int?
 
+    func validate() throws { try NumericFlag.count(count) }
+
     func run() async throws {
         let client = try await connection.connect(name: "switchboard-nats-reply")
         let reply = ByteBuffer(string: data)
@@ -205,6 +276,7 @@ struct NATSReply: AsyncParsableCommand {
             try? client.publish(replyTo, payload: echo ? message.payload : reply)
         }
         for await _ in subscription {}  // ends with the subscription (after --count requests)
+        try await checkEnd(of: subscription, on: client)
         try? await client.flush()
         await client.close()
     }
@@ -217,9 +289,7 @@ struct NATSRTT: AsyncParsableCommand {
     @OptionGroup var connection: NATSConnectionOptions
     @Option(help: "Round trips to time.") var count = 3
 
-    func validate() throws {
-        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-    }
+    func validate() throws { try NumericFlag.count(count) }
 
     func run() async throws {
         let client = try await connection.connect(name: "switchboard-nats-rtt")

@@ -16,7 +16,8 @@ struct Switchboard: AsyncParsableCommand {
         subcommands: [GenerateCommand.self, CheckCommand.self, ValidateCommand.self, ScaffoldCommand.self, ExportCommand.self, NATSCommand.self]
     )
 
-    /// Runs the command, mapping ArgumentParser's usage errors to exit status 2.
+    /// Runs the command, mapping ArgumentParser's usage errors to exit status 2 and the NATS
+    /// client's errors as `CLIError.init(_:subject:)` says.
     static func main() async {
         EventLoopExecutor.install(.replies)  // a latency-bound client: replies resume on the event loop
         do {
@@ -32,6 +33,10 @@ struct Switchboard: AsyncParsableCommand {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch let failure as CLIError {
+            Console.error(failure.message)
+            Foundation.exit(failure.status)
+        } catch let error as NATSClientError {
+            let failure = CLIError(error)
             Console.error(failure.message)
             Foundation.exit(failure.status)
         } catch {

@@ -38,7 +38,7 @@ import Testing
         defer { cli.remove() }
         let billing = ["nats", "request", "--server", server.url, "--user", "billing", "--password", "pw", "--timeout", "1"]
         let refused = try cli.run(billing + ["invoices", "x"])
-        #expect(refused.status != 0 && refused.stderr.contains("_INBOX."), "the default inbox is not allowed: \(refused.stderr)")
+        #expect(refused.status == 2 && refused.stderr.contains("_INBOX."), "the default inbox is not allowed: \(refused.stderr)")
         // Started after the refused request, whose PUB still goes out and would take its one reply.
         let replier = try ChildProcess(
             CLI.binary.path, ["nats", "reply", "--server", server.url, "--user", "service", "--password", "pw", "invoices", "paid", "--count", "1"])
@@ -51,6 +51,117 @@ import Testing
         #expect(reply.status == 0 && reply.stdout.hasSuffix("] paid\n"), "\(reply.stdout) \(reply.stderr)")
         let invalid = try cli.run(billing + ["--inbox-prefix", "_INBOX.*", "invoices", "x"])
         #expect(invalid.status == 2 && invalid.stderr == "error: inboxPrefix '_INBOX.*' is not a subject without wildcards\n", "\(invalid.stderr)")
+    }
+
+    /// A subscription the server refuses ends `sub` and `reply` with status 2 and the reason.
+    @Test func refusedSubscriptionsFailSubAndReply() throws {
+        let server = try NATSServer(configuration: NATSServer.inboxPrefixUsers)
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        for command in ["sub", "reply"] {
+            let refused = try cli.run(
+                ["nats", command, "--server", server.url, "--user", "billing", "--password", "pw", "invoices"], timeLimit: .seconds(30))
+            #expect(refused.status == 2, "\(command): \(refused.status) \(refused.stderr)")
+            #expect(refused.stderr == "error: permission denied to subscribe to 'invoices'\n", "\(command): \(refused.stderr)")
+        }
+    }
+
+    @Test func requestWithoutAReplyTimesOut() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        // A subscriber that never answers: there are responders, and no reply.
+        let silent = try ChildProcess(CLI.binary.path, ["nats", "sub", "--server", server.url, "silent"])
+        defer { silent.kill() }
+        let request = ["nats", "request", "--server", server.url, "silent", "x", "--timeout", "0.2"]
+        var unanswered = try cli.run(request)
+        for _ in 0..<50 where unanswered.stderr.contains("no responders") {
+            try await Task.sleep(for: .milliseconds(100))  // until the subscriber has subscribed
+            unanswered = try cli.run(request)
+        }
+        #expect(unanswered.status == 1, "\(unanswered.status) \(unanswered.stderr)")
+        #expect(unanswered.stderr == "error: timeout: no reply on silent within 0.2 seconds\n", "\(unanswered.stderr)")
+    }
+
+    /// Numbers that cannot work are usage errors (status 2), found before anything is sent; a
+    /// payload over the server's max_payload is refused by the client, nothing sent either.
+    @Test func invalidNumbersAreUsageErrorsAndSendNothing() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let output = cli.folder.appendingPathComponent("watcher.out")
+        let watcher = try ChildProcess(CLI.binary.path, ["nats", "sub", "--server", server.url, "checked.>"], output: output)
+        defer { watcher.kill() }
+        try await waitUntilSeen(cli, server, "checked.ready", in: output)
+
+        let invalid = [
+            ["request", "checked.x", "--timeout", "inf"], ["request", "checked.x", "--timeout", "nan"],
+            ["request", "checked.x", "--timeout=-1"], ["request", "checked.x", "--timeout", "0"],
+            ["pub", "checked.x", "--size=-1"], ["pub", "checked.x", "--count=-1"], ["pub", "checked.x", "--size", "100000000"],
+            ["sub", "checked.x", "--count", "0"], ["reply", "checked.x", "--count=-1"], ["rtt", "--count=-1"],
+            ["bench", "pub", "--subject", "checked.x", "--count=-1"], ["bench", "pub", "--subject", "checked.x", "--size=-1"],
+            ["bench", "req", "--subject", "checked.x", "--duration", "inf"], ["bench", "req", "--subject", "checked.x", "--duration", "nan"],
+            ["bench", "req", "--subject", "checked.x", "--concurrency", "0"],
+            ["bench", "req", "--subject", "checked.x", "--responders=-1"], ["bench", "req", "--subject", "checked.x", "--size=-1"],
+        ]
+        for arguments in invalid {
+            let run = try cli.run(["nats"] + arguments + ["--server", server.url], timeLimit: .seconds(30))
+            #expect(run.status == 2 && run.stderr.contains(" must be "), "\(arguments): \(run.status) \(run.stderr)")
+        }
+        // ArgumentParser reads `-1` after a flag as another flag, not a value: a usage error all the same.
+        for flag in ["--size", "--count"] {
+            let run = try cli.run(["nats", "pub", "--server", server.url, "checked.x", flag, "-1"], timeLimit: .seconds(30))
+            #expect(run.status == 2 && run.stderr.hasPrefix("Error: Missing value for '\(flag) "), "\(flag): \(run.stderr)")
+        }
+        let tooLarge = try cli.run("nats", "pub", "--server", server.url, "checked.x", "--size", "2000000")
+        #expect(tooLarge.status == 2 && tooLarge.stderr.hasPrefix("error: max payload exceeded: "), "\(tooLarge.stderr)")
+
+        try await waitUntilSeen(cli, server, "checked.end", in: output)
+        let seen = try String(contentsOf: output, encoding: .utf8)
+        #expect(!seen.contains("[checked.x]"), "nothing is sent: \(seen)")
+    }
+
+    /// `sub` and `reply` whose server goes away for good exit 2 once their reconnect attempts are spent.
+    @Test func subscribersFailWhenTheirServerIsGone() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let output = cli.folder.appendingPathComponent("sub.out"), subErrors = cli.folder.appendingPathComponent("sub.err")
+        let replyErrors = cli.folder.appendingPathComponent("reply.err")
+        let subscriber = try ChildProcess(CLI.binary.path, ["nats", "sub", "--server", server.url, "news"], output: output, errors: subErrors)
+        defer { subscriber.kill() }
+        let replier = try ChildProcess(CLI.binary.path, ["nats", "reply", "--server", server.url, "ask", "yes"], errors: replyErrors)
+        defer { replier.kill() }
+        try await waitUntilSeen(cli, server, "news", in: output)
+        var answered = try cli.run("nats", "request", "--server", server.url, "ask", "--timeout", "1")
+        for _ in 0..<50 where answered.status != 0 {
+            try await Task.sleep(for: .milliseconds(100))  // until the replier has subscribed
+            answered = try cli.run("nats", "request", "--server", server.url, "ask", "--timeout", "1")
+        }
+        #expect(answered.status == 0, "\(answered.stderr)")
+
+        server.stop()
+        for (process, errors) in [(subscriber, subErrors), (replier, replyErrors)] {
+            let ended = await process.exit(within: .seconds(30))
+            let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            #expect(ended == .exited(2), "\(String(describing: ended)) \(stderr)")
+            let lost = "error: connection closed: lost nats://127.0.0.1:\(server.port), then no server left to connect to"
+            #expect(stderr.hasPrefix(lost), "\(stderr)")
+        }
+    }
+
+    /// Publishes on `subject` until the `sub` writing to `output` has printed it: it has subscribed.
+    private func waitUntilSeen(_ cli: CLI, _ server: NATSServer, _ subject: String, in output: URL) async throws {
+        for _ in 0..<100 {
+            try cli.run("nats", "pub", "--server", server.url, subject)
+            try await Task.sleep(for: .milliseconds(50))
+            if let seen = try? String(contentsOf: output, encoding: .utf8), seen.contains("[\(subject)]") { return }
+        }
+        Issue.record("the subscriber never printed a message on \(subject)")
     }
 
     @Test func rttSaysWhichServerAnsweredAndTimesRoundTrips() throws {
