@@ -113,12 +113,15 @@ public final class NATSConnection: @unchecked Sendable {
         try await promise.futureResult.get()
     }
 
-    /// Drains, then closes: every subscription is unsubscribed at the server, the messages it sent
-    /// before that are still delivered (each subscription's sequence ends after its last one),
-    /// everything published so far is flushed, and the connection closes.
-    /// - Throws: `NATSClientError` when the server could not confirm the flush (`.disconnected`,
-    ///   `.timeout`); the connection is closed all the same.
-    public func drain() async throws {
+    /// Drains, then closes, as nats.go does: every subscription is unsubscribed at the server; the
+    /// messages it sent before that are still delivered (each subscription's sequence ends after
+    /// its last one); the tasks reading the subscriptions finish with them (up to `timeout`);
+    /// what they published meanwhile, replies say, is flushed with everything else; then the
+    /// connection closes. A subscription no task reads keeps its messages, readable after the close.
+    /// - Throws: `NATSClientError` when the server could not confirm a flush (`.disconnected`,
+    ///   `.timeout`) or the readers were not done within `timeout` (`.timeout`); the connection
+    ///   is closed all the same.
+    public func drain(timeout: Duration = .seconds(30)) async throws {
         let userSubscriptions: [UInt64] = try await eventLoop.submit {
             guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
             let sids = self.subscriptions.keys.filter { $0 != self.inboxSID }.sorted()
@@ -126,13 +129,38 @@ public final class NATSConnection: @unchecked Sendable {
             return sids
         }.get()
         // After this PONG the server has sent every message of the drained subscriptions.
-        let flushed: Result<Void, any Error>
+        var flushed: Result<Void, any Error>
         do { flushed = .success(try await flush()) } catch { flushed = .failure(error) }
-        _ = try? await eventLoop.submit {
-            for sid in userSubscriptions { self.subscriptions.removeValue(forKey: sid)?.buffer.finish() }
-        }.get()
+        let buffers: [SubscriptionBuffer] =
+            (try? await eventLoop.submit {
+                userSubscriptions.compactMap { sid in
+                    let buffer = self.subscriptions.removeValue(forKey: sid)?.buffer
+                    buffer?.finish()
+                    return buffer
+                }
+            }.get()) ?? []
+        let readersDone = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for buffer in buffers { await buffer.readToEnd() }
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        // What the readers published while they finished goes out before the close.
+        if case .success = flushed {
+            do { try await flush() } catch { flushed = .failure(error) }
+        }
         await close()
         try flushed.get()
+        guard readersDone else {
+            throw NATSClientError(.timeout, "the subscriptions' readers were not done within \(timeout); the connection is closed")
+        }
     }
 
     /// Closes the connection: subscriptions end, pending flushes fail.

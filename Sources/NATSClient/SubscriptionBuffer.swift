@@ -25,6 +25,13 @@ final class SubscriptionBuffer: Sendable {
         var finished = false
         /// Why the subscription ended, when not by unsubscribing or closing.
         var error: NATSClientError?
+        /// A reader has asked for a message: a task works through this subscription.
+        var isRead = false
+        /// The reader has been handed the end: it is done with every message.
+        var readToEnd = false
+        /// Tasks waiting for `readToEnd` (a drain), by a number of their own.
+        var endWaiters: [Int: UnsafeContinuation<Void, Never>] = [:]
+        var endWaiterCount = 0
     }
 
     enum YieldResult: Equatable {
@@ -67,7 +74,7 @@ final class SubscriptionBuffer: Sendable {
 
     /// Hands the first queued message to the waiting reader, if one still waits.
     func wakeReader() {
-        let wake: (UnsafeContinuation<InboundMessage?, Never>, InboundMessage?)? = state.withLock { state in
+        let wake: (UnsafeContinuation<InboundMessage?, Never>, InboundMessage?)? = handingOut { state in
             state.wakePending = false
             guard let waiter = state.waiter, let message = Self.take(from: &state) else { return nil }
             state.waiter = nil
@@ -78,7 +85,7 @@ final class SubscriptionBuffer: Sendable {
 
     /// Ends the sequence after the messages already queued; `error` tells the reader why.
     func finish(error: NATSClientError? = nil) {
-        let wake: (UnsafeContinuation<InboundMessage?, Never>, InboundMessage?)? = state.withLock { state in
+        let wake: (UnsafeContinuation<InboundMessage?, Never>, InboundMessage?)? = handingOut { state in
             guard !state.finished else { return nil }
             state.finished = true
             state.error = error
@@ -93,10 +100,14 @@ final class SubscriptionBuffer: Sendable {
     /// The next message; nil once finished and empty, or when the reading task is cancelled.
     /// Runs on the caller's actor (no hop for a message that is already here).
     func next(isolation actor: isolated (any Actor)? = #isolation) async -> InboundMessage? {
-        if let ready = state.withLock({ Self.take(from: &$0) }) { return ready }
+        let ready = handingOut { state in
+            state.isRead = true
+            return Self.take(from: &state)
+        }
+        if let ready { return ready }
         return await withTaskCancellationHandler {
             await withUnsafeContinuation(isolation: actor) { (continuation: UnsafeContinuation<InboundMessage?, Never>) in
-                let ready: InboundMessage?? = state.withLock { state in
+                let ready: InboundMessage?? = handingOut { state in
                     if let ready = Self.take(from: &state) { return ready }
                     if Task.isCancelled { return .some(nil) }
                     precondition(state.waiter == nil, "a NATSSubscription is read by one task at a time")
@@ -120,7 +131,46 @@ final class SubscriptionBuffer: Sendable {
             state.pendingBytes -= message.payload.readableBytes
             return .some(message)
         }
-        return state.finished ? .some(nil) : nil
+        guard state.finished else { return nil }
+        state.readToEnd = true
+        return .some(nil)
+    }
+
+    /// Runs `body` under the lock, as every hand-out to the reader does; when it handed over the
+    /// end, wakes whoever waits for that (`readToEnd()`), outside the lock.
+    private func handingOut<T>(_ body: (inout State) -> sending T) -> sending T {
+        let (result, waiters) = state.withLock { state -> (T, [UnsafeContinuation<Void, Never>]) in
+            let result = body(&state)
+            guard state.readToEnd, !state.endWaiters.isEmpty else { return (result, []) }
+            defer { state.endWaiters = [:] }
+            return (result, Array(state.endWaiters.values))
+        }
+        for waiter in waiters { waiter.resume() }
+        return result
+    }
+
+    /// Returns once the reader has been handed the end, so has finished with every message before
+    /// it (a drain waits for this); at once for a subscription no task reads (its messages stay
+    /// readable), or when the waiting task is cancelled.
+    func readToEnd() async {
+        let id: Int? = state.withLock { state in
+            guard state.isRead, !state.readToEnd else { return nil }
+            state.endWaiterCount += 1
+            return state.endWaiterCount
+        }
+        guard let id else { return }
+        await withTaskCancellationHandler {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                let done = state.withLock { state in
+                    if state.readToEnd || Task.isCancelled { return true }
+                    state.endWaiters[id] = continuation
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.endWaiters.removeValue(forKey: id) }?.resume()
+        }
     }
 
     var limits: NATSSubscription.PendingLimits {

@@ -375,6 +375,70 @@ final class Collected: Sendable {
         #expect(throws: NATSClientError.self) { try connection.publish("drain.me", payload: ByteBuffer()) }
     }
 
+    /// The task reading a subscription finishes what it was handed before the connection closes,
+    /// and what it publishes meanwhile (a reply to each request) goes out: no reply is lost.
+    /// (Drain once closed right after the server's last message, and replies made after that failed.)
+    @Test func drainLetsReadersFinishAndSendsWhatTheyPublished() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let service = try await server.connect()
+        let work = try await service.subscribe("work")
+        let working = Finished()
+        let worker = Task {
+            var handled = 0
+            for await message in work {
+                working.set()
+                try? await Task.sleep(for: .milliseconds(2))  // slower than the messages come
+                if let replyTo = message.replyTo { try? service.publish(replyTo, payload: message.payload) }
+                handled += 1
+            }
+            return handled
+        }
+        try await service.flush()
+        let client = try await server.connect()
+        _ = try await client.subscribe("done")
+        try await client.flush()
+        for index in 0..<200 { try client.publish("work", payload: ByteBuffer(string: "\(index)"), replyTo: "done") }
+        try await client.flush()
+        for _ in 0..<500 where await service.statistics().inMessages < 200 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await service.statistics().inMessages == 200, "all 200 reached the service before the drain")
+        while !working.isSet { try await Task.sleep(for: .milliseconds(5)) }
+
+        try await service.drain()
+        #expect(await worker.value == 200)
+        try await client.flush()  // behind every reply the server routed before the service closed
+        #expect(await client.statistics().inMessages == 200, "every reply went out before the close")
+        await client.close()
+    }
+
+    /// A reader that does not finish in time: the drain closes the connection at its timeout and
+    /// says so; a subscription no task reads is not waited for (its messages stay readable).
+    @Test func drainWaitsForReadersUpToItsTimeout() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let stuck = try await connection.subscribe("stuck")
+        let unread = try await connection.subscribe("unread")
+        let reading = Finished()
+        let reader = Task {
+            for await _ in stuck {
+                reading.set()
+                try? await Task.sleep(for: .seconds(30))
+            }
+        }
+        try connection.publish("stuck", payload: ByteBuffer(string: "1"))
+        try connection.publish("unread", payload: ByteBuffer(string: "2"))
+        try await connection.flush()
+        while !reading.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        let started = ContinuousClock.now
+        await #expect { try await connection.drain(timeout: .milliseconds(300)) } throws: { ($0 as? NATSClientError)?.code == .timeout }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(await connection.status() == .closed)
+        var left = unread.makeAsyncIterator()
+        #expect(await left.next().map { String(buffer: $0.payload) } == "2")
+        reader.cancel()
+    }
+
     /// Another task closing the connection while a drain waits for its flush (the server frozen):
     /// the drain ends, saying the connection was closed, not lost.
     @Test func aCloseDuringADrainIsReportedAsClosed() async throws {
@@ -470,6 +534,8 @@ final class Collected: Sendable {
 /// Set by a plain thread when it is done.
 final class Finished: Sendable {
     let flag = Atomic(false)
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+    func set() { flag.store(true, ordering: .releasing) }
 }
 
 extension NATSServer {

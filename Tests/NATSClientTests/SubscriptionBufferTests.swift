@@ -9,6 +9,35 @@ import Testing
         InboundMessage(subject: "s", sid: 1, payload: ByteBuffer(string: text))
     }
 
+    /// What a drain waits for: the reader being handed the end, after every message; nothing for
+    /// a subscription no task reads.
+    @Test func readToEndWaitsUntilTheReaderTakesTheEnd() async {
+        let unread = SubscriptionBuffer(limits: .unlimited)
+        _ = unread.yield(message("kept"))
+        unread.finish()
+        await unread.readToEnd()  // returns at once: nobody reads it
+        #expect(await unread.next()?.payload == ByteBuffer(string: "kept"), "its message is still there")
+
+        let buffer = SubscriptionBuffer(limits: .unlimited)
+        _ = buffer.yield(message("a"))
+        #expect(await buffer.next()?.payload == ByteBuffer(string: "a"))
+        _ = buffer.yield(message("b"))
+        let done = Finished()
+        let waiting = Task {
+            await buffer.readToEnd()
+            done.set()
+        }
+        buffer.finish()
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(!done.isSet, "a message is still unread")
+        #expect(await buffer.next()?.payload == ByteBuffer(string: "b"))
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(!done.isSet, "the reader has not asked for more: it may be busy with b")
+        #expect(await buffer.next() == nil)
+        await waiting.value
+        #expect(done.isSet)
+    }
+
     @Test func dropsPastTheMessageLimitOneEpisodeAtATime() async {
         let buffer = SubscriptionBuffer(limits: .init(messages: 2, bytes: 0))
         #expect(buffer.yield(message("a")) == .accepted)
