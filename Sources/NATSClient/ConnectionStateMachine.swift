@@ -59,6 +59,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case scheduleTimer(TimerKind, Duration)
         case cancelTimer(TimerKind)
         case closeChannel
+        /// Write what publishers queued, then close the channel: a close on request (as nats.go's
+        /// `Close` flushes its buffer first). Bounded: a server that reads nothing is not waited for long.
+        case closeChannelAfterWrites
         case emit(ConnectionEvent)
     }
 
@@ -217,9 +220,12 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// The user closes the connection.
     mutating func closeRequested() -> [Action] {
         switch state {
-        case .handshaking, .connected:
+        case .handshaking:
             state = .closing
-            return [.cancelTimer(.ping), .cancelTimer(.handshake), .closeChannel]
+            return [.cancelTimer(.handshake), .closeChannel]
+        case .connected:
+            state = .closing
+            return [.cancelTimer(.ping), .closeChannelAfterWrites]
         case .dialing:
             // Closed at once: the dial's end changes nothing any more (a socket that connects
             // after this is closed unused). Waiting for it would wait for a channel end NIO does

@@ -163,7 +163,11 @@ public final class NATSConnection: @unchecked Sendable {
         }
     }
 
-    /// Closes the connection: subscriptions end, pending flushes fail.
+    /// How long `close()` lets a server that reads nothing take what was published before it.
+    static let closeGrace: Duration = .seconds(2)
+
+    /// Closes the connection: what was published before goes out (a server that reads nothing is
+    /// given `closeGrace`, 2 s), subscriptions end, pending flushes and requests fail.
     public func close() async {
         let promise = eventLoop.makePromise(of: Void.self)
         eventLoop.execute {
@@ -244,6 +248,17 @@ public final class NATSConnection: @unchecked Sendable {
                 // server's notice): publishes made meanwhile wait for the next server.
                 stopWriting()
                 channel?.close(promise: nil)
+            case .closeChannelAfterWrites:
+                let waiting = isConnected ? outbound.take() : nil
+                stopWriting()
+                guard let channel else { break }
+                // Written in order behind what the channel still holds: its end means all of it went.
+                let written = channel.writeAndFlush(waiting ?? ByteBuffer())
+                let grace = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(Self.closeGrace))) { channel.close(promise: nil) }
+                written.whenComplete { _ in
+                    grace.cancel()
+                    channel.close(promise: nil)
+                }
             case .emit(let event):
                 emit(event)
             }

@@ -411,6 +411,33 @@ final class Collected: Sendable {
         await client.close()
     }
 
+    /// `close()` right after a burst, without a flush: everything published before it reaches the
+    /// server, as with nats.go's `Close`, here a server that is slow to read (frozen for a moment).
+    /// (What still waited in the write buffer was dropped.)
+    @Test func closeSendsWhatWasPublishedBeforeIt() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let subscriber = try await server.connect()
+        _ = try await subscriber.subscribe("burst")
+        try await subscriber.flush()
+        let publisher = try await server.connect()
+        server.pause()
+        let payload = ByteBuffer(repeating: 0x62, count: 32 * 1024)
+        var published = 0
+        for _ in 0..<4_000 where await publisher.statistics().pendingOutBytes < 512 * 1024 {
+            try publisher.publish("burst", payload: payload)
+            published += 1
+        }
+        #expect(await publisher.statistics().pendingOutBytes >= 512 * 1024, "the sockets never filled")
+        let closing = Task { await publisher.close() }
+        try await Task.sleep(for: .milliseconds(300))
+        server.resume()
+        await closing.value
+        for _ in 0..<200 where await subscriber.statistics().inMessages < published { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(await subscriber.statistics().inMessages == published)
+        await subscriber.close()
+    }
+
     /// A reader that does not finish in time: the drain closes the connection at its timeout and
     /// says so; a subscription no task reads is not waited for (its messages stay readable).
     @Test func drainWaitsForReadersUpToItsTimeout() async throws {
