@@ -60,7 +60,8 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case cancelTimer(TimerKind)
         case closeChannel
         /// Write what publishers queued, then close the channel: a close on request (as nats.go's
-        /// `Close` flushes its buffer first). Bounded: a server that reads nothing is not waited for long.
+        /// `Close` flushes its buffer first), or leaving a server in lame duck mode, which still
+        /// works. Bounded: a server that reads nothing is not waited for long.
         case closeChannelAfterWrites
         case emit(ConnectionEvent)
     }
@@ -114,10 +115,14 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         return scheduleReconnect()
     }
 
-    /// True while connected: a message received now is delivered (`received(.msg)` answers
+    /// True while connected, and while leaving a server (what it sent before the client left is
+    /// still delivered): a message received now is delivered (`received(.msg)` answers
     /// `[.deliver]`), which the connection checks first to spare the action array per message.
     var deliversMessages: Bool {
-        if case .connected = state { true } else { false }
+        switch state {
+        case .connected, .leaving: true
+        default: false
+        }
     }
 
     mutating func received(_ op: ServerOp) -> [Action] {
@@ -149,9 +154,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case (.connected(let server, let info, _), .pong):
             state = .connected(server, info: info, pingsOutstanding: 0)
             return [.pongReceived]
-        case (.connected, .msg(let message)):
+        case (.connected, .msg(let message)), (.leaving, .msg(let message)):
             return [.deliver(message)]
-        case (.connected, .malformedHeaders(let message, let reason)):
+        case (.connected, .malformedHeaders(let message, let reason)), (.leaving, .malformedHeaders(let message, let reason)):
             return [.emit(.malformedHeaders(subject: message.subject, reason: reason)), .deliver(message)]
         case (.connected(let server, _, let outstanding), .info(let info)):
             discovered(info, from: server)
@@ -160,13 +165,16 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             // With no other server to go to, leaving would only be refused by this one (a server in
             // lame duck mode takes no new connections): stay until it closes the connection itself.
             guard pool.entries.contains(where: { $0.address.endpoint != server.endpoint }) else { return [.emit(.lameDuck(server))] }
+            // The server still works meanwhile: what was published so far is written before leaving.
             state = .leaving(server)
-            return [.emit(.lameDuck(server)), .closeChannel]
+            return [.emit(.lameDuck(server)), .closeChannelAfterWrites]
         case (.connected(let server, _, _), .err(let message)):
             if let violation = PermissionViolation(serverMessage: message) { return [.failDenied(violation)] }
             if Self.concernsOneOperation(message) { return [.emit(.serverError(message))] }
             state = .leaving(server)
             return [.emit(.serverError(message)), .closeChannel]
+        case (.leaving, .pong):
+            return [.pongReceived]  // a flush the server answered before the channel went
         case (.connected, .ok), (.handshaking, .ok):
             return []
         case (.handshaking, _):
@@ -174,6 +182,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             state = .waitingToReconnect
             return [.closeChannel]
         case (.idle, _), (.dialing, _), (.leaving, _), (.waitingToReconnect, _), (.closing, _), (.closed, _):
+            // (Leaving: PINGs, INFOs and errors of a server being left change nothing any more.)
             return []
         }
     }
