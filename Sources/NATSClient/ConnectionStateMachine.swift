@@ -60,8 +60,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case cancelTimer(TimerKind)
         case closeChannel
         /// Write what publishers queued, then close the channel: a close on request (as nats.go's
-        /// `Close` flushes its buffer first), or leaving a server in lame duck mode, which still
-        /// works. Bounded: a server that reads nothing is not waited for long.
+        /// `Close` flushes its buffer first). Bounded: a server that reads nothing is not waited for long.
         case closeChannelAfterWrites
         case emit(ConnectionEvent)
     }
@@ -165,9 +164,10 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             // With no other server to go to, leaving would only be refused by this one (a server in
             // lame duck mode takes no new connections): stay until it closes the connection itself.
             guard pool.entries.contains(where: { $0.address.endpoint != server.endpoint }) else { return [.emit(.lameDuck(server))] }
-            // The server still works meanwhile: what was published so far is written before leaving.
+            // What waits in the write buffer goes to the next server, not to this one: a request
+            // written here now could not get its reply once the channel closes.
             state = .leaving(server)
-            return [.emit(.lameDuck(server)), .closeChannelAfterWrites]
+            return [.emit(.lameDuck(server)), .closeChannel]
         case (.connected(let server, _, _), .err(let message)):
             if let violation = PermissionViolation(serverMessage: message) { return [.failDenied(violation)] }
             if Self.concernsOneOperation(message) { return [.emit(.serverError(message))] }

@@ -26,9 +26,9 @@ public final class NATSConnection: @unchecked Sendable {
     var requestTimer: (scheduled: Scheduled<Void>, deadline: UInt64)?
     /// A check for idle grown write buffers is due (`scheduleTrim`).
     private var trimScheduled = false
-    /// One entry per PING in flight, in order; nil for a keep-alive PING and for a flush that
-    /// timed out (its PONG still comes).
-    private var pendingFlushes: [EventLoopPromise<Void>?] = []
+    /// One entry per PING in flight, in order, with the write batch it went into; no promise for
+    /// a keep-alive PING and for a flush that timed out (its PONG still comes).
+    private var pendingFlushes: [(promise: EventLoopPromise<Void>?, batch: Int)] = []
     private var connectPromise: EventLoopPromise<Void>?
     var isConnected = false
     var isClosed = false
@@ -101,12 +101,11 @@ public final class NATSConnection: @unchecked Sendable {
                 promise.fail(NATSClientError(self.isClosed ? .connectionClosed : .disconnected, "cannot flush now"))
                 return
             }
-            self.pendingFlushes.append(promise)
-            self.write(.ping)
+            self.ping(completing: promise)
             self.eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
                 // Still waiting: fail it and leave the PONG to the flushes behind it.
-                guard let index = self.pendingFlushes.firstIndex(where: { $0?.futureResult === promise.futureResult }) else { return }
-                self.pendingFlushes[index] = nil
+                guard let index = self.pendingFlushes.firstIndex(where: { $0.promise?.futureResult === promise.futureResult }) else { return }
+                self.pendingFlushes[index].promise = nil
                 promise.fail(NATSClientError(.timeout, "no PONG within \(timeout)"))
             }
         }
@@ -115,13 +114,18 @@ public final class NATSConnection: @unchecked Sendable {
 
     /// Drains, then closes, as nats.go does: every subscription is unsubscribed at the server; the
     /// messages it sent before that are still delivered (each subscription's sequence ends after
-    /// its last one); the tasks reading the subscriptions finish with them (up to `timeout`);
-    /// what they published meanwhile, replies say, is flushed with everything else; then the
-    /// connection closes. A subscription no task reads keeps its messages, readable after the close.
+    /// its last one); the tasks reading the subscriptions finish with them (a reader is done once
+    /// it has asked for the message after the last, or has stopped reading); what they published
+    /// meanwhile, replies say, is flushed with everything else; then the connection closes. A
+    /// subscription no task reads keeps its messages, readable after the close. All of it within
+    /// `timeout` (and `close()`'s grace); a reader that drains its own connection waits for itself
+    /// until then.
     /// - Throws: `NATSClientError` when the server could not confirm a flush (`.disconnected`,
-    ///   `.timeout`) or the readers were not done within `timeout` (`.timeout`); the connection
-    ///   is closed all the same.
+    ///   `.timeout`) or the readers were not done in time (`.timeout`); the connection is closed
+    ///   all the same.
     public func drain(timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        let remaining = { max(deadline - ContinuousClock.now, .milliseconds(1)) }
         let userSubscriptions: [UInt64] = try await eventLoop.submit {
             guard !self.isClosed else { throw NATSClientError(.connectionClosed, "the connection is closed") }
             let sids = self.subscriptions.keys.filter { $0 != self.inboxSID }.sorted()
@@ -130,7 +134,7 @@ public final class NATSConnection: @unchecked Sendable {
         }.get()
         // After this PONG the server has sent every message of the drained subscriptions.
         var flushed: Result<Void, any Error>
-        do { flushed = .success(try await flush()) } catch { flushed = .failure(error) }
+        do { flushed = .success(try await flush(timeout: remaining())) } catch { flushed = .failure(error) }
         let buffers: [SubscriptionBuffer] =
             (try? await eventLoop.submit {
                 userSubscriptions.compactMap { sid in
@@ -145,16 +149,16 @@ public final class NATSConnection: @unchecked Sendable {
                 return true
             }
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                try? await Task.sleep(until: deadline)
                 return false
             }
             let first = await group.next() ?? false
             group.cancelAll()
-            return first
+            return first || buffers.allSatisfy(\.readersDone)  // (a deadline already past wins no race)
         }
         // What the readers published while they finished goes out before the close.
         if case .success = flushed {
-            do { try await flush() } catch { flushed = .failure(error) }
+            do { try await flush(timeout: remaining()) } catch { flushed = .failure(error) }
         }
         await close()
         try flushed.get()
@@ -207,8 +211,7 @@ public final class NATSConnection: @unchecked Sendable {
             case .write(let op):
                 write(op)
             case .keepAlivePing:
-                pendingFlushes.append(nil)
-                write(.ping)
+                ping(completing: nil)
             case .deliver(let message) where message.sid == inboxSID:
                 resolveReply(message)
             case .deliver(let message):
@@ -216,24 +219,27 @@ public final class NATSConnection: @unchecked Sendable {
             case .failDenied(let violation):
                 failDenied(violation)
             case .pongReceived:
-                if !pendingFlushes.isEmpty { pendingFlushes.removeFirst()?.succeed() }
+                if !pendingFlushes.isEmpty { pendingFlushes.removeFirst().promise?.succeed() }
             case .failRequests:
                 stopWriting()
-                let flushes = pendingFlushes
-                pendingFlushes = []
-                // Closed on request (the machine is closed by now): every request ends.
+                // Closed on request (the machine is closed by now): every flush and request ends.
                 if case .closed = machine.state {
                     let error = NATSClientError(.connectionClosed, "the connection was closed")
-                    for promise in flushes { promise?.fail(error) }
+                    let flushes = pendingFlushes
+                    pendingFlushes = []
+                    for entry in flushes { entry.promise?.fail(error) }
                     failRequests(error)
                     break
                 }
-                // Lost: a request whose PUB went to the socket may never be answered; one whose
-                // PUB still waits in the write buffer goes to the next server and waits on (failing
-                // it would invite a retry, and the responder would run it twice).
+                // Lost: a PING or a request's PUB that went to the socket may never be answered; one
+                // still waiting in the write buffer goes to the next server and waits on (its PONG
+                // comes from there, in order; failing a request would invite a retry, and the
+                // responder would run it twice). Taken batches are a prefix of the PINGs.
                 let error = NATSClientError(.disconnected, "the connection was lost")
-                for promise in flushes { promise?.fail(error) }
                 let taken = outbound.batchesTaken
+                let lost = pendingFlushes.prefix { $0.batch < taken }.count
+                for entry in pendingFlushes.prefix(lost) { entry.promise?.fail(error) }
+                pendingFlushes.removeFirst(lost)
                 failRequests(error) { $0.batch < taken }
             case .scheduleTimer(let kind, let delay):
                 timers[kind]?.cancel()
@@ -337,13 +343,25 @@ public final class NATSConnection: @unchecked Sendable {
     /// socket during the handshake (CONNECT must go before anything buffered).
     func write(_ op: ClientOp) {
         if isConnected {
-            if (try? outbound.append(op)) == true { eventLoop.execute { self.flushOutbound() } }
+            if (try? outbound.append(op))?.needsFlush == true { eventLoop.execute { self.flushOutbound() } }
             return
         }
         guard let channel else { return }
         var buffer = channel.allocator.buffer(capacity: 64)
         do { try op.write(to: &buffer) } catch { return }
         channel.writeAndFlush(buffer, promise: nil)
+    }
+
+    /// Queues a PING (connected) whose PONG completes `promise` (nil: a keep-alive), in its place
+    /// among the PINGs in flight.
+    private func ping(completing promise: EventLoopPromise<Void>?) {
+        do throws(NATSClientError) {
+            let appended = try outbound.append(.ping)
+            pendingFlushes.append((promise, appended.batch))
+            if appended.needsFlush { eventLoop.execute { self.flushOutbound() } }
+        } catch {
+            promise?.fail(error)
+        }
     }
 
     /// Writes everything publishers queued since the last turn, in one write, while the socket

@@ -31,12 +31,21 @@ public struct NATSSubscription: AsyncSequence, Sendable {
 
     public struct Iterator: AsyncIteratorProtocol {
         let buffer: SubscriptionBuffer
+        /// Counts this iterator as a reader from its first `next()` until it goes away (a loop left
+        /// early, a task cancelled): a connection's drain waits for the subscription's readers.
+        private var reader: SubscriptionBuffer.Reader?
 
-        public mutating func next() async -> InboundMessage? { await buffer.next(isolation: nil) }
+        init(buffer: SubscriptionBuffer) { self.buffer = buffer }
+
+        public mutating func next() async -> InboundMessage? {
+            if reader == nil { reader = SubscriptionBuffer.Reader(of: buffer) }
+            return await buffer.next(isolation: nil)
+        }
 
         /// Reads on the caller's actor: a message that is already here costs no executor hop.
         public mutating func next(isolation actor: isolated (any Actor)?) async -> InboundMessage? {
-            await buffer.next(isolation: actor)
+            if reader == nil { reader = SubscriptionBuffer.Reader(of: buffer) }
+            return await buffer.next(isolation: actor)
         }
     }
 

@@ -72,18 +72,18 @@ final class Outbound: @unchecked Sendable {
 
     /// Appends a protocol operation (SUB, UNSUB, PING…: rare, so made in a ByteBuffer and copied;
     /// publishes go through `appendPublish`). It never waits for room and is not counted as a
-    /// message. Returns true when the caller must schedule a flush on the event loop.
-    func append(_ op: ClientOp) throws(NATSClientError) -> Bool {
+    /// message.
+    func append(_ op: ClientOp) throws(NATSClientError) -> Appended {
         condition.lock()
         defer { condition.unlock() }
         let before = try waitForRoom(false)
         var bytes = ByteBuffer()
         do { try op.write(to: &bytes, maxPayload: state.pointee.maxPayload) } catch { throw Self.clientError(error) }
         state.pointee.buffer.write(bytes)
-        return try appended(since: before, payloadBytes: nil)
+        return Appended(needsFlush: try appended(since: before, payloadBytes: nil), batch: state.pointee.takes)
     }
 
-    /// What appending a publish did.
+    /// What appending an operation did.
     struct Appended {
         /// The caller must schedule a flush on the event loop.
         var needsFlush: Bool

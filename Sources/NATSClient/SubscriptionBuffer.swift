@@ -25,13 +25,29 @@ final class SubscriptionBuffer: Sendable {
         var finished = false
         /// Why the subscription ended, when not by unsubscribing or closing.
         var error: NATSClientError?
-        /// A reader has asked for a message: a task works through this subscription.
-        var isRead = false
-        /// The reader has been handed the end: it is done with every message.
-        var readToEnd = false
-        /// Tasks waiting for `readToEnd` (a drain), by a number of their own.
+        /// Iterators that have asked for a message and still exist (`Reader`): tasks working
+        /// through this subscription.
+        var readers = 0
+        /// The end has been handed out: its reader is done with every message.
+        var handedEnd = false
+        /// Tasks waiting until no reader is busy (a drain, `readToEnd()`), by a number of their own.
         var endWaiters: [Int: UnsafeContinuation<Void, Never>] = [:]
         var endWaiterCount = 0
+
+        /// No reader is busy with the subscription any more.
+        var readersDone: Bool { handedEnd || readers == 0 }
+    }
+
+    /// One iterator reading the subscription, from its first `next()` until it goes away.
+    final class Reader: Sendable {
+        let buffer: SubscriptionBuffer
+
+        init(of buffer: SubscriptionBuffer) {
+            self.buffer = buffer
+            buffer.handingOut { $0.readers += 1 }
+        }
+
+        deinit { buffer.handingOut { $0.readers -= 1 } }
     }
 
     enum YieldResult: Equatable {
@@ -100,11 +116,7 @@ final class SubscriptionBuffer: Sendable {
     /// The next message; nil once finished and empty, or when the reading task is cancelled.
     /// Runs on the caller's actor (no hop for a message that is already here).
     func next(isolation actor: isolated (any Actor)? = #isolation) async -> InboundMessage? {
-        let ready = handingOut { state in
-            state.isRead = true
-            return Self.take(from: &state)
-        }
-        if let ready { return ready }
+        if let ready = handingOut({ Self.take(from: &$0) }) { return ready }
         return await withTaskCancellationHandler {
             await withUnsafeContinuation(isolation: actor) { (continuation: UnsafeContinuation<InboundMessage?, Never>) in
                 let ready: InboundMessage?? = handingOut { state in
@@ -132,16 +144,17 @@ final class SubscriptionBuffer: Sendable {
             return .some(message)
         }
         guard state.finished else { return nil }
-        state.readToEnd = true
+        state.handedEnd = true
         return .some(nil)
     }
 
-    /// Runs `body` under the lock, as every hand-out to the reader does; when it handed over the
-    /// end, wakes whoever waits for that (`readToEnd()`), outside the lock.
+    /// Runs `body` under the lock, as every hand-out to the reader and every change of readers
+    /// does; when no reader is busy any more, wakes whoever waits for that (`readToEnd()`),
+    /// outside the lock.
     private func handingOut<T>(_ body: (inout State) -> sending T) -> sending T {
         let (result, waiters) = state.withLock { state -> (T, [UnsafeContinuation<Void, Never>]) in
             let result = body(&state)
-            guard state.readToEnd, !state.endWaiters.isEmpty else { return (result, []) }
+            guard state.readersDone, !state.endWaiters.isEmpty else { return (result, []) }
             defer { state.endWaiters = [:] }
             return (result, Array(state.endWaiters.values))
         }
@@ -149,12 +162,13 @@ final class SubscriptionBuffer: Sendable {
         return result
     }
 
-    /// Returns once the reader has been handed the end, so has finished with every message before
-    /// it (a drain waits for this); at once for a subscription no task reads (its messages stay
-    /// readable), or when the waiting task is cancelled.
+    /// Returns once no reader is busy with the subscription (a drain waits for this): its reader
+    /// has been handed the end, so has finished with every message before it, or has gone (a loop
+    /// left early, a cancelled task); at once when no task reads it (its messages stay readable),
+    /// or when the waiting task is cancelled.
     func readToEnd() async {
         let id: Int? = state.withLock { state in
-            guard state.isRead, !state.readToEnd else { return nil }
+            guard !state.readersDone else { return nil }
             state.endWaiterCount += 1
             return state.endWaiterCount
         }
@@ -162,7 +176,7 @@ final class SubscriptionBuffer: Sendable {
         await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 let done = state.withLock { state in
-                    if state.readToEnd || Task.isCancelled { return true }
+                    if state.readersDone || Task.isCancelled { return true }
                     state.endWaiters[id] = continuation
                     return false
                 }
@@ -184,6 +198,9 @@ final class SubscriptionBuffer: Sendable {
     }
 
     var error: NATSClientError? { state.withLock { $0.error } }
+
+    /// No reader is busy with the subscription (`readToEnd()` would return at once).
+    var readersDone: Bool { state.withLock { $0.readersDone } }
 
     /// A reader waits for the next message.
     var hasReader: Bool { state.withLock { $0.waiter != nil } }

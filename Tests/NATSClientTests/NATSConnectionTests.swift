@@ -443,6 +443,26 @@ final class Collected: Sendable {
         await subscriber.close()
     }
 
+    /// Readers that stopped (a loop left after one message, a task cancelled while it waited)
+    /// hold up no drain: only a reader still at work is waited for.
+    @Test func readersThatStoppedDoNotHoldUpADrain() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let connection = try await server.connect()
+        let left = try await connection.subscribe("left.early")
+        let cancelled = try await connection.subscribe("cancelled")
+        for text in ["1", "2"] { try connection.publish("left.early", payload: ByteBuffer(string: text)) }
+        try await connection.flush()
+        await Task { for await _ in left { break } }.value
+        let waiting = Task { for await _ in cancelled {} }
+        try await Task.sleep(for: .milliseconds(100))
+        waiting.cancel()
+        await waiting.value
+        let started = ContinuousClock.now
+        try await connection.drain(timeout: .seconds(20))
+        #expect(ContinuousClock.now - started < .seconds(5), "nobody was still reading")
+    }
+
     /// A reader that does not finish in time: the drain closes the connection at its timeout and
     /// says so; a subscription no task reads is not waited for (its messages stay readable).
     @Test func drainWaitsForReadersUpToItsTimeout() async throws {

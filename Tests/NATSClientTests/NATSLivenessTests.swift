@@ -123,8 +123,9 @@ import Testing
 
     /// A request whose PUB still waits in the write buffer when the connection drops (the server
     /// had stopped reading) was never sent: it goes to the next server and gets its reply there,
-    /// instead of failing and inviting a retry that would run it twice.
-    @Test func aRequestNotYetWrittenWhenTheServerGoesAwayIsSentToTheNext() async throws {
+    /// instead of failing and inviting a retry that would run it twice. So does a flush's PING:
+    /// the flush completes on the next server's PONG (its PONG once completed a later flush).
+    @Test func aRequestAndAFlushNotYetWrittenGoToTheNextServer() async throws {
         let server = try NATSServer()
         defer { server.stop() }
         let connection = try await server.connect {
@@ -148,6 +149,9 @@ import Testing
         #expect(waiting >= 256 * 1024, "the sockets never filled")
         let pending = Task { try await connection.request("answered.later", timeout: .seconds(30)) }
         while await connection.statistics().pendingOutBytes == waiting { try await Task.sleep(for: .milliseconds(5)) }
+        let withRequest = await connection.statistics().pendingOutBytes
+        let flushing = Task { try await connection.flush(timeout: .seconds(30)) }
+        while await connection.statistics().pendingOutBytes == withRequest { try await Task.sleep(for: .milliseconds(5)) }
 
         server.send(SIGKILL)  // gone without reading another byte
         while let event = await events.next() {
@@ -157,6 +161,8 @@ import Testing
         try server.start()
         let reply = try await pending.value
         #expect(String(buffer: reply.payload) == "after all")
+        try await flushing.value
+        try await connection.flush()  // and the next flush has a PONG of its own
         #expect(await connection.statistics().reconnects == 1)
         await connection.close()
     }

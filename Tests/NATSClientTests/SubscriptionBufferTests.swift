@@ -9,9 +9,9 @@ import Testing
         InboundMessage(subject: "s", sid: 1, payload: ByteBuffer(string: text))
     }
 
-    /// What a drain waits for: the reader being handed the end, after every message; nothing for
-    /// a subscription no task reads.
-    @Test func readToEndWaitsUntilTheReaderTakesTheEnd() async {
+    /// What a drain waits for: every reader done, handed the end after every message or gone
+    /// (a loop left early, a cancelled task); nothing for a subscription no task reads.
+    @Test func readToEndWaitsUntilNoReaderIsBusy() async {
         let unread = SubscriptionBuffer(limits: .unlimited)
         _ = unread.yield(message("kept"))
         unread.finish()
@@ -19,23 +19,36 @@ import Testing
         #expect(await unread.next()?.payload == ByteBuffer(string: "kept"), "its message is still there")
 
         let buffer = SubscriptionBuffer(limits: .unlimited)
+        let reader = SubscriptionBuffer.Reader(of: buffer)  // an iterator that has begun
         _ = buffer.yield(message("a"))
         #expect(await buffer.next()?.payload == ByteBuffer(string: "a"))
         _ = buffer.yield(message("b"))
+        buffer.finish()
+        #expect(!buffer.readersDone, "a message is still unread")
+        #expect(await buffer.next()?.payload == ByteBuffer(string: "b"))
+        #expect(!buffer.readersDone, "the reader has not asked for more: it may be busy with b")
         let done = Finished()
         let waiting = Task {
             await buffer.readToEnd()
             done.set()
         }
-        buffer.finish()
-        try? await Task.sleep(for: .milliseconds(50))
-        #expect(!done.isSet, "a message is still unread")
-        #expect(await buffer.next()?.payload == ByteBuffer(string: "b"))
-        try? await Task.sleep(for: .milliseconds(50))
-        #expect(!done.isSet, "the reader has not asked for more: it may be busy with b")
         #expect(await buffer.next() == nil)
         await waiting.value
-        #expect(done.isSet)
+        #expect(done.isSet && buffer.readersDone)
+        withExtendedLifetime(reader) {}
+
+        // A reader that stops early (its iterator goes away) is done too.
+        let left = SubscriptionBuffer(limits: .unlimited)
+        var early: SubscriptionBuffer.Reader? = SubscriptionBuffer.Reader(of: left)
+        _ = left.yield(message("x"))
+        _ = left.yield(message("y"))
+        left.finish()
+        #expect(await left.next() != nil)
+        #expect(!left.readersDone)
+        let leaving = Task { await left.readToEnd() }
+        early = nil
+        await leaving.value
+        #expect(early == nil && left.readersDone, "y was never read, and nobody waits for it")
     }
 
     @Test func dropsPastTheMessageLimitOneEpisodeAtATime() async {
