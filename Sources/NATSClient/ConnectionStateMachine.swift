@@ -60,7 +60,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case cancelTimer(TimerKind)
         case closeChannel
         /// Write what publishers queued, then close the channel: a close on request (as nats.go's
-        /// `Close` flushes its buffer first). Bounded: a server that reads nothing is not waited for long.
+        /// `Close` flushes its buffer first), for up to the options' `closeTimeout`.
         case closeChannelAfterWrites
         case emit(ConnectionEvent)
     }

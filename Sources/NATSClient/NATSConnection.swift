@@ -167,11 +167,8 @@ public final class NATSConnection: @unchecked Sendable {
         }
     }
 
-    /// How long `close()` lets a server that reads nothing take what was published before it.
-    static let closeGrace: Duration = .seconds(2)
-
     /// Closes the connection: what was published before goes out (a server that reads nothing is
-    /// given `closeGrace`, 2 s), subscriptions end, pending flushes and requests fail.
+    /// given the options' `closeTimeout`, 5 s), subscriptions end, pending flushes and requests fail.
     public func close() async {
         let promise = eventLoop.makePromise(of: Void.self)
         eventLoop.execute {
@@ -258,12 +255,15 @@ public final class NATSConnection: @unchecked Sendable {
                 let waiting = isConnected ? outbound.take() : nil
                 stopWriting()
                 guard let channel else { break }
-                // Written in order behind what the channel still holds: its end means all of it went.
-                let written = channel.writeAndFlush(waiting ?? ByteBuffer())
-                let grace = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(Self.closeGrace))) { channel.close(promise: nil) }
-                written.whenComplete { _ in
-                    grace.cancel()
-                    channel.close(promise: nil)
+                // Written in order behind what the channel still holds: its end means all of it went
+                // to the socket. Then only the sending side closes: the socket delivers what it holds
+                // and the server, reading the end, closes the connection. (Closing the socket while
+                // the server's bytes wait unread in it, a PING say, resets the connection and
+                // discards what was not sent yet.) Within `closeTimeout` in any case.
+                let grace = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(options.closeTimeout))) { channel.close(promise: nil) }
+                channel.closeFuture.whenComplete { _ in grace.cancel() }
+                channel.writeAndFlush(waiting ?? ByteBuffer()).whenComplete { _ in
+                    channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
                 }
             case .emit(let event):
                 emit(event)

@@ -56,6 +56,9 @@ public struct NATSOptions: Sendable {
     public var maxPendingBytes = 2 * 1024 * 1024
     /// Publishes made while disconnected are kept up to this many bytes, then refused.
     public var reconnectBufferSize = 8 * 1024 * 1024
+    /// How long `close()` lets the server take what was published before it (as nats.go's `Close`
+    /// flushes its buffer) before closing the socket anyway: a server that reads nothing.
+    public var closeTimeout: Duration = .seconds(5)
 
     public init(servers: [String] = ["nats://127.0.0.1:4222"], name: String? = nil) {
         self.servers = servers
@@ -74,6 +77,7 @@ extension NATSOptions {
         guard tokens.allSatisfy(validToken) else {
             throw NATSClientError(.invalidArgument, "inboxPrefix '\(inboxPrefix)' is not a subject without wildcards")
         }
+        guard closeTimeout >= .zero else { throw NATSClientError(.invalidArgument, "closeTimeout (\(closeTimeout)) is negative") }
         guard reconnectDelay > .zero, maxReconnectDelay >= reconnectDelay, maxReconnectDelay <= .seconds(3600) else {
             throw NATSClientError(
                 .invalidArgument,

@@ -418,14 +418,17 @@ final class Collected: Sendable {
 
     /// `close()` right after a burst, without a flush: everything published before it reaches the
     /// server, as with nats.go's `Close`, here a server that is slow to read (frozen for a moment).
-    /// (What still waited in the write buffer was dropped.)
+    /// (What still waited in the write buffer was dropped. Then, under load, a socket closed outright
+    /// while the server's PING waited unread in it was reset, and what it had not sent was lost:
+    /// the server's log said "Read Error". Only the sending side closes now.)
     @Test func closeSendsWhatWasPublishedBeforeIt() async throws {
         let server = try NATSServer()
         defer { server.stop() }
         let subscriber = try await server.connect()
         _ = try await subscriber.subscribe("burst")
         try await subscriber.flush()
-        let publisher = try await server.connect()
+        // As long as it takes the server (a busy machine runs the suites beside it), within the test's time.
+        let publisher = try await server.connect { $0.closeTimeout = .seconds(40) }
         server.pause()
         let payload = ByteBuffer(repeating: 0x62, count: 32 * 1024)
         var published = 0
@@ -435,11 +438,12 @@ final class Collected: Sendable {
         }
         #expect(await publisher.statistics().pendingOutBytes >= 512 * 1024, "the sockets never filled")
         let closing = Task { await publisher.close() }
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(50))  // close() under way (the old one dropped the rest at once)
         server.resume()
         await closing.value
-        for _ in 0..<200 where await subscriber.statistics().inMessages < published { try await Task.sleep(for: .milliseconds(25)) }
-        #expect(await subscriber.statistics().inMessages == published)
+        for _ in 0..<400 where await subscriber.statistics().inMessages < published { try await Task.sleep(for: .milliseconds(25)) }
+        let received = await subscriber.statistics().inMessages
+        #expect(received == published, "\(received) of \(published) arrived")
         await subscriber.close()
     }
 
@@ -496,7 +500,7 @@ final class Collected: Sendable {
     @Test func aCloseDuringADrainIsReportedAsClosed() async throws {
         let server = try NATSServer()
         defer { server.stop() }
-        let connection = try await server.connect()
+        let connection = try await server.connect { $0.closeTimeout = .milliseconds(300) }  // the frozen server reads nothing
         _ = try await connection.subscribe("drain.closed")
         try await connection.flush()
         server.pause()

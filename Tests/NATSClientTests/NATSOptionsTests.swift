@@ -115,6 +115,8 @@ import Testing
             }
             #expect(error?.code == .invalidArgument, "\(delay), \(ceiling): \(String(describing: error))")
         }
+        let negativeClose = await refusal { $0.closeTimeout = .milliseconds(-1) }
+        #expect(negativeClose?.code == .invalidArgument && negativeClose?.message.contains("closeTimeout") == true)
         let noServer = await refusal { $0.servers = [] }
         #expect(noServer?.code == .invalidServer, "\(String(describing: noServer))")
         // Valid settings get as far as dialing, which fails: nobody listens.
