@@ -118,7 +118,7 @@ public final class NATSConnection: @unchecked Sendable {
     /// it has asked for the message after the last, or has stopped reading); what they published
     /// meanwhile, replies say, is flushed with everything else; then the connection closes. A
     /// subscription no task reads keeps its messages, readable after the close. All of it within
-    /// `timeout` (and `close()`'s grace); a reader that drains its own connection waits for itself
+    /// `timeout` (and the options' `closeTimeout`); a reader that drains its own connection waits for itself
     /// until then.
     /// - Throws: `NATSClientError` when the server could not confirm a flush (`.disconnected`,
     ///   `.timeout`) or the readers were not done in time (`.timeout`); the connection is closed
