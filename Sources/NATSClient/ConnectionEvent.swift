@@ -15,6 +15,8 @@ public enum ConnectionEvent: Sendable, Hashable {
     case permissionViolation(PermissionViolation)
     /// A message on `subject` came with a header block that could not be read: it is delivered
     /// without headers (as nats.go does, with its `ErrBadHeaderMsg`), and the connection goes on.
+    /// Raised once per run of such messages on a subscription (the next well-formed one ends it),
+    /// as `slowConsumer` is, so that a publisher sending nothing else cannot flood the events.
     case malformedHeaders(subject: String, reason: String)
     /// An error the server reported, or a stale connection.
     case serverError(String)

@@ -48,6 +48,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case keepAlivePing
         /// Hand a message to its subscription.
         case deliver(InboundMessage)
+        /// Hand a message whose header block could not be read to its subscription, without its
+        /// headers, and say so once per run of such messages on that subscription.
+        case deliverMalformed(InboundMessage, reason: String)
         /// The server refused a publish or subscription: end the subscriptions or fail the
         /// requests it concerns, and tell the user.
         case failDenied(PermissionViolation)
@@ -156,7 +159,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case (.connected, .msg(let message)), (.leaving, .msg(let message)):
             return [.deliver(message)]
         case (.connected, .malformedHeaders(let message, let reason)), (.leaving, .malformedHeaders(let message, let reason)):
-            return [.emit(.malformedHeaders(subject: message.subject, reason: reason)), .deliver(message)]
+            return [.deliverMalformed(message, reason: reason)]
         case (.connected(let server, _, let outstanding), .info(let info)):
             discovered(info, from: server)
             state = .connected(server, info: info, pingsOutstanding: outstanding)

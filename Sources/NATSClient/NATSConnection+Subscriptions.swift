@@ -97,12 +97,22 @@ extension NATSConnection {
             queue(message, for: subscription)
         }
         subscription.delivered += 1
+        subscription.inMalformedRun = false
         if let max = subscription.max, subscription.delivered >= max {
             subscriptions.removeValue(forKey: message.sid)
             subscription.buffer.finish()
             return
         }
         subscriptions[message.sid] = subscription
+    }
+
+    /// Delivers a message that lost its unreadable headers; the first of a run on its subscription
+    /// raises `malformedHeaders` (event loop).
+    func deliverMalformed(_ message: InboundMessage, reason: String) {
+        let inRun = subscriptions[message.sid]?.inMalformedRun ?? false
+        if message.sid == inboxSID { resolveReply(message) } else { deliver(message) }
+        subscriptions[message.sid]?.inMalformedRun = true
+        if !inRun { emit(.malformedHeaders(subject: message.subject, reason: reason)) }
     }
 
     /// Queues `message` for the subscription's reader, or drops it past the pending limits.

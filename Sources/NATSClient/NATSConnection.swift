@@ -52,6 +52,8 @@ public final class NATSConnection: @unchecked Sendable {
         /// (`unsubscribe(after:)`; the server counts the same way, from the SUB on).
         var delivered = 0
         var max: Int?
+        /// The last message came with unreadable headers (`malformedHeaders` was raised for its run).
+        var inMalformedRun = false
         /// Messages the server of a new connection may still send.
         var remaining: Int? { max.map { Swift.max($0 - delivered, 0) } }
     }
@@ -158,6 +160,8 @@ public final class NATSConnection: @unchecked Sendable {
                 resolveReply(message)
             case .deliver(let message):
                 deliver(message)
+            case .deliverMalformed(let message, let reason):
+                deliverMalformed(message, reason: reason)
             case .failDenied(let violation):
                 failDenied(violation)
             case .pongReceived:

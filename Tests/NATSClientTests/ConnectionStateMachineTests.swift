@@ -80,7 +80,7 @@ import Testing
         connected(&m, to: a, info: try info())
         let message = InboundMessage(subject: "x", sid: 1, payload: ByteBuffer(string: "hi"))
         #expect(m.received(.malformedHeaders(message, reason: "invalid header name 'Gruß'")) == [
-            .emit(.malformedHeaders(subject: "x", reason: "invalid header name 'Gruß'")), .deliver(message),
+            .deliverMalformed(message, reason: "invalid header name 'Gruß'")
         ])
         #expect(m.deliversMessages)
     }
