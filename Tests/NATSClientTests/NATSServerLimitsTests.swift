@@ -15,11 +15,8 @@ import Testing
         let fixture = OperatorFixture()
         let server = try NATSServer(configuration: fixture.serverConfiguration)
         defer { server.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let creds = folder.appendingPathComponent("small.creds")
-        try fixture.credentials(payload: 1024).write(to: creds, atomically: true, encoding: .utf8)
+        let creds = try OperatorFixture.file(holding: fixture.credentials(payload: 1024))
+        defer { try? FileManager.default.removeItem(at: creds) }
 
         let connection = try await withTimeout(.seconds(10)) {
             try await server.connect {

@@ -58,6 +58,14 @@ struct OperatorFixture {
             """
     }
 
+    /// `text` (a `.creds` file) written to a file of its own in the temporary folder; the caller
+    /// removes it.
+    static func file(holding text: String) throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString).creds")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     static func jwt(issuer: NKeyPair, subject: String, name: String, nats: [String: Any]) -> String {
         let header = #"{"typ":"JWT","alg":"ed25519-nkey"}"#
         let claims: [String: Any] = [
