@@ -2,7 +2,8 @@
 # scripts/bench-nats.sh OUTDIR: Switchboard's NATS client beside nats.go and nats-py, in one window.
 # Called by scripts/bench.sh (ONLY=nats runs just this part); SWITCHBOARD must name a release build
 # of the CLI. Workloads are those of shared/peers/README.md, run by the peers' own programs, unchanged:
-#   publish    1,000,000 x 128 B to bench.req, no subscriber, then flush           (PUBN)
+#   publish    1,000,000 x 128 B to bench.req, no subscriber, then flush           (PUBN), PUB_REPS times
+#              a run (a publish takes under a second: one sample a run is mostly the window's noise)
 #   req c=1    echo responder in its own process on bench.req; 200 warm-up requests, then one in
 #              flight for DUR s, 2 s timeout; p50/p99 by nearest rank
 #   req c=64   subject bench.q, two responder processes in queue group q, 64 requesters on one connection
@@ -14,10 +15,11 @@
 # natsbench resp; nats-py: nats_bench.py resp), as a user of that stack would; NATS_RESPONDERS=go gives
 # every side the Go responders instead, to look at the requesting client alone.
 # RUNS times, interleaved (the order of the sides rotates each run); the medians and the ratios go to
-# OUTDIR/nats-summary.md and nats-summary.json, every measurement to nats.jsonl, the logs to nats-logs/.
+# OUTDIR/nats-summary.md and nats-summary.json (with the paired ratios: Switchboard's measurement over the
+# peer's next to it, whose median is steadier than a ratio of medians when the window drifts), every measurement to nats.jsonl, the logs to nats-logs/.
 # Peak RSS of each client process comes from GNU time (%M, KiB).
 #
-# Environment: SWITCHBOARD, PEERS, RUNS (3), DUR (10), PUBN (1000000), MAX (5000000 requests at most
+# Environment: SWITCHBOARD, PEERS, RUNS (3), DUR (10), PUBN (1000000), PUB_REPS (5), MAX (5000000 requests at most
 # per run, the peers' cap), PYTHON (python3), NATS_SIDES ("swift go py"), NATS_RESPONDERS (own|go).
 # A private nats-server is started on free 127.0.0.1 ports (JetStream on, as run_all.sh does) and
 # every process started here is bounded by `timeout` and stopped by its PID.
@@ -30,6 +32,7 @@ PEERS=${PEERS:-$ROOT/../shared/peers}
 RUNS=${RUNS:-3}
 DUR=${DUR:-10}
 PUBN=${PUBN:-1000000}
+PUB_REPS=${PUB_REPS:-5}
 MAX=${MAX:-5000000}
 PYTHON=${PYTHON:-python3}
 SIDES=${NATS_SIDES:-swift go py}
@@ -96,7 +99,7 @@ MONITOR=$(free_port)
 [[ $PORT != "$MONITOR" ]] || MONITOR=$(free_port)
 URL=nats://127.0.0.1:$PORT
 mkdir -p "$WORK/js"
-SERVER_BOUND=$((RUNS * (12 * DUR + 900) + 300))
+SERVER_BOUND=$((RUNS * (12 * DUR + 300 * PUB_REPS + 900) + 300))
 spawn "$SERVER_BOUND" "$LOGS/nats-server.log" nats-server -a 127.0.0.1 -p "$PORT" -m "$MONITOR" -js -sd "$WORK/js"
 SERVER_PID=$LAST_PID
 
@@ -110,7 +113,7 @@ NATS_PY_VERSION=$("$PYTHON" -c 'from importlib.metadata import version; print(ve
 {
     echo "nats-server: $(nats-server --version) on $URL (pid $SERVER_PID, JetStream on)"
     echo "nats.go: $NATS_GO_VERSION ($GO_VERSION); nats-py: $NATS_PY_VERSION ($("$PYTHON" --version 2>&1))"
-    echo "NATS: RUNS=$RUNS DUR=$DUR PUBN=$PUBN MAX=$MAX sides='$SIDES' responders=$NATS_RESPONDERS"
+    echo "NATS: RUNS=$RUNS DUR=$DUR PUBN=$PUBN PUB_REPS=$PUB_REPS MAX=$MAX sides='$SIDES' responders=$NATS_RESPONDERS"
 } | tee -a "$OUT/environment.txt" >&2
 
 # MARK: The three sides
@@ -154,17 +157,17 @@ client() {
     esac
 }
 
-# measure SIDE WORKLOAD RUN: runs the client under GNU time and appends one annotated JSON line to $RAW
+# measure SIDE WORKLOAD RUN [REP]: runs the client under GNU time and appends one annotated JSON line to $RAW
 measure() {
-    local side=$1 workload=$2 run=$3 bound rc=0
-    local out=$LOGS/$side-$workload-$run.out
+    local side=$1 workload=$2 run=$3 rep=${4:-1} bound rc=0
+    local out=$LOGS/$side-$workload-$run${4:+.$4}.out
     bound=$((DUR + 60))
     [[ $workload == pub ]] && bound=300
     client "$side" "$workload"
     /usr/bin/time -f '%M' -o "$WORK/rss" timeout --foreground -k 5 "$bound" "${CMD[@]}" >"$out" 2>&1 || rc=$?
-    "$PYTHON" - "$RAW" "$side" "$workload" "$run" "$rc" "$WORK/rss" "$out" <<'EOF' >&2
+    "$PYTHON" - "$RAW" "$side" "$workload" "$run" "$rep" "$rc" "$WORK/rss" "$out" <<'EOF' >&2
 import json, sys
-raw, side, workload, run, rc, rss_file, out = sys.argv[1:]
+raw, side, workload, run, rep, rc, rss_file, out = sys.argv[1:]
 rss = [l for l in open(rss_file).read().split() if l.isdigit()]
 row = {}
 for line in open(out, errors="replace"):
@@ -172,7 +175,7 @@ for line in open(out, errors="replace"):
         try: row = json.loads(line)
         except ValueError: pass
 rate = row.get("msgs_per_s") or row.get("req_per_s") or row.get("reqs_per_s")
-row.update({"side": side, "workload": workload, "run": int(run), "exit": int(rc),
+row.update({"side": side, "workload": workload, "run": int(run), "rep": int(rep), "exit": int(rc),
             "rss_kb": int(rss[-1]) if rss else None, "rate": rate if int(rc) == 0 else None,
             "load1": float(open("/proc/loadavg").read().split()[0])})
 open(raw, "a").write(json.dumps(row) + "\n")
@@ -190,7 +193,11 @@ for run in $(seq 1 "$RUNS"); do
     shift_by=$(((run - 1) % ${#SIDE_LIST[@]}))
     order=("${SIDE_LIST[@]:shift_by}" "${SIDE_LIST[@]:0:shift_by}")
     log "NATS run $run/$RUNS (${order[*]}; load $(cut -d' ' -f1 /proc/loadavg))"
-    for side in "${order[@]}"; do measure "$side" pub "$run"; done
+    for rep in $(seq 1 "$PUB_REPS"); do
+        # ABBA…: the order turns with each repetition too
+        turn=$(((rep - 1) % ${#order[@]}))
+        for side in "${order[@]:turn}" "${order[@]:0:turn}"; do measure "$side" pub "$run" "$rep"; done
+    done
     for side in "${order[@]}"; do
         responder "$side" bench.req
         wait_subscriptions bench.req 1
@@ -210,10 +217,10 @@ done
 stop_pid "$SERVER_PID"
 
 # MARK: Summary
-"$PYTHON" - "$OUT" "$NATS_GO_VERSION" "$NATS_PY_VERSION" "$NATS_RESPONDERS" "$PUBN" <<'EOF' >"$OUT/nats-summary.md"
+"$PYTHON" - "$OUT" "$NATS_GO_VERSION" "$NATS_PY_VERSION" "$NATS_RESPONDERS" "$PUBN" "$RUNS" "$PUB_REPS" <<'EOF' >"$OUT/nats-summary.md"
 import json, statistics, sys
 from collections import defaultdict
-out, go_version, py_version, responders, pubn = sys.argv[1:]
+out, go_version, py_version, responders, pubn, runs, pub_reps = sys.argv[1:]
 rows = [json.loads(l) for l in open(f"{out}/nats.jsonl") if l.strip()]
 values = defaultdict(list)          # (side, metric) -> per-run values of successful runs
 failed = defaultdict(int)
@@ -247,9 +254,8 @@ metrics = [
     ("req64.rss", "peak RSS req 64 in flight, MiB", False, "{:,.1f}"),
 ]
 med = lambda side, m: statistics.median(values[(side, m)]) if values[(side, m)] else None
-runs = max((len(v) for v in values.values()), default=0)
 summary = {"responders": responders, "metrics": []}
-print(f"\nNATS client, median of {runs} runs interleaved (Switchboard vs nats.go {go_version} vs nats-py {py_version}; "
+print(f"\nNATS client, median of {runs} runs interleaved, publish {pub_reps} times a run (Switchboard vs nats.go {go_version} vs nats-py {py_version}; "
       f"{'each side with its own responders' if responders == 'own' else 'every side with the Go responders'})\n")
 print("| metric | Switchboard | nats.go | nats-py | Switchboard vs nats.go | Switchboard vs nats-py |")
 print("|---|---:|---:|---:|---:|---:|")
@@ -270,6 +276,30 @@ print("\n(ratios: > 1 means Switchboard is better — throughput Switchboard / p
 print("\nPer run (req/s or msg/s): " + "; ".join(
     f"{w} " + ", ".join(f"{x} " + "/".join(f"{v / 1000:,.1f}k" for v in values[(x, w + '.rate')]) for x in ("swift", "go", "py"))
     for w in ("pub", "req1", "req1pool", "req1el", "req64")))
+# Paired: each Switchboard measurement over the peer's of the same run (and repetition), taken
+# back to back; their median is steadier than a ratio of medians when the window drifts.
+measured = {(r["side"], r["workload"], r["run"], r.get("rep", 1)): r["rate"] for r in rows if r["rate"]}
+def paired(workload, peer):
+    ratios = sorted(rate / measured[(peer, w, run, rep)] for (side, w, run, rep), rate in measured.items()
+                    if side == "swift" and w == workload and measured.get((peer, w, run, rep)))
+    if not ratios: return None
+    quartiles = statistics.quantiles(ratios, n=4, method="inclusive") if len(ratios) > 1 else [ratios[0]] * 3
+    return {"pairs": len(ratios), "median": statistics.median(ratios), "q1": quartiles[0], "q3": quartiles[2],
+            "min": ratios[0], "max": ratios[-1], "ratios": ratios}
+summary["paired"] = {}
+lines = []
+for w, label in (("pub", "publish"), ("req1", "req/reply 1 in flight"), ("req64", "req/reply 64 in flight")):
+    for peer, name in (("go", "nats.go"), ("py", "nats-py")):
+        p = paired(w, peer)
+        if p is None: continue
+        summary["paired"][f"{w} vs {peer}"] = p
+        lines.append(f"| {label} | {name} | {p['pairs']} | {p['median']:.2f}× | {p['q1']:.2f}–{p['q3']:.2f}× | "
+                     f"{p['min']:.2f}–{p['max']:.2f}× |")
+if lines:
+    print("\nPaired throughput ratios (each Switchboard measurement over the peer's next to it):\n")
+    print("| workload | peer | pairs | median | middle half | all |")
+    print("|---|---|---:|---:|---:|---:|")
+    print("\n".join(lines))
 errs = {f"{s} {w}": v for (s, w), v in values.items() if w.endswith(".errors")}
 if errs: print(f"\nRequest errors (timeouts) per run: {errs}")
 if failed: print(f"\nFailed runs (no result): {dict((f'{s} {w}', n) for (s, w), n in failed.items())}")

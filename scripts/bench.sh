@@ -24,8 +24,8 @@
 #
 # Environment: PEERS (default ../shared/peers, relative to the repository root), RUNS (3), N (200000),
 # N_MESSAGES (500), N_SUBJECTS (100), GEN_RUNS (5 timed runs per generator command), PYTHON (python3),
-# SWIFT (swift), ONLY, DUR (10 s per request/reply run), PUBN (1000000), NATS_RESPONDERS (own|go; see
-# scripts/bench-nats.sh), INSTALL_HYPERFINE=1 to let the script apt-get hyperfine when it is missing (off by
+# SWIFT (swift), ONLY, DUR (10 s per request/reply run), PUBN (1000000), PUB_REPS (5 publishes per side a
+# run), NATS_RESPONDERS (own|go; see scripts/bench-nats.sh), INSTALL_HYPERFINE=1 to let the script apt-get hyperfine when it is missing (off by
 # default: the benchmark itself needs no network), USE_HYPERFINE=0 to time with the date loop anyway,
 # BENCH_TIMEOUT (2400 s: the whole run is killed after it).
 # Bounded: every build and every program runs under `timeout`, and the whole run under BENCH_TIMEOUT.
