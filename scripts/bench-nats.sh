@@ -189,9 +189,16 @@ EOF
 
 read -ra SIDE_LIST <<<"$SIDES"
 for run in $(seq 1 "$RUNS"); do
-    # rotate the order of the sides each run, so that none is always first after a pause
+    # Rotate the order of the sides each run, so that none is always first after a pause, and reverse
+    # it every other run: rotation alone gives each side the same predecessor every time (with three
+    # sides, Switchboard always ran right after nats-py and nats.go never did).
     shift_by=$(((run - 1) % ${#SIDE_LIST[@]}))
     order=("${SIDE_LIST[@]:shift_by}" "${SIDE_LIST[@]:0:shift_by}")
+    if ((run % 2 == 0)); then
+        reversed=()
+        for ((i = ${#order[@]} - 1; i >= 0; i--)); do reversed+=("${order[i]}"); done
+        order=("${reversed[@]}")
+    fi
     log "NATS run $run/$RUNS (${order[*]}; load $(cut -d' ' -f1 /proc/loadavg))"
     for rep in $(seq 1 "$PUB_REPS"); do
         # ABBA…: the order turns with each repetition too
