@@ -33,6 +33,8 @@ public final class ChildProcess: Sendable {
 
     public let pid: pid_t
     private let ended = Mutex<Termination?>(nil)
+    /// Its place among the children a signal that ends this process takes along (`ChildReaper`).
+    private let reaperSlot: Int?
 
     /// - Parameters:
     ///   - executable: a path, or a name looked up on PATH.
@@ -68,7 +70,8 @@ public final class ChildProcess: Sendable {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        // Its own process group, as Process does: a Ctrl-C at the terminal reaches the test runner alone.
+        // Its own process group, as Process does: a Ctrl-C at the terminal reaches the test runner alone,
+        // which takes its children along (`ChildReaper`).
         posix_spawnattr_setpgroup(&attributes, 0)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
 
@@ -79,6 +82,7 @@ public final class ChildProcess: Sendable {
         var pid = pid_t()
         try Self.check(posix_spawn(&pid, path, &actions, &attributes, argv, envp), "start \(path)")
         self.pid = pid
+        reaperSlot = ChildReaper.register(pid)
     }
 
     /// A child still running when the last reference goes (a test that threw before its clean-up)
@@ -134,6 +138,11 @@ public final class ChildProcess: Sendable {
     }
 
     private func reap() -> Termination? {
+        // Looked at first and left unreaped (WNOWAIT): it leaves `ChildReaper` while its PID is
+        // still its own.
+        var info = siginfo_t()
+        if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0, info._sifields._sigchld.si_pid == 0 { return nil }
+        if let reaperSlot { ChildReaper.unregister(pid, at: reaperSlot) }
         var status: Int32 = 0
         let result = waitpid(pid, &status, WNOHANG)
         if result == 0 { return nil }
