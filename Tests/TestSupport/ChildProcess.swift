@@ -80,9 +80,13 @@ public final class ChildProcess: Sendable {
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid = pid_t()
-        try Self.check(posix_spawn(&pid, path, &actions, &attributes, argv, envp), "start \(path)")
+        let started = ChildReaper.deferringSignals { () -> (Int32, Int?) in
+            let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+            return (result, result == 0 ? ChildReaper.register(pid) : nil)
+        }
+        try Self.check(started.0, "start \(path)")
         self.pid = pid
-        reaperSlot = ChildReaper.register(pid)
+        reaperSlot = started.1
     }
 
     /// A child still running when the last reference goes (a test that threw before its clean-up)

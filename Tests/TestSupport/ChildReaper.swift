@@ -25,7 +25,7 @@ enum ChildReaper {
     /// The first child's registration installs the handlers, before any slot is taken.
     private static let installed: Bool = {
         _ = slots
-        for signal in [SIGINT, SIGTERM, SIGHUP] { takeOver(signal) }
+        for signal in signals { takeOver(signal) }
         atexit { ChildReaper.killAll() }
         return true
     }()
@@ -45,14 +45,31 @@ enum ChildReaper {
         _ = slots[slot].compareExchange(expected: pid, desired: 0, ordering: .relaxed)
     }
 
-    /// SIGKILL to every child recorded (async-signal-safe: loads and `kill` only). SIGKILL, not
-    /// SIGTERM: a server a test froze with SIGSTOP would not act on anything else.
+    /// SIGKILL to every child recorded (async-signal-safe: loads and `kill` only, and a plain loop
+    /// over the pointer, not a generic `Range` iteration, which unoptimized builds would call into
+    /// the runtime for). SIGKILL, not SIGTERM: a server a test froze with SIGSTOP would not act on
+    /// anything else.
     static func killAll() {
-        for index in 0..<capacity {
-            let pid = slots[index].load(ordering: .relaxed)
+        var index = 0
+        while index < capacity {
+            let pid = (slots + index).pointee.load(ordering: .relaxed)
             if pid > 0 { kill(pid, SIGKILL) }
+            index &+= 1
         }
     }
+
+    /// The signals that take the children along, blocked while `body` runs (the start of a child
+    /// and its registration: a signal between the two would leave that child behind).
+    static func deferringSignals<T>(_ body: () throws -> T) rethrows -> T {
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for signal in signals { sigaddset(&blocked, signal) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
+    }
+
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
 
     /// Handles `signal` if nothing else does (its action is the default one): the children are
     /// killed, then the signal ends this process as it would have.
