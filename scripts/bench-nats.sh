@@ -16,7 +16,7 @@
 # every side the Go responders instead, to look at the requesting client alone.
 # RUNS times, interleaved (the order of the sides rotates each run); the medians and the ratios go to
 # OUTDIR/nats-summary.md and nats-summary.json (with the paired ratios: Switchboard's measurement over the
-# peer's next to it, whose median is steadier than a ratio of medians when the window drifts), every measurement to nats.jsonl, the logs to nats-logs/.
+# peer's of the same run and repetition, whose median is steadier than a ratio of medians when the window drifts), every measurement to nats.jsonl, the logs to nats-logs/.
 # Peak RSS of each client process comes from GNU time (%M, KiB).
 #
 # Environment: SWITCHBOARD, PEERS, RUNS (3), DUR (10), PUBN (1000000), PUB_REPS (5), MAX (5000000 requests at most
@@ -99,7 +99,7 @@ MONITOR=$(free_port)
 [[ $PORT != "$MONITOR" ]] || MONITOR=$(free_port)
 URL=nats://127.0.0.1:$PORT
 mkdir -p "$WORK/js"
-SERVER_BOUND=$((RUNS * (12 * DUR + 300 * PUB_REPS + 900) + 300))
+SERVER_BOUND=$((RUNS * (12 * DUR + 300 * PUB_REPS * $(wc -w <<<"$SIDES") + 900) + 300))
 spawn "$SERVER_BOUND" "$LOGS/nats-server.log" nats-server -a 127.0.0.1 -p "$PORT" -m "$MONITOR" -js -sd "$WORK/js"
 SERVER_PID=$LAST_PID
 
@@ -188,22 +188,33 @@ EOF
 }
 
 read -ra SIDE_LIST <<<"$SIDES"
-for run in $(seq 1 "$RUNS"); do
-    # Rotate the order of the sides each run, so that none is always first after a pause, and reverse
-    # it every other run: rotation alone gives each side the same predecessor every time (with three
-    # sides, Switchboard always ran right after nats-py and nats.go never did).
-    shift_by=$(((run - 1) % ${#SIDE_LIST[@]}))
-    order=("${SIDE_LIST[@]:shift_by}" "${SIDE_LIST[@]:0:shift_by}")
-    if ((run % 2 == 0)); then
-        reversed=()
-        for ((i = ${#order[@]} - 1; i >= 0; i--)); do reversed+=("${order[i]}"); done
-        order=("${reversed[@]}")
+# arrange ROTATE REVERSE SIDE...: the sides rotated left by ROTATE, then reversed if REVERSE is 1 (in ARRANGED)
+arrange() {
+    local rotate=$1 reverse=$2 i
+    shift 2
+    local sides=("$@")
+    rotate=$((rotate % ${#sides[@]}))
+    sides=("${sides[@]:rotate}" "${sides[@]:0:rotate}")
+    ARRANGED=()
+    if ((reverse)); then
+        for ((i = ${#sides[@]} - 1; i >= 0; i--)); do ARRANGED+=("${sides[i]}"); done
+    else
+        ARRANGED=("${sides[@]}")
     fi
+}
+for run in $(seq 1 "$RUNS"); do
+    # The order of the sides is a Williams design: rotated each run, and over the next block of as
+    # many runs as there are sides, reversed too, so that each side comes first, and right after
+    # each other side, equally often (rotation alone gave each side the same predecessor every run:
+    # Switchboard always ran right after nats-py, and nats.go never did).
+    arrange $((run - 1)) $((((run - 1) / ${#SIDE_LIST[@]}) % 2)) "${SIDE_LIST[@]}"
+    order=("${ARRANGED[@]}")
     log "NATS run $run/$RUNS (${order[*]}; load $(cut -d' ' -f1 /proc/loadavg))"
     for rep in $(seq 1 "$PUB_REPS"); do
-        # ABBA…: the order turns with each repetition too
-        turn=$(((rep - 1) % ${#order[@]}))
-        for side in "${order[@]:turn}" "${order[@]:0:turn}"; do measure "$side" pub "$run" "$rep"; done
+        # ABBA: every other repetition reverses the one before it (each pair of sides swaps places),
+        # and each new pair of repetitions starts one side further on.
+        arrange $(((rep - 1) / 2)) $(((rep - 1) % 2)) "${order[@]}"
+        for side in "${ARRANGED[@]}"; do measure "$side" pub "$run" "$rep"; done
     done
     for side in "${order[@]}"; do
         responder "$side" bench.req
@@ -284,7 +295,7 @@ print("\nPer run (req/s or msg/s): " + "; ".join(
     f"{w} " + ", ".join(f"{x} " + "/".join(f"{v / 1000:,.1f}k" for v in values[(x, w + '.rate')]) for x in ("swift", "go", "py"))
     for w in ("pub", "req1", "req1pool", "req1el", "req64")))
 # Paired: each Switchboard measurement over the peer's of the same run (and repetition), taken
-# back to back; their median is steadier than a ratio of medians when the window drifts.
+# seconds apart; their median is steadier than a ratio of medians when the window drifts.
 measured = {(r["side"], r["workload"], r["run"], r.get("rep", 1)): r["rate"] for r in rows if r["rate"]}
 def paired(workload, peer):
     ratios = sorted(rate / measured[(peer, w, run, rep)] for (side, w, run, rep), rate in measured.items()
@@ -303,7 +314,7 @@ for w, label in (("pub", "publish"), ("req1", "req/reply 1 in flight"), ("req64"
         lines.append(f"| {label} | {name} | {p['pairs']} | {p['median']:.2f}× | {p['q1']:.2f}–{p['q3']:.2f}× | "
                      f"{p['min']:.2f}–{p['max']:.2f}× |")
 if lines:
-    print("\nPaired throughput ratios (each Switchboard measurement over the peer's next to it):\n")
+    print("\nPaired throughput ratios (each Switchboard measurement over the peer's of the same run and repetition):\n")
     print("| workload | peer | pairs | median | middle half | all |")
     print("|---|---|---:|---:|---:|---:|")
     print("\n".join(lines))
