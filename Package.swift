@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "MessagingRuntime", "NATSClient", "NATSWire", "AccessTokens", .product(name: "Hummingbird", package: "hummingbird"),
+                "MessagingRuntime", "NATSClient", "NATSWire", "AccessTokens", "Resilience", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -9,6 +9,7 @@ import NATSClient
 import NIOCore
 import NIOPosix
 import Prometheus
+import Resilience
 import ServiceLifecycle
 import Synchronization
 
@@ -91,9 +92,8 @@ public final class Gateway: RouteRegistrar, Sendable {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some Service {
         let responder = router().buildResponder()
-        let idle = options.idleTimeout.components
         let settings = HTTPConnectionHandler<RouterResponder<GatewayContext>>.Settings(
-            maxBodyBytes: options.maxBodyBytes, idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
+            maxBodyBytes: options.maxBodyBytes, idleTimeout: .nanoseconds(options.idleTimeout.nanosecondsSaturated),
             serverName: "switchboard", logger: logger)
         let childChannel = GatewayChildChannel(responder: responder, settings: settings)
         return Server(

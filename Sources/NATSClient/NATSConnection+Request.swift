@@ -1,5 +1,6 @@
 public import NATSWire
 public import NIOCore
+import Resilience
 
 extension NATSConnection {
     /// A request waiting for its reply: whoever removes it from `requests` resumes it, once.
@@ -38,7 +39,7 @@ extension NATSConnection {
     /// waits once: for the reply, the timeout, or the loss of the connection (one hop to the event
     /// loop and one back per request).
     /// - Throws: `NATSClientError` `.noResponders` at once when nobody listens on `subject`,
-    ///   `.timeout` after `timeout`, `.disconnected` when the connection is lost after the request
+    ///   `.timeout` after `timeout` (at once, with nothing sent, for a timeout that is not positive), `.disconnected` when the connection is lost after the request
     ///   went out (one made while disconnected, or still waiting to be written, goes to the next
     ///   server and waits on), `.connectionClosed` when it is closed; cancelling the calling task
     ///   cancels the request.
@@ -62,6 +63,8 @@ extension NATSConnection {
         _ subject: String, headers: NATSHeaders?, timeout: Duration,
         withPayload: ((UnsafeRawBufferPointer) -> Void) -> Void
     ) async throws -> InboundMessage {
+        // A deadline already passed (a timeout computed as "deadline − now"): nothing is sent.
+        guard timeout > .zero else { throw NATSClientError(.timeout, "no time is left to wait for a reply on \(subject)") }
         if !inboxReady.load(ordering: .acquiring) { try await subscribeInbox() }
         let id = requests.withLock { $0.mux.reserve() }
         return try await withTaskCancellationHandler {
@@ -80,7 +83,7 @@ extension NATSConnection {
         // Registered and queued in one critical section (the requests' lock, then the buffer's;
         // nothing takes them the other way round): a disconnect or close fails either both or
         // neither, and a request refused by the buffer (closed, invalid, too large) never waits.
-        let deadline = NIODeadline.now().uptimeNanoseconds &+ UInt64(Self.nanoseconds(timeout))
+        let deadline = NIODeadline.now().uptimeNanoseconds &+ UInt64(timeout.nanosecondsSaturated)
         let queued = requests.withLock { requests -> Result<(flush: Bool, timer: Bool), NATSClientError> in
             if let refusal = requests.inboxRefusal { return .failure(refusal) }
             do throws(NATSClientError) {

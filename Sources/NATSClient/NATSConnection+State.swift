@@ -1,4 +1,5 @@
 import NIOCore
+import Resilience
 
 extension NATSConnection {
     /// Connected to a server and not closed: what a readiness probe asks. Safe from any thread.
@@ -12,6 +13,6 @@ extension NATSConnection {
     public func isAway(atLeast grace: Duration = .seconds(1)) -> Bool {
         let since = outbound.withLock { state -> UInt64? in state.closed ? 0 : state.disconnectedAt }
         guard let since else { return false }
-        return NIODeadline.now().uptimeNanoseconds &- since >= UInt64(max(0, Self.nanoseconds(grace)))
+        return NIODeadline.now().uptimeNanoseconds &- since >= UInt64(max(0, grace.nanosecondsSaturated))
     }
 }

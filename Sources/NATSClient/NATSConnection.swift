@@ -1,6 +1,7 @@
 import NATSWire
 public import NIOCore
 import NIOPosix
+import Resilience
 import Synchronization
 
 /// A connection to a NATS cluster that survives server restarts: the one I/O executor of
@@ -104,7 +105,7 @@ public final class NATSConnection: @unchecked Sendable {
                 return
             }
             self.ping(completing: promise)
-            self.eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(timeout))) {
+            self.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsSaturated)) {
                 // Still waiting: fail it and leave the PONG to the flushes behind it.
                 guard let index = self.pendingFlushes.firstIndex(where: { $0.promise?.futureResult === promise.futureResult }) else { return }
                 self.pendingFlushes[index].promise = nil
@@ -189,7 +190,7 @@ public final class NATSConnection: @unchecked Sendable {
                 failRequests(error) { $0.batch < taken }
             case .scheduleTimer(let kind, let delay):
                 timers[kind]?.cancel()
-                timers[kind] = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(delay))) {
+                timers[kind] = eventLoop.scheduleTask(in: .nanoseconds(delay.nanosecondsSaturated)) {
                     self.timers[kind] = nil
                     self.run(self.machine.timerFired(kind))
                 }
@@ -209,7 +210,7 @@ public final class NATSConnection: @unchecked Sendable {
                 // and the server, reading the end, closes the connection. (Closing the socket while
                 // the server's bytes wait unread in it, a PING say, resets the connection and
                 // discards what was not sent yet.) Within `closeTimeout` in any case.
-                let grace = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(options.closeTimeout))) { channel.close(promise: nil) }
+                let grace = eventLoop.scheduleTask(in: .nanoseconds(options.closeTimeout.nanosecondsSaturated)) { channel.close(promise: nil) }
                 channel.closeFuture.whenComplete { _ in grace.cancel() }
                 channel.writeAndFlush(waiting ?? ByteBuffer()).whenComplete { _ in
                     channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
@@ -266,7 +267,7 @@ public final class NATSConnection: @unchecked Sendable {
     private func dial(_ server: ServerAddress) {
         pendingTLSHandshake = nil
         let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(.nanoseconds(Self.nanoseconds(options.connectTimeout)))
+            .connectTimeout(.nanoseconds(options.connectTimeout.nanosecondsSaturated))
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -371,10 +372,5 @@ public final class NATSConnection: @unchecked Sendable {
         wakeReaders()
         self.channel = nil
         run(machine.channelInactive())
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,4 +1,5 @@
 import NIOSSL
+import Resilience
 
 /// TLS for the connection. Setting it makes the client insist on TLS; without it the client
 /// still upgrades, with the system's trust roots, when a server requires TLS (as nats.go does).
@@ -26,7 +27,7 @@ public struct NATSTLSOptions: Sendable {
     /// - Throws: `NATSClientError(.invalidTLS)` naming the file that could not be used.
     func makeContext() throws(NATSClientError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.shutdownTimeout = .nanoseconds(NATSConnection.nanoseconds(closeNotifyTimeout))
+        configuration.shutdownTimeout = .nanoseconds(closeNotifyTimeout.nanosecondsSaturated)
         configuration.certificateVerification = verifyServer ? .fullVerification : .none
         if let caFile {
             do {

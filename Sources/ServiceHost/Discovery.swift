@@ -3,6 +3,7 @@ import MessagingRuntime
 import NATSClient
 import NATSWire
 import NIOCore
+import Resilience
 
 /// The NATS micro discovery protocol (ADR-32): `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS`, for
 /// every service, by name, and by name and id, so that standard NATS tooling sees the service.
@@ -66,16 +67,11 @@ extension ServiceHost {
                     .init(key: "num_requests", value: .int(Int64(endpoint.requests))),
                     .init(key: "num_errors", value: .int(Int64(endpoint.errors))),
                     .init(key: "last_error", value: .string(endpoint.lastError)),
-                    .init(key: "processing_time", value: .int(Self.nanoseconds(endpoint.processingTime))),
-                    .init(key: "average_processing_time", value: .int(Self.nanoseconds(endpoint.averageProcessingTime))),
+                    .init(key: "processing_time", value: .int(endpoint.processingTime.nanosecondsSaturated)),
+                    .init(key: "average_processing_time", value: .int(endpoint.averageProcessingTime.nanosecondsSaturated)),
                 ]))
             })))
         }
         return .object(JSONObject(members))
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,5 +1,6 @@
 public import NIOCore
 import NIOPosix
+import Resilience
 
 /// One pipelined connection to a Redis server: commands are written as they come and their
 /// replies matched in order, so many may be in flight at once. It connects at the first command
@@ -118,10 +119,10 @@ public final class RedisConnection: RedisCommandExecutor, @unchecked Sendable {
 
     private func dial() {
         counters.dials.add(1, ordering: .relaxed)
-        let timeout = TimeAmount.nanoseconds(Self.nanoseconds(options.commandTimeout))
+        let timeout = TimeAmount.nanoseconds(options.commandTimeout.nanosecondsSaturated)
         let peer = self.peer
         ClientBootstrap(group: eventLoop)
-            .connectTimeout(.nanoseconds(Self.nanoseconds(options.connectTimeout)))
+            .connectTimeout(.nanoseconds(options.connectTimeout.nanosecondsSaturated))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -191,10 +192,5 @@ public final class RedisConnection: RedisCommandExecutor, @unchecked Sendable {
         let failed = waiting
         waiting = []
         for request in failed { request.promise.fail(error) }
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
