@@ -37,10 +37,17 @@ struct NATSConnectionOptions: ParsableArguments {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("Client private key (PEM) (or $NATS_KEY).", valueName: "file")) var tlsKey: String?
     @Option(help: ArgumentHelp("The prefix of request inboxes, for users allowed replies only under their own.", valueName: "prefix"))
     var inboxPrefix = "_INBOX"
+    @Option(help: ArgumentHelp(
+        "Reconnect attempts per server before giving up; default: 3, and without end for sub and reply.", valueName: "n"))
+    var maxReconnects: Int?
+
+    func validate() throws { try NumericFlag.count(maxReconnects, "--max-reconnects", atLeast: 0) }
 
     /// The environment's settings with the flags given on top; credentials given as flags replace
     /// all of the environment's (a seed file it names is not even read then).
-    func options(name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NATSOptions {
+    func options(
+        name: String, reconnectingForever: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> NATSOptions {
         var environment = environment
         let credentialFlags = user != nil || password != nil || token != nil || nkey != nil || creds != nil
         if credentialFlags {
@@ -72,13 +79,15 @@ struct NATSConnectionOptions: ParsableArguments {
             if let tlsKey { tls.keyFile = tlsKey }
             options.tls = tls
         }
-        options.maxReconnectAttempts = 3
+        options.maxReconnectAttempts = maxReconnects ?? (reconnectingForever ? nil : 3)
         options.inboxPrefix = inboxPrefix
         return options
     }
 
-    func connect(name: String) async throws -> NATSConnection {
-        let options = try options(name: name)
+    /// Connects; `reconnectingForever` for the commands that run until stopped (`sub`, `reply`),
+    /// which a broker restart must not end.
+    func connect(name: String, reconnectingForever: Bool = false) async throws -> NATSConnection {
+        let options = try options(name: name, reconnectingForever: reconnectingForever)
         do {
             return try await NATSConnection.connect(options)
         } catch let error as NATSClientError where error.code == .invalidArgument {
@@ -147,26 +156,21 @@ func subscribeConfirmed(
 /// Checks how a subscription's messages ended, for `sub` and `reply`: fine by the command's own
 /// end (`--count` reached; `counted` when the caller counted them itself), an error when the
 /// server refused the subscription or the connection gave up (no server left after the reconnect
-/// attempts). A subscription ends only so, by its count, or by an unsubscribe these commands never make.
+/// attempts, which `sub` and `reply` make without end unless `--max-reconnects` says otherwise).
+/// A subscription ends only so, by its count, or by an unsubscribe these commands never make.
 /// - Throws: the `NATSClientError` that `CLIError.init(_:subject:)` maps, the connection closed first.
-func checkEnd(of subscription: NATSSubscription, on client: NATSConnection, counted: Bool = false) async throws {
+func checkEnd(
+    of subscription: NATSSubscription, on client: NATSConnection, watch: NATSConnectionWatch, counted: Bool = false
+) async throws {
     if let error = subscription.error {
         await client.close()
         throw error
     }
     guard !counted, case .closed = await client.status() else { return }
     // Closed without a close of ours: its events are over, the last saying why.
-    var (lost, reason, serverError): (ServerAddress?, String?, String?) = (nil, nil, nil)
-    for await event in client.events {
-        switch event {
-        case .disconnected(let server): lost = server
-        case .closed(let why): reason = why
-        case .serverError(let message): serverError = message
-        default: break
-        }
-    }
-    var why = (lost.map { "lost \($0), then " } ?? "") + (reason ?? "closed")
-    if let serverError { why += "; last server error: \(serverError)" }
+    let end = await watch.end
+    var why = (end.lost.map { "lost \($0), then " } ?? "") + (end.reason ?? "closed")
+    if let serverError = end.serverError { why += "; last server error: \(serverError)" }
     throw NATSClientError(.connectionClosed, why)
 }
 
@@ -219,14 +223,15 @@ struct NATSSub: AsyncParsableCommand {
     func validate() throws { try NumericFlag.count(count) }
 
     func run() async throws {
-        let client = try await connection.connect(name: "switchboard-nats-sub")
+        let client = try await connection.connect(name: "switchboard-nats-sub", reconnectingForever: true)
+        let watch = NATSConnectionWatch(client)
         let subscription = try await subscribeConfirmed(client, subject, queue: queue, limit: count)
         var received = 0
         for await message in subscription {
             Console.print(describe(message))
             received += 1
         }
-        try await checkEnd(of: subscription, on: client, counted: count.map { received >= $0 } ?? false)
+        try await checkEnd(of: subscription, on: client, watch: watch, counted: count.map { received >= $0 } ?? false)
         await client.close()
     }
 }
@@ -267,7 +272,8 @@ struct NATSReply: AsyncParsableCommand {
     func validate() throws { try NumericFlag.count(count) }
 
     func run() async throws {
-        let client = try await connection.connect(name: "switchboard-nats-reply")
+        let client = try await connection.connect(name: "switchboard-nats-reply", reconnectingForever: true)
+        let watch = NATSConnectionWatch(client)
         let reply = ByteBuffer(string: data)
         let echo = echo
         // Answered on the event loop as each request is read (nats.go's Subscribe with a callback).
@@ -276,7 +282,7 @@ struct NATSReply: AsyncParsableCommand {
             try? client.publish(replyTo, payload: echo ? message.payload : reply)
         }
         for await _ in subscription {}  // ends with the subscription (after --count requests)
-        try await checkEnd(of: subscription, on: client)
+        try await checkEnd(of: subscription, on: client, watch: watch)
         try? await client.flush()
         await client.close()
     }

@@ -124,34 +124,83 @@ import Testing
         #expect(!seen.contains("[checked.x]"), "nothing is sent: \(seen)")
     }
 
-    /// `sub` and `reply` whose server goes away for good exit 2 once their reconnect attempts are spent.
-    @Test func subscribersFailWhenTheirServerIsGone() async throws {
+    /// `sub` and `reply` outlive a broker restart: they say on stderr that the server was lost and
+    /// that they are back, and go on receiving and answering.
+    @Test func subscribersOutliveARestartOfTheirServer() async throws {
         let server = try NATSServer()
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
         let output = cli.folder.appendingPathComponent("sub.out"), subErrors = cli.folder.appendingPathComponent("sub.err")
         let replyErrors = cli.folder.appendingPathComponent("reply.err")
-        let subscriber = try ChildProcess(CLI.binary.path, ["nats", "sub", "--server", server.url, "news"], output: output, errors: subErrors)
+        let subscriber = try ChildProcess(CLI.binary.path, ["nats", "sub", "--server", server.url, "news.>"], output: output, errors: subErrors)
         defer { subscriber.kill() }
         let replier = try ChildProcess(CLI.binary.path, ["nats", "reply", "--server", server.url, "ask", "yes"], errors: replyErrors)
         defer { replier.kill() }
+        try await waitUntilSeen(cli, server, "news.first", in: output)
+        try await waitUntilAnswered(cli, server, "ask")
+
+        server.stop()
+        let lost = "note: lost nats://127.0.0.1:\(server.port), reconnecting\n"
+        for errors in [subErrors, replyErrors] { try await waitUntil(errors, contains: lost) }
+        try await Task.sleep(for: .seconds(1))  // several attempts fail meanwhile (3 used to end the commands)
+        #expect(subscriber.isRunning && replier.isRunning, "a lost server does not end them")
+        try server.start()
+        let back = "note: reconnected to nats://127.0.0.1:\(server.port)\n"
+        for errors in [subErrors, replyErrors] { try await waitUntil(errors, contains: back) }
+        try await waitUntilSeen(cli, server, "news.again", in: output)
+        try await waitUntilAnswered(cli, server, "ask")
+        #expect(subscriber.isRunning && replier.isRunning)
+    }
+
+    /// With `--max-reconnects`, `sub` and `reply` whose server goes away for good exit 2 once their
+    /// attempts are spent, saying what was lost.
+    @Test func subscribersWithFewReconnectsFailWhenTheirServerIsGone() async throws {
+        let server = try NATSServer()
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let output = cli.folder.appendingPathComponent("sub.out"), subErrors = cli.folder.appendingPathComponent("sub.err")
+        let replyErrors = cli.folder.appendingPathComponent("reply.err")
+        let few = ["--max-reconnects", "3", "--server", server.url]
+        let subscriber = try ChildProcess(CLI.binary.path, ["nats", "sub"] + few + ["news"], output: output, errors: subErrors)
+        defer { subscriber.kill() }
+        let replier = try ChildProcess(CLI.binary.path, ["nats", "reply"] + few + ["ask", "yes"], errors: replyErrors)
+        defer { replier.kill() }
         try await waitUntilSeen(cli, server, "news", in: output)
-        var answered = try cli.run("nats", "request", "--server", server.url, "ask", "--timeout", "1")
-        for _ in 0..<50 where answered.status != 0 {
-            try await Task.sleep(for: .milliseconds(100))  // until the replier has subscribed
-            answered = try cli.run("nats", "request", "--server", server.url, "ask", "--timeout", "1")
-        }
-        #expect(answered.status == 0, "\(answered.stderr)")
+        try await waitUntilAnswered(cli, server, "ask")
 
         server.stop()
         for (process, errors) in [(subscriber, subErrors), (replier, replyErrors)] {
             let ended = await process.exit(within: .seconds(30))
             let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
             #expect(ended == .exited(2), "\(String(describing: ended)) \(stderr)")
-            let lost = "error: connection closed: lost nats://127.0.0.1:\(server.port), then no server left to connect to"
-            #expect(stderr.hasPrefix(lost), "\(stderr)")
+            let lines = stderr.split(separator: "\n").map(String.init)
+            #expect(lines.first == "note: lost nats://127.0.0.1:\(server.port), reconnecting", "\(stderr)")
+            let gaveUp = "error: connection closed: lost nats://127.0.0.1:\(server.port), then no server left to connect to"
+            #expect(lines.last?.hasPrefix(gaveUp) == true, "\(stderr)")
         }
+        let negative = try cli.run("nats", "sub", "--max-reconnects=-1", "--server", server.url, "news")
+        #expect(negative.status == 2 && negative.stderr.contains("--max-reconnects must be at least 0"), "\(negative.stderr)")
+    }
+
+    /// Requests `subject` until a replier answers (it has subscribed).
+    private func waitUntilAnswered(_ cli: CLI, _ server: NATSServer, _ subject: String) async throws {
+        var answered = try cli.run("nats", "request", "--server", server.url, subject, "--timeout", "1")
+        for _ in 0..<50 where answered.status != 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            answered = try cli.run("nats", "request", "--server", server.url, subject, "--timeout", "1")
+        }
+        #expect(answered.status == 0 && answered.stdout.hasSuffix("] yes\n"), "\(answered.stdout) \(answered.stderr)")
+    }
+
+    /// Waits (10 s at most) until the file at `url` holds `text`.
+    private func waitUntil(_ url: URL, contains text: String) async throws {
+        for _ in 0..<200 {
+            if let content = try? String(contentsOf: url, encoding: .utf8), content.contains(text) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("\(url.lastPathComponent) never said \(text.debugDescription): \((try? String(contentsOf: url, encoding: .utf8)) ?? "")")
     }
 
     /// Publishes on `subject` until the `sub` writing to `output` has printed it: it has subscribed.
