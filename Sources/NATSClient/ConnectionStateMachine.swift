@@ -130,16 +130,18 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     mutating func received(_ op: ServerOp) -> [Action] {
         switch (state, op) {
         case (.handshaking(let server, nil), .info(let info)):
-            discovered(info, from: server)
             state = .handshaking(server, info: info)
             return [.sendConnect(info, server)]
         case (.handshaking(let server, _?), .info(let info)):
             // An INFO before the PONG: the server's word for this user (its own `max_payload`
             // from a JWT, say) or a cluster that changed meanwhile. It replaces the first.
-            discovered(info, from: server)
             state = .handshaking(server, info: info)
             return []
         case (.handshaking(let server, let info?), .pong):
+            // Only a server that took the client announces others: one whose handshake fails
+            // (TLS, authorization) would otherwise re-add the servers that used up their
+            // attempts, and a client that can reach none of them would never give up.
+            discovered(info, from: server)
             state = .connected(server, info: info, pingsOutstanding: 0)
             pool.connected(to: server)
             attempt = 0

@@ -48,8 +48,9 @@ import Testing
         #expect(m.channelActive() == [.scheduleTimer(.handshake, .seconds(5))])
         #expect(!m.deliversMessages, "a message during the handshake is out of place")
         #expect(m.received(.info(serverInfo)) == [.sendConnect(serverInfo, a)])
-        #expect(m.pool.addresses.map(\.host) == ["b", "c", "a"], "connect_urls join the pool, ahead of the server in use")
+        #expect(m.pool.addresses.map(\.host) == ["b", "a"], "not before the server has taken the client")
         #expect(m.received(.pong) == [.cancelTimer(.handshake), .replaySubscriptions, .scheduleTimer(.ping, .seconds(10)), .emit(.connected(a))])
+        #expect(m.pool.addresses.map(\.host) == ["b", "c", "a"], "connect_urls join the pool, ahead of the server in use")
         #expect(m.received(.ping) == [.write(.pong)])
         let message = InboundMessage(subject: "x", sid: 1, payload: ByteBuffer(string: "hi"))
         #expect(m.deliversMessages)
@@ -67,8 +68,8 @@ import Testing
         let second = try info(#"{"server_id":"S","max_payload":1024,"connect_urls":["c:4222"]}"#)
         #expect(m.received(.info(first)) == [.sendConnect(first, a)])
         #expect(m.received(.info(second)) == [], "no second CONNECT")
-        #expect(m.pool.addresses.map(\.host).contains("c"), "its servers join the pool")
         #expect(m.received(.pong).last == .emit(.connected(a)))
+        #expect(m.pool.addresses.map(\.host).contains("c"), "the kept INFO's servers join the pool")
         guard case .connected(_, let kept, _) = m.state else { Issue.record("not connected: \(m.state)"); return }
         #expect(kept.maxPayload == 1024)
     }
@@ -146,6 +147,30 @@ import Testing
         #expect(delays.allSatisfy { $0 <= .milliseconds(900) }, "never past maxReconnectDelay: \(delays)")
         #expect(delays.contains { $0 > .milliseconds(800) }, "later waits reach up to maxReconnectDelay: \(delays)")
         #expect(Set(delays.dropFirst()).count > 30, "each wait is drawn at random (jitter)")
+    }
+
+    /// A server whose handshake fails (its TLS, or an authorization error) announces nothing: the
+    /// servers it names would come back with fresh attempts, and a client that can use none of
+    /// them would never run out.
+    @Test func aFailedHandshakeAnnouncesNoServers() throws {
+        var random = SeededGenerator(seed: 1)
+        var m = Machine(pool: ServerPool([a], randomize: false, maxReconnectAttempts: 1, using: &random), configuration: .init(NATSOptions()), random: random)
+        let announcing = try info(#"{"connect_urls":["b:4222","c:4222"]}"#)
+        #expect(m.start() == [.dial(a)])
+        _ = m.channelActive()
+        _ = m.received(.info(announcing))
+        #expect(m.received(.err("Authorization Violation")).contains(.closeChannel))
+        #expect(!m.pool.addresses.contains { $0.host != a.host }, "\(m.pool.addresses)")
+        #expect(m.channelInactive().last == .emit(.closed(reason: "no server left to connect to")))
+
+        // Dropped during the handshake (a TLS failure closes the channel): the same.
+        var random2 = SeededGenerator(seed: 1)
+        var tls = Machine(pool: ServerPool([a], randomize: false, maxReconnectAttempts: 1, using: &random2), configuration: .init(NATSOptions()), random: random2)
+        _ = tls.start()
+        _ = tls.channelActive()
+        _ = tls.received(.info(announcing))
+        #expect(tls.channelInactive().last == .emit(.closed(reason: "no server left to connect to")))
+        #expect(!tls.pool.addresses.contains { $0.host != a.host }, "\(tls.pool.addresses)")
     }
 
     @Test func discoveredServersCanBeIgnored() throws {
