@@ -36,9 +36,7 @@ final class ConnectionSecurity {
     func tlsHandler(for server: ServerAddress) throws -> NIOSSLClientHandler {
         let context = try tlsContext ?? NATSTLSOptions().makeContext()
         tlsContext = context
-        // SNI takes names only: an IP address is verified against the certificate's IP entries.
-        let isAddress = server.host.contains(":") || server.host.split(separator: ".").allSatisfy { UInt8($0) != nil }
-        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : server.host)
+        return try NIOSSLClientHandler(context: context, serverHostname: server.tlsServerName)
     }
 
     /// CONNECT's fields for this server: the URL's credentials when it has some

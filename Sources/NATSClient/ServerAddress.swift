@@ -6,6 +6,10 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
     public var tls: Bool
     public var user: String?
     public var password: String?
+    /// The name to check the server's TLS certificate against when `host` is an IP address the
+    /// client learned from a server's INFO (`connect_urls`): the host name of the URL it was given,
+    /// as nats.go keeps it, since a cluster's certificates often name its hosts only.
+    public var tlsName: String?
 
     public static let defaultPort = 4222
 
@@ -80,6 +84,15 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         let start = text[..<at].range(of: "://").map(\.upperBound) ?? text.startIndex
         return String(text[..<start]) + "<redacted>" + String(text[at...])
     }
+
+    /// Whether `host` is an IPv4 or IPv6 address rather than a name.
+    var hostIsIPAddress: Bool {
+        host.contains(":") || host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { UInt8($0) != nil }
+    }
+
+    /// The name a TLS handshake sends (SNI) and verifies the certificate against; nil for an IP
+    /// address, checked against the certificate's IP entries.
+    var tlsServerName: String? { tlsName ?? (hostIsIPAddress ? nil : host) }
 
     /// The same server, whatever the credentials and scheme: how the pool recognises a server.
     var endpoint: String { "\(host.lowercased()):\(port)" }

@@ -61,7 +61,8 @@ public struct ServerPool: Sendable {
     }
 
     /// Adds the servers of INFO's `connect_urls` that the pool does not hold yet; returns how many.
-    /// Discovered servers inherit the credentials and scheme of `template` (the current server).
+    /// Discovered servers inherit the credentials and scheme of `template` (the current server),
+    /// and, when announced by IP address, the name its TLS certificate is checked against.
     @discardableResult
     public mutating func discovered(
         _ urls: [String], like template: ServerAddress?, using random: inout some RandomNumberGenerator
@@ -72,6 +73,7 @@ public struct ServerPool: Sendable {
             if let template {
                 address.tls = address.tls || template.tls
                 if address.user == nil { (address.user, address.password) = (template.user, template.password) }
+                if address.hostIsIPAddress { address.tlsName = template.tlsServerName }
             }
             guard index(of: address) == nil, !added.contains(where: { $0.address.endpoint == address.endpoint }) else { continue }
             added.append(Entry(address: address, failures: 0, isDiscovered: true))

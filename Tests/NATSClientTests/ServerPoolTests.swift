@@ -61,6 +61,23 @@ import Testing
         #expect(pool.discovered(["10.0.0.2:4222"], like: nil, using: &random) == 0)
     }
 
+    /// A server announced by IP address is checked against the certificate name of the URL given,
+    /// as nats.go does; one announced by name, or learned from a server given by address, by its own.
+    @Test func serversAnnouncedByAddressKeepTheGivenHostNameForTLS() {
+        var random = SeededGenerator(seed: 1)
+        var pool = ServerPool([ServerAddress("tls://nats.example.com:4222")!], randomize: false, using: &random)
+        pool.discovered(["10.0.0.2:4222", "[::1]:5222", "other.example.com:4222"], like: pool.addresses[0], using: &random)
+        #expect(pool.addresses.map(\.tlsName) == [nil, "nats.example.com", "nats.example.com", nil])
+        #expect(pool.addresses[1].description == "tls://10.0.0.2:4222", "the name is not part of the address shown")
+        // Learned from the announced server in turn: the name passes on.
+        pool.discovered(["10.0.0.3:4222"], like: pool.addresses[1], using: &random)
+        #expect(pool.addresses.last?.tlsName == "nats.example.com")
+
+        var byAddress = ServerPool([ServerAddress("tls://10.0.0.1:4222")!], randomize: false, using: &random)
+        byAddress.discovered(["10.0.0.2:4222"], like: byAddress.addresses[0], using: &random)
+        #expect(byAddress.addresses.map(\.tlsName) == [nil, nil])
+    }
+
     @Test func theServerInUseStaysBehindTheServersItAnnounces() {
         var random = SeededGenerator(seed: 1)
         var pool = ServerPool([ServerAddress("a:4222")!], randomize: false, using: &random)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A throw-away certificate authority with a server certificate (for 127.0.0.1 and localhost)
+/// A throw-away certificate authority with a server certificate (for 127.0.0.1 and localhost, unless told otherwise)
 /// and a client certificate, made with Debian's openssl in a folder of their own.
 public struct TestCertificates: Sendable {
     public let folder: URL
@@ -12,14 +12,17 @@ public struct TestCertificates: Sendable {
     /// A second authority that signed nothing here: trusting it alone must fail verification.
     public var otherCAFile: String { path("other-ca.pem") }
 
-    public init() throws {
+    /// - Parameter serverNames: the server certificate's subjectAltName entries (a cluster's
+    ///   certificates that name hosts only: `"DNS:localhost"`).
+    public init(serverNames: String = "IP:127.0.0.1,DNS:localhost") throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try openssl(["req", "-x509"] + curve + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=switchboard test CA"])
         try openssl(["req", "-x509"] + curve + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=other CA"])
         for (name, usage) in [("server", "serverAuth"), ("client", "clientAuth")] {
-            try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=\(usage)\n"
+            let names = name == "server" ? serverNames : "IP:127.0.0.1,DNS:localhost"
+            try "subjectAltName=\(names)\nextendedKeyUsage=\(usage)\n"
                 .write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
             try openssl(["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
             try openssl([
