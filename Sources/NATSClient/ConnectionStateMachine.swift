@@ -61,7 +61,12 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case failRequests
         case scheduleTimer(TimerKind, Duration)
         case cancelTimer(TimerKind)
+        /// Close the channel now, dropping what it has not written (a server that is gone or broken).
         case closeChannel
+        /// Let the channel write what it already took, then close it; what publishers queued since
+        /// waits for the next server: leaving a server that works (lame duck mode), whose messages
+        /// still get through.
+        case leaveChannel
         /// Write what publishers queued, then close the channel: a close on request (as nats.go's
         /// `Close` flushes its buffer first), for up to the options' `closeTimeout`.
         case closeChannelAfterWrites
@@ -172,7 +177,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             // What waits in the write buffer goes to the next server, not to this one: a request
             // written here now could not get its reply once the channel closes.
             state = .leaving(server)
-            return [.emit(.lameDuck(server)), .closeChannel]
+            return [.emit(.lameDuck(server)), .leaveChannel]
         case (.connected(let server, _, _), .err(let message)):
             if let violation = PermissionViolation(serverMessage: message) { return [.failDenied(violation)] }
             if Self.concernsOneOperation(message) { return [.emit(.serverError(message))] }

@@ -201,23 +201,30 @@ public final class NATSConnection: @unchecked Sendable {
                 // server's notice): publishes made meanwhile wait for the next server.
                 stopWriting()
                 channel?.close(promise: nil)
+            case .leaveChannel:
+                stopWriting()
+                closeAfterWriting(nil)
             case .closeChannelAfterWrites:
                 let waiting = isConnected ? outbound.take() : nil
                 stopWriting()
-                guard let channel else { break }
-                // Written in order behind what the channel still holds: its end means all of it went
-                // to the socket. Then only the sending side closes: the socket delivers what it holds
-                // and the server, reading the end, closes the connection. (Closing the socket while
-                // the server's bytes wait unread in it, a PING say, resets the connection and
-                // discards what was not sent yet.) Within `closeTimeout` in any case.
-                let grace = eventLoop.scheduleTask(in: .nanoseconds(options.closeTimeout.nanosecondsSaturated)) { channel.close(promise: nil) }
-                channel.closeFuture.whenComplete { _ in grace.cancel() }
-                channel.writeAndFlush(waiting ?? ByteBuffer()).whenComplete { _ in
-                    channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
-                }
+                closeAfterWriting(waiting)
             case .emit(let event):
                 emit(event)
             }
+        }
+    }
+
+    /// Closes the channel once it has written what it holds and then `last`: its end means all
+    /// of it went to the socket. Then only the sending side closes: the socket delivers what it
+    /// holds and the server, reading the end, closes the connection. (Closing the socket while the
+    /// server's bytes wait unread in it, a PING say, resets the connection and discards what was
+    /// not sent yet.) Within `closeTimeout` in any case.
+    private func closeAfterWriting(_ last: ByteBuffer?) {
+        guard let channel else { return }
+        let grace = eventLoop.scheduleTask(in: .nanoseconds(options.closeTimeout.nanosecondsSaturated)) { channel.close(promise: nil) }
+        channel.closeFuture.whenComplete { _ in grace.cancel() }
+        channel.writeAndFlush(last ?? ByteBuffer()).whenComplete { _ in
+            channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
         }
     }
 

@@ -226,7 +226,7 @@ import Testing
         var two = machine([a, b])
         _ = two.start()
         connected(&two, to: a, info: try info())
-        #expect(two.received(.info(ldm)) == [.emit(.lameDuck(a)), .closeChannel], "with another server, it moves")
+        #expect(two.received(.info(ldm)) == [.emit(.lameDuck(a)), .leaveChannel], "with another server, it moves")
     }
 
     @Test func handshakeErrorsAndTimeoutsMoveOn() throws {
@@ -279,7 +279,7 @@ import Testing
         var m = machine()
         _ = m.start()
         connected(&m, to: a, info: try info())
-        #expect(m.received(.info(try info(#"{"ldm":true}"#))) == [.emit(.lameDuck(a)), .closeChannel], "what waits goes to the next server")
+        #expect(m.received(.info(try info(#"{"ldm":true}"#))) == [.emit(.lameDuck(a)), .leaveChannel], "what the channel holds goes to this server, which works; what waits, to the next")
         // What the server sent before the client left is still delivered; a flush it answered completes.
         let late = InboundMessage(subject: "x", sid: 1, payload: ByteBuffer(string: "late"))
         #expect(m.deliversMessages && m.received(.msg(late)) == [.deliver(late)])
