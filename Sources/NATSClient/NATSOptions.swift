@@ -20,8 +20,10 @@ public struct NATSOptions: Sendable {
     public var pingInterval: Duration = .seconds(120)
     public var maxPingsOutstanding = 2
     public var connectTimeout: Duration = .seconds(5)
-    /// Failed attempts in a row after which a server leaves the pool; nil: forever.
-    public var maxReconnectAttempts: Int? = 60
+    /// Failed attempts in a row after which a server leaves the pool (the connection closes when
+    /// none is left); nil, the default: forever, so that a broker down for however long never
+    /// needs a service restart (as nats.swift; nats.go gives up after 60 attempts, about 2 minutes).
+    public var maxReconnectAttempts: Int? = nil
     /// Retry unreachable servers at the first connect too (as reconnects do) instead of failing
     /// `connect` once each server was tried: for services that may start before their broker.
     public var retryOnFailedConnect = false

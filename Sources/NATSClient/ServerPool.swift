@@ -20,7 +20,7 @@ public struct ServerPool: Sendable {
     ///   - randomize: shuffle the configured servers (and each batch of discovered ones), as clients
     ///     do by default to spread load; false keeps the given order.
     public init(
-        _ servers: [ServerAddress], randomize: Bool = true, maxReconnectAttempts: Int? = 60,
+        _ servers: [ServerAddress], randomize: Bool = true, maxReconnectAttempts: Int? = nil,
         using random: inout some RandomNumberGenerator
     ) {
         var unique: [ServerAddress] = []

@@ -46,7 +46,7 @@ struct NATSBench: AsyncParsableCommand {
     struct Req: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Requests one at a time or C in flight; p50/p99 latency.")
         @OptionGroup var connection: NATSConnectionOptions
-        @Option(help: "Seconds to run.") var duration: Double = 10
+        @Option(help: "How long to run: seconds, or with a unit (500ms, 10s, 1m).") var duration = TimeFlag(seconds: 10)
         @Option(help: "Requests in flight.") var concurrency = 1
         @Option(help: "Payload bytes.") var size = 128
         @Option(help: "Subject.") var subject = "bench.req"
@@ -57,7 +57,7 @@ struct NATSBench: AsyncParsableCommand {
         @Flag(help: "One JSON line instead of text.") var json = false
 
         func validate() throws {
-            try NumericFlag.seconds(duration, "--duration")
+            try NumericFlag.seconds(duration.seconds, "--duration")
             try NumericFlag.count(concurrency, "--concurrency")
             try NumericFlag.size(size)
             try NumericFlag.count(responders, "--responders", atLeast: 0)
@@ -76,7 +76,7 @@ struct NATSBench: AsyncParsableCommand {
             let client = try await connection.connect(name: "switchboard-bench-requester")
             let payload = ByteBuffer(repeating: 0x61, count: size)
             for _ in 0..<200 { _ = try await client.request(subject, payload: payload, timeout: .seconds(2)) }
-            let deadline = ContinuousClock.now + NumericFlag.duration(seconds: duration)
+            let deadline = ContinuousClock.now + NumericFlag.duration(seconds: duration.seconds)
             let start = ContinuousClock.now
             // Where each reply resumed its task: on an event loop (the reply hand-off, or a task
             // that prefers the loop) or on Swift's pool.

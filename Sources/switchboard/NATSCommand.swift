@@ -241,10 +241,10 @@ struct NATSRequest: AsyncParsableCommand {
     @OptionGroup var connection: NATSConnectionOptions
     @Argument(help: "The subject.") var subject: String
     @Argument(help: "The payload.") var data: String = ""
-    @Option(help: "How long to wait, in seconds.") var timeout: Double = 5
+    @Option(help: "How long to wait: seconds, or with a unit (500ms, 2s, 1m).") var timeout = TimeFlag(seconds: 5)
     @Option(name: .customLong("header"), help: "A header K:V (repeatable).") var headers: [String] = []
 
-    func validate() throws { try NumericFlag.seconds(timeout, "--timeout") }
+    func validate() throws { try NumericFlag.seconds(timeout.seconds, "--timeout") }
 
     func run() async throws {
         let headers = try parseHeaders(headers)
@@ -252,7 +252,7 @@ struct NATSRequest: AsyncParsableCommand {
         defer { Task { await client.close() } }
         do {
             let reply = try await client.request(
-                subject, payload: ByteBuffer(string: data), headers: headers, timeout: NumericFlag.duration(seconds: timeout))
+                subject, payload: ByteBuffer(string: data), headers: headers, timeout: NumericFlag.duration(seconds: timeout.seconds))
             Console.print(describe(reply))
         } catch let error as NATSClientError {
             throw CLIError(error, subject: subject)

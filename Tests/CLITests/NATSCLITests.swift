@@ -83,6 +83,11 @@ import Testing
         }
         #expect(unanswered.status == 1, "\(unanswered.status) \(unanswered.stderr)")
         #expect(unanswered.stderr == "error: timeout: no reply on silent within 0.2 seconds\n", "\(unanswered.stderr)")
+        // With a unit, as the nats tool takes it.
+        let withUnit = try cli.run("nats", "request", "--server", server.url, "silent", "x", "--timeout", "250ms")
+        #expect(withUnit.status == 1 && withUnit.stderr == "error: timeout: no reply on silent within 0.25 seconds\n", "\(withUnit.stderr)")
+        let badUnit = try cli.run("nats", "request", "--server", server.url, "silent", "x", "--timeout", "2x")
+        #expect(badUnit.status == 2 && badUnit.stderr.contains("'2x' is invalid for '--timeout"), "\(badUnit.stderr)")
     }
 
     /// Numbers that cannot work are usage errors (status 2), found before anything is sent; a

@@ -10,7 +10,7 @@ func natsClientExample() async throws {
 // readme:begin
 var options = NATSOptions(servers: ["nats://127.0.0.1:4222", "nats://127.0.0.1:4223"], name: "orders")
 options.user = "svc"; options.password = "…"          // or options.token, or nats://user:pass@host
-options.maxReconnectAttempts = nil                       // reconnect forever (default: 60 failed attempts in a row per server)
+options.maxReconnectAttempts = 60                        // give up after 60 failed attempts in a row per server (default: never)
 options.retryOnFailedConnect = true                      // default: a first connect tries each server once
 options.reconnectDelay = .milliseconds(250)              // backoff ceilings: 250 ms doubling up to
 options.maxReconnectDelay = .seconds(5)                  //   5 s (defaults 100 ms and 2 s), full jitter
