@@ -83,8 +83,8 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         /// lame duck): waiting for the channel to go, then `.disconnected` as for a dropped one.
         case leaving(ServerAddress)
         case waitingToReconnect
-        /// Close requested: waiting for the channel to go.
-        case closing
+        /// Close requested, or a fatal error: waiting for the channel to go, then closed for `reason`.
+        case closing(reason: String?)
         case closed
     }
 
@@ -94,6 +94,10 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     private let configuration: Configuration
     private var attempt = 0
     private var hasConnected = false
+    /// The authorization error each server (by endpoint) answered its last handshake with: the
+    /// same one twice in a row from a server closes the connection, as in nats.go (credentials
+    /// that were revoked or expired do not come back by retrying).
+    private var authErrors: [String: String] = [:]
 
     init(pool: ServerPool, configuration: Configuration = Configuration(), random: Random) {
         self.pool = pool
@@ -147,6 +151,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             // (TLS, authorization) would otherwise re-add the servers that used up their
             // attempts, and a client that can reach none of them would never give up.
             discovered(info, from: server)
+            authErrors[server.endpoint] = nil
             state = .connected(server, info: info, pingsOutstanding: 0)
             pool.connected(to: server)
             attempt = 0
@@ -155,6 +160,14 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             return [.cancelTimer(.handshake), .replaySubscriptions, .scheduleTimer(.ping, configuration.pingInterval), .emit(event)]
         case (.handshaking(let server, _), .err(let message)):
             // Authorization and other handshake errors: this server will not have us now.
+            if Self.isAuthorizationError(message) {
+                let repeated = authErrors[server.endpoint] == message.lowercased()
+                authErrors[server.endpoint] = message.lowercased()
+                if repeated {
+                    state = .closing(reason: "\(server) refused the client twice in a row: \(message)")
+                    return [.cancelTimer(.handshake), .emit(.serverError(message)), .closeChannel]
+                }
+            }
             serverFailed(server)
             state = .waitingToReconnect
             return [.cancelTimer(.handshake), .emit(.serverError(message)), .closeChannel]
@@ -181,6 +194,13 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         case (.connected(let server, _, _), .err(let message)):
             if let violation = PermissionViolation(serverMessage: message) { return [.failDenied(violation)] }
             if Self.concernsOneOperation(message) { return [.emit(.serverError(message))] }
+            if Self.isAuthorizationError(message) { authErrors[server.endpoint] = message.lowercased() }
+            guard Self.isAuthorizationError(message) || Self.endsOnlyThisConnection(message) else {
+                // Anything else (a parser error, say) would happen again on the next server, as
+                // nats.go judges it: closed, saying why.
+                state = .closing(reason: "\(server) reported: \(message)")
+                return [.cancelTimer(.ping), .emit(.serverError(message)), .closeChannel]
+            }
             state = .leaving(server)
             return [.emit(.serverError(message)), .closeChannel]
         case (.leaving, .pong):
@@ -200,9 +220,9 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     /// The channel went away, for whatever reason.
     mutating func channelInactive() -> [Action] {
         switch state {
-        case .closing:
+        case .closing(let reason):
             state = .closed
-            return [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: nil))]
+            return [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: reason))]
         case .connected(let server, _, _), .leaving(let server):
             return [.cancelTimer(.ping), .failRequests, .emit(.disconnected(server))] + scheduleReconnect()
         case .handshaking(let server, _):
@@ -240,10 +260,10 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     mutating func closeRequested() -> [Action] {
         switch state {
         case .handshaking:
-            state = .closing
+            state = .closing(reason: nil)
             return [.cancelTimer(.handshake), .closeChannel]
         case .connected:
-            state = .closing
+            state = .closing(reason: nil)
             return [.cancelTimer(.ping), .closeChannelAfterWrites]
         case .dialing:
             // Closed at once: the dial's end changes nothing any more (a socket that connects
@@ -293,6 +313,21 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         let delay = configuration.backoff.delay(forAttempt: attempt, using: &random)
         attempt += 1
         return [.scheduleTimer(.reconnect, delay)]
+    }
+
+    /// The server's authorization refusals (nats.go's list): a first one may pass (a server
+    /// that has not loaded the account yet), the same one again from that server closes.
+    static func isAuthorizationError(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return text.hasPrefix("authorization violation") || text.hasPrefix("user authentication expired")
+            || text.hasPrefix("user authentication revoked") || text.hasPrefix("account authentication expired")
+    }
+
+    /// Errors that end this connection and not the next: the server found it stale or is full.
+    static func endsOnlyThisConnection(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return text.hasPrefix("stale connection") || text.hasPrefix("maximum connections exceeded")
+            || text.hasPrefix("slow consumer")
     }
 
     /// Errors of one operation that the server answers with `-ERR` and keeps the connection

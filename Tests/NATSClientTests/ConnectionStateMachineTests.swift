@@ -241,6 +241,64 @@ import Testing
         #expect(m.timerFired(.handshake) == [.closeChannel], "no INFO in time")
     }
 
+    /// The same authorization error twice in a row from one server closes the connection (revoked
+    /// or expired credentials do not come back by retrying, however many attempts are allowed); a
+    /// handshake that succeeds in between starts over.
+    @Test func theSameAuthorizationErrorTwiceFromAServerCloses() throws {
+        var m = machine([a], maxAttempts: nil)
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        // Expired while connected: a reconnect may help (a renewed .creds file is read again).
+        #expect(m.received(.err("User Authentication Expired")) == [.emit(.serverError("User Authentication Expired")), .closeChannel])
+        #expect(m.channelInactive().last == .scheduleTimer(.reconnect, .zero))
+        #expect(m.timerFired(.reconnect) == [.dial(a)])
+        _ = m.channelActive()
+        _ = m.received(.info(try info()))
+        #expect(m.received(.err("Authorization Violation")).last == .closeChannel)
+        #expect(m.channelInactive().last.map { if case .scheduleTimer(.reconnect, _) = $0 { true } else { false } } == true, "a different error: once more")
+        #expect(m.timerFired(.reconnect) == [.dial(a)])
+        _ = m.channelActive()
+        _ = m.received(.info(try info()))
+        #expect(m.received(.err("Authorization Violation")) == [.cancelTimer(.handshake), .emit(.serverError("Authorization Violation")), .closeChannel])
+        let why = "nats://a:4222 refused the client twice in a row: Authorization Violation"
+        #expect(m.channelInactive() == [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: why))])
+        #expect(m.timerFired(.reconnect) == [] && m.start() == [], "closed for good")
+
+        // In between, a handshake that succeeds forgets the first refusal.
+        var n = machine([a], maxAttempts: nil)
+        _ = n.start()
+        for _ in 0..<3 {
+            _ = n.channelActive()
+            _ = n.received(.info(try info()))
+            _ = n.received(.err("Authorization Violation"))
+            _ = n.channelInactive()
+            _ = n.timerFired(.reconnect)
+            connected(&n, to: a, info: try info())
+            _ = n.received(.err("Stale Connection"))
+            _ = n.channelInactive()
+            _ = n.timerFired(.reconnect)
+        }
+        #expect(n.status == .reconnecting, "\(n.state)")
+    }
+
+    /// An error that would recur on any server (nats.go's judgement for all it does not know)
+    /// closes the connection, saying why; stale and full servers are left for another.
+    @Test func anUnknownServerErrorCloses() throws {
+        var m = machine()
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        #expect(m.received(.err("Parser Error")) == [.cancelTimer(.ping), .emit(.serverError("Parser Error")), .closeChannel])
+        #expect(!m.deliversMessages)
+        #expect(m.channelInactive().last == .emit(.closed(reason: "nats://a:4222 reported: Parser Error")))
+        for message in ["Stale Connection", "Maximum Connections Exceeded", "Slow Consumer"] {
+            var left = machine()
+            _ = left.start()
+            connected(&left, to: a, info: try info())
+            #expect(left.received(.err(message)) == [.emit(.serverError(message)), .closeChannel], "\(message)")
+            #expect(left.channelInactive().contains(.emit(.disconnected(a))), "\(message): moves on")
+        }
+    }
+
     @Test func permissionViolationsDoNotEndTheConnection() throws {
         var m = machine()
         _ = m.start()

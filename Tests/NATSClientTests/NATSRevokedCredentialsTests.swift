@@ -1,0 +1,38 @@
+import Foundation
+import NATSClient
+import NATSWire
+import NIOCore
+import TestSupport
+import Testing
+
+/// Credentials the server stops taking: a client that reconnects forever still gives up, once the
+/// same server refused it twice in a row, and says why.
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSRevokedCredentialsTests {
+    @Test func aServerThatRefusesTheClientTwiceInARowClosesIt() async throws {
+        let before = try NATSServer(arguments: ["--auth", "old-t0ken"])
+        let port = before.port
+        let client = try await before.connect {
+            $0.token = "old-t0ken"
+            $0.maxReconnectAttempts = nil
+            $0.reconnectDelay = .milliseconds(20)
+            $0.maxReconnectDelay = .milliseconds(50)
+        }
+        #expect(try await NATSAuthTests().roundTrip(client))
+        before.stop()
+        // The same address, another token: the old one is revoked.
+        let after = try NATSServer(port: port, arguments: ["--auth", "new-t0ken"])
+        defer { after.stop() }
+
+        var seen: [ConnectionEvent] = []
+        for await event in client.events {
+            seen.append(event)
+            if case .closed = event { break }
+        }
+        let address = ServerAddress(host: "127.0.0.1", port: port)
+        #expect(seen.filter { $0 == .serverError("Authorization Violation") }.count == 2, "\(seen)")
+        #expect(seen.last == .closed(reason: "\(address) refused the client twice in a row: Authorization Violation"), "\(seen)")
+        #expect(!seen.contains { "\($0)".contains("t0ken") }, "no credential in the events")
+        #expect(await client.status() == .closed)
+        await #expect(throws: NATSClientError.self) { try await client.flush() }
+    }
+}
