@@ -105,8 +105,10 @@ struct RedisLockTests {
     @Test func theWatchdogKeepsALeasePastItsTTL() async throws {
         try await withRedis { _, redis in
             let lock = RedisLock(redis)
-            try await lock.withLock("long-job", ttl: .milliseconds(300), timeout: .seconds(1), watchdog: LeaseWatchdog(interval: .milliseconds(80))) { lease in
-                try await Task.sleep(for: .milliseconds(1000))
+            // Work of 2.5 TTLs; a TTL of a second, so that a loaded machine (the suites run in
+            // parallel on 2 cores) stalling the renewals for a few hundred ms does not lose it.
+            try await lock.withLock("long-job", ttl: .seconds(1), timeout: .seconds(1), watchdog: LeaseWatchdog(interval: .milliseconds(150))) { lease in
+                try await Task.sleep(for: .milliseconds(2500))
                 #expect(lease.isValid)
                 #expect(try await redis.get(lock.key(for: "long-job")) == lease.token)
             }
