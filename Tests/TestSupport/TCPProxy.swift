@@ -5,7 +5,9 @@ import Synchronization
 /// A TCP relay on a free loopback port to a server on another: each accepted connection gets its
 /// own connection to the server, and bytes flow both ways unchanged, except what a test injects
 /// towards the clients (a protocol error a real server never sends, in the middle of its stream)
-/// and what it holds back for a while (`hold`, `release`: one side's answers arriving late).
+/// and what it holds back for a while (`hold`, `release`: one side's answers arriving late), or
+/// does not read at all for a while (`stopReading`, `resumeReading`: a receiver so slow that the
+/// sender's socket fills).
 public final class TCPProxy: Sendable {
     public enum Direction: Sendable {
         case towardsServer, towardsClients
@@ -42,7 +44,8 @@ public final class TCPProxy: Sendable {
                 ClientBootstrap(group: client.eventLoop)
                     .connect(host: "127.0.0.1", port: targetPort)
                     .flatMapThrowing { server in
-                        let up = Relay(to: server, .towardsServer, state), down = Relay(to: client, .towardsClients, state)
+                        let up = Relay(from: client, to: server, .towardsServer, state)
+                        let down = Relay(from: server, to: client, .towardsClients, state)
                         try client.pipeline.syncOperations.addHandler(up)
                         try server.pipeline.syncOperations.addHandler(down)
                         state.withLock {
@@ -78,6 +81,21 @@ public final class TCPProxy: Sendable {
         for relay in relays { try? await relay.peer.eventLoop.submit { relay.relayHeld() }.get() }
     }
 
+    /// Stops reading in `direction` (from the clients: `.towardsServer`) on every connection: the
+    /// sender's socket fills and its writes wait, until `resumeReading(direction)`.
+    public func stopReading(_ direction: Direction) async {
+        await setReading(direction, false)
+    }
+
+    public func resumeReading(_ direction: Direction) async {
+        await setReading(direction, true)
+    }
+
+    private func setReading(_ direction: Direction, _ on: Bool) async {
+        let sources = state.withLock { $0.relays.filter { $0.direction == direction }.map(\.source) }
+        for source in sources { try? await source.setOption(.autoRead, value: on).get() }
+    }
+
     public func close() async {
         try? await listener.close()
         for client in state.withLock({ $0.clients }) { try? await client.close() }
@@ -87,13 +105,14 @@ public final class TCPProxy: Sendable {
     /// Its queue is confined to the event loop both channels share.
     private final class Relay: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
+        let source: any Channel
         let peer: any Channel
         let direction: Direction
         let state: Connections
         private var held: [ByteBuffer] = []
 
-        init(to peer: any Channel, _ direction: Direction, _ state: Connections) {
-            (self.peer, self.direction, self.state) = (peer, direction, state)
+        init(from source: any Channel, to peer: any Channel, _ direction: Direction, _ state: Connections) {
+            (self.source, self.peer, self.direction, self.state) = (source, peer, direction, state)
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
