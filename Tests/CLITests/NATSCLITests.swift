@@ -286,6 +286,51 @@ import Testing
         #expect(untrusted.status == 2 && untrusted.stderr.contains("TLS"), "\(untrusted.stderr)")
     }
 
+    /// `--token`, `--header` (shown by `sub`), and queue groups for `sub` and `reply`: each of a
+    /// group's members gets its share, none gets a message twice.
+    @Test func tokenHeadersAndQueueGroups() async throws {
+        let server = try NATSServer(arguments: ["--auth", "cli-t0ken"])
+        defer { server.stop() }
+        let cli = try CLI(copyExamples: false)
+        defer { cli.remove() }
+        let auth = ["--server", server.url, "--token", "cli-t0ken"]
+        let refused = try cli.run("nats", "pub", "--server", server.url, "q.x", "hi")
+        #expect(refused.status == 2 && refused.stderr.contains("Authorization Violation") && !refused.stderr.contains("cli-t0ken"))
+
+        let outputs = (0..<2).map { cli.folder.appendingPathComponent("member\($0).out") }
+        let members = try outputs.map { try ChildProcess(CLI.binary.path, ["nats", "sub"] + auth + ["q.>", "--queue", "workers"], output: $0) }
+        defer { for member in members { member.kill() } }
+        let repliers = try (0..<2).map { try ChildProcess(CLI.binary.path, ["nats", "reply"] + auth + ["q.ask", "r\($0)", "--queue", "answerers"]) }
+        defer { for replier in repliers { replier.kill() } }
+        // Until both members have subscribed: a group member gets each message alone.
+        func lines() -> [[String]] {
+            outputs.map { ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+        }
+        for _ in 0..<100 where lines().contains(where: \.isEmpty) {
+            _ = try cli.run(["nats", "pub"] + auth + ["q.warmup", "w"])
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let before = lines().map(\.count)
+        let published = try cli.run(["nats", "pub"] + auth + ["q.work", "job", "--count", "200", "--header", "Trace: t-1", "--header", "Trace:t-2"])
+        #expect(published.status == 0, "\(published.stderr)")
+        var shares: [Int] = []
+        for _ in 0..<100 {
+            shares = zip(lines(), before).map { $0.0.count - $0.1 }
+            if shares.reduce(0, +) >= 200 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(shares.reduce(0, +) == 200 && shares.allSatisfy { $0 > 0 }, "shared, each message once: \(shares)")
+        let work = lines().joined().filter { $0.hasPrefix("[q.work]") }
+        #expect(work.allSatisfy { $0 == "[q.work] Trace=t-1 Trace=t-2 job" }, "\(work.prefix(2))")
+
+        var answers: Set<String> = []
+        for _ in 0..<60 where answers.count < 2 {
+            let answer = try cli.run(["nats", "request"] + auth + ["q.ask", "?", "--timeout", "1"])
+            if answer.status == 0, let last = answer.stdout.split(separator: " ").last { answers.insert(String(last).trimmingCharacters(in: .newlines)) }
+        }
+        #expect(answers == ["r0", "r1"], "both repliers of the group answer: \(answers)")
+    }
+
     @Test func benchPrintsJSONLines() throws {
         let server = try NATSServer()
         defer { server.stop() }

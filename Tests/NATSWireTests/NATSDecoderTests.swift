@@ -165,6 +165,44 @@ import Testing
         }
     }
 
+    /// Garbage of any bytes (not only valid UTF-8), read in random pieces through `ServerOpReader`:
+    /// never a crash, and the same operations, then the same failure or none, as one decode of
+    /// the whole input.
+    @Test func randomBytesInRandomReadsDecodeAsTheWhole() {
+        var random = SeededGenerator(seed: 4242)
+        let pieces = ["MSG a 1 3\r\nabc\r\n", "HMSG b 2 12 14\r\nNATS/1.0\r\n\r\nok\r\n", "PING\r\n", "PONG\r\n", "+OK\r\n",
+                      "-ERR 'x'\r\n", "MSG ", "HMSG ", "\r\n", " ", "12", "NATS/1.0 503\r\n", "INFO {\"server_id\":\"s\"}\r\n"]
+        var outcomes = (clean: 0, failed: 0)
+        for round in 0..<4_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(random.next() % 16) {
+                if random.next() % 3 == 0 {
+                    for _ in 0..<(1 + random.next() % 4) { bytes.append(UInt8(truncatingIfNeeded: random.next())) }
+                } else {
+                    bytes += Array(pieces[Int(random.next() % UInt64(pieces.count))].utf8)
+                }
+            }
+            let decoder = NATSDecoder(maxControlLine: 64, maxPayload: 1024)
+            var whole = decoder, buffer = ByteBuffer(bytes: bytes)
+            var expected: [ServerOp] = [], wholeFailed = false
+            do { while let op = try whole.decode(buffer: &buffer) { expected.append(op) } } catch { wholeFailed = true }
+
+            var reader = ServerOpReader(decoder: decoder)
+            var ops: [ServerOp] = [], readerFailed = false
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + 1 + Int(random.next() % 9))
+                reader.append(ByteBuffer(bytes: bytes[start..<end]))
+                do { while let op = try reader.next() { ops.append(op) } } catch { readerFailed = true }
+                start = end
+            }
+            #expect(ops == expected, "round \(round): \(bytes)")
+            #expect(readerFailed == wholeFailed && reader.failed == wholeFailed, "round \(round): \(bytes)")
+            if wholeFailed { outcomes.failed += 1 } else { outcomes.clean += 1 }
+        }
+        #expect(outcomes.clean > 500 && outcomes.failed > 500, "both outcomes are exercised: \(outcomes)")
+    }
+
     @Test func randomBytesNeverCrash() {
         var random = SeededGenerator(seed: 42)
         let pieces = ["MSG ", "HMSG ", "INFO {}", "PING", "\r\n", " ", "1", "99", "NATS/1.0", ":", "a.b", "\n", "-ERR", "'", "\u{0}"]
