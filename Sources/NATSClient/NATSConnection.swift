@@ -38,9 +38,19 @@ public final class NATSConnection: @unchecked Sendable {
     /// Received messages and bytes, and reconnects (event loop only).
     var received = (messages: 0, bytes: 0, reconnects: 0, dropped: 0)
     private let eventsContinuation: AsyncStream<ConnectionEvent>.Continuation
+    private let listeners = EventListeners()
 
-    /// What happens to the connection: connected, disconnected, reconnected, lame duck, errors, closed.
+    /// What happens to the connection: connected, disconnected, reconnected, lame duck, errors,
+    /// closed; from the connect on (the newest 256 kept until read). For one reader: an
+    /// `AsyncStream` hands each element to one consumer. More readers: ``makeEventStream(bufferingNewest:)``.
     public let events: AsyncStream<ConnectionEvent>
+
+    /// Another reader of the connection's events, from now on: as many as wanted, each getting
+    /// every event (the newest `limit` kept until read) and ending when the connection closes
+    /// (at once, for a connection closed already).
+    public func makeEventStream(bufferingNewest limit: Int = 256) -> AsyncStream<ConnectionEvent> {
+        listeners.make(bufferingNewest: limit)
+    }
 
     struct SubscriptionState {
         let subject: String
@@ -237,6 +247,7 @@ public final class NATSConnection: @unchecked Sendable {
 
     func emit(_ event: ConnectionEvent) {
         eventsContinuation.yield(event)
+        listeners.yield(event)
         switch event {
         case .connected:
             connectPromise?.succeed()
@@ -266,6 +277,7 @@ public final class NATSConnection: @unchecked Sendable {
             for promise in closePromises { promise.succeed() }
             closePromises = []
             eventsContinuation.finish()
+            listeners.finish()
         default:
             break
         }
