@@ -1,8 +1,11 @@
 /// What a connection has moved so far.
 public struct NATSStatistics: Sendable, Hashable {
     public var inMessages: Int
+    /// Payload bytes received (header blocks are not counted; nats.go counts them too).
     public var inBytes: Int
+    /// Messages handed to the connection to send, those a `close()` discarded unsent included.
     public var outMessages: Int
+    /// Payload bytes of `outMessages` (header blocks not counted).
     public var outBytes: Int
     public var reconnects: Int
     /// Messages dropped because a subscriber fell behind its pending limits (all subscriptions,

@@ -29,6 +29,7 @@ try await nats.flush()                                   // PING/PONG, 10 s time
 if case .connected(let server, let info) = await nats.status() { print(server, info.version, info.maxPayload) }
 let roundTrip = try await nats.rtt()                     // a PING answered by its PONG
 Task { for await event in nats.events { print(event) } } // connected, disconnected, reconnected, lameDuck, slowConsumer…
+Task { for await event in nats.makeEventStream() { print("audit", event) } }  // another reader, from now on
 try await nats.drain()                                   // unsubscribe, deliver what arrived, let readers finish (30 s), flush, close
 // readme:end
     _ = (reply, roundTrip)
