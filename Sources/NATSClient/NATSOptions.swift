@@ -122,7 +122,7 @@ public struct NATSClientError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { "\(code): \(message)" }
 }
 
-extension NATSOptions: CustomStringConvertible, CustomDebugStringConvertible {
+extension NATSOptions: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The settings without their secrets: passwords, tokens and seeds show as `<redacted>`, so
     /// options can be logged.
     public var description: String {
@@ -143,4 +143,7 @@ extension NATSOptions: CustomStringConvertible, CustomDebugStringConvertible {
     }
 
     public var debugDescription: String { description }
+
+    /// What `dump` and debuggers show: the description, secrets redacted.
+    public var customMirror: Mirror { Mirror(self, children: ["settings": description]) }
 }

@@ -1,5 +1,5 @@
 /// A NATS server to connect to: `nats://host:4222`, `tls://user:pass@host`, `host:port`, `[::1]:4222`.
-public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
+public struct ServerAddress: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     public var host: String
     public var port: Int
     /// `tls://` asks for TLS from the start.
@@ -38,12 +38,14 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         if let at = rest.lastIndex(of: "@") {
             let credentials = rest[..<at]
             rest = rest[rest.index(after: at)...]
+            // Percent-encoded as URLs write them (`p%40ss` for `p@ss`), as nats.go reads them.
             if let colon = credentials.firstIndex(of: ":") {
-                user = String(credentials[..<colon])
-                password = String(credentials[credentials.index(after: colon)...])
+                user = Self.percentDecoded(credentials[..<colon])
+                password = Self.percentDecoded(credentials[credentials.index(after: colon)...])
             } else {
-                user = String(credentials)
+                user = Self.percentDecoded(credentials)
             }
+            guard user != nil, password != nil || !credentials.contains(":") else { return nil }
         }
         var host: Substring, portText: Substring?
         if rest.first == "[" {
@@ -69,6 +71,14 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         self.init(host: String(host), port: port, tls: tls, user: user, password: password)
     }
 
+    /// What `dump` and debuggers show: the credentials redacted.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "host": host, "port": port, "tls": tls, "user": user as Any, "password": password.map { _ in "<redacted>" } as Any,
+            "tlsName": tlsName as Any,
+        ])
+    }
+
     /// `nats://host:port` without credentials: safe to log.
     public var description: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -83,6 +93,31 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         // The scheme's `://` comes before the credentials (a password may hold one too).
         let start = text[..<at].range(of: "://").map(\.upperBound) ?? text.startIndex
         return String(text[..<start]) + "<redacted>" + String(text[at...])
+    }
+
+    /// `%XX` escapes decoded; nil for a broken escape or bytes that are not UTF-8.
+    static func percentDecoded(_ text: Substring) -> String? {
+        guard text.contains("%") else { return String(text) }
+        var bytes: [UInt8] = []
+        var utf8 = text.utf8.makeIterator()
+        while let byte = utf8.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = utf8.next().flatMap(Self.hexValue), let low = utf8.next().flatMap(Self.hexValue) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// Whether `host` is an IPv4 or IPv6 address rather than a name.

@@ -11,9 +11,28 @@ import Testing
         #expect(ServerAddress("nats://[::1]:4223") == ServerAddress(host: "::1", port: 4223))
         #expect(ServerAddress("[::1]")?.description == "nats://[::1]:4222")
         #expect(ServerAddress("nats://token@localhost")?.user == "token")
-        for bad in ["", "http://x", "nats://", "host:0", "host:70000", "host:port", "[::1", "a b:1"] {
+        for bad in ["", "http://x", "nats://", "host:0", "host:70000", "host:port", "[::1", "a b:1", "nats://u:p%4@h", "nats://u%zz@h", "nats://u:%ff@h"] {
             #expect(ServerAddress(bad) == nil, "\(bad)")
         }
+    }
+
+    /// Credentials as URLs escape them (nats.go reads them so): `@`, `:` and `/` in a password.
+    @Test func credentialsArePercentDecoded() throws {
+        let address = try #require(ServerAddress("nats://us%40er:p%3Aw%2F%40d%C3%A9@host:4222"))
+        #expect(address.user == "us@er" && address.password == "p:w/@dé" && address.host == "host")
+        #expect(ServerAddress("nats://t%6Fken@host")?.user == "token")
+    }
+
+    /// `dump` (and debuggers, and Mirror-based loggers) show no secret either.
+    @Test func dumpsRedactTheSecrets() {
+        var options = NATSOptions(servers: ["nats://alice:s3cret@host"], name: "x")
+        options.token = "t0ken"
+        options.password = "pa55"
+        var dumped = ""
+        dump(options, to: &dumped)
+        dump(ServerAddress("nats://alice:s3cret@host")!, to: &dumped)
+        for secret in ["s3cret", "t0ken", "pa55"] { #expect(!dumped.contains(secret), "\(dumped)") }
+        #expect(dumped.contains("alice") && dumped.contains("<redacted>"))
     }
 }
 
