@@ -18,7 +18,7 @@ BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic redis:redis fastapi:fastapi
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
 # Suites that load both cores for a while (a fuzzer, a load test): run after the others, on their
 # own, so that their load does not make the timeouts of the parallel suites.
-SOLO_TESTS := SchemathesisTests|ShutdownUnderLoadTests
+SOLO_TESTS := SchemathesisTests|ShutdownUnderLoadTests|NATSLameDuckLoadTests|NATSLargePayloadTests
 
 .PHONY: help deps bench-deps build generate check-generated run test bench clean
 

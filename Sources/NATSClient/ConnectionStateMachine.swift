@@ -17,6 +17,8 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
         var retryOnFailedConnect = false
         /// Keep the pool to the configured servers: INFO's `connect_urls` are not added.
         var ignoreDiscoveredServers = false
+        /// Keep reconnecting after the same authorization error twice in a row from a server.
+        var ignoreAuthErrorAbort = false
 
         init() {}
 
@@ -27,6 +29,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             backoff = Backoff(base: options.reconnectDelay, multiplier: 2, cap: options.maxReconnectDelay)
             retryOnFailedConnect = options.retryOnFailedConnect
             ignoreDiscoveredServers = options.ignoreDiscoveredServers
+            ignoreAuthErrorAbort = options.ignoreAuthErrorAbort
         }
     }
 
@@ -94,9 +97,10 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
     private let configuration: Configuration
     private var attempt = 0
     private var hasConnected = false
-    /// The authorization error each server (by endpoint) answered its last handshake with: the
-    /// same one twice in a row from a server closes the connection, as in nats.go (credentials
-    /// that were revoked or expired do not come back by retrying).
+    /// The authorization error each server (by endpoint) answered its last handshake with, since
+    /// a server last took the client: the same one twice in a row from a server closes the
+    /// connection, as in nats.go (credentials that were revoked or expired do not come back by
+    /// retrying), unless `ignoreAuthErrorAbort`.
     private var authErrors: [String: String] = [:]
 
     init(pool: ServerPool, configuration: Configuration = Configuration(), random: Random) {
@@ -151,7 +155,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             // (TLS, authorization) would otherwise re-add the servers that used up their
             // attempts, and a client that can reach none of them would never give up.
             discovered(info, from: server)
-            authErrors[server.endpoint] = nil
+            authErrors = [:]  // a server took the client: older refusals say nothing any more
             state = .connected(server, info: info, pingsOutstanding: 0)
             pool.connected(to: server)
             attempt = 0
@@ -163,7 +167,7 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             if Self.isAuthorizationError(message) {
                 let repeated = authErrors[server.endpoint] == message.lowercased()
                 authErrors[server.endpoint] = message.lowercased()
-                if repeated {
+                if repeated, !configuration.ignoreAuthErrorAbort {
                     state = .closing(reason: "\(server) refused the client twice in a row: \(message)")
                     return [.cancelTimer(.handshake), .emit(.serverError(message)), .closeChannel]
                 }
@@ -224,6 +228,11 @@ struct ConnectionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendabl
             state = .closed
             return [.cancelTimer(.ping), .cancelTimer(.handshake), .failRequests, .emit(.closed(reason: reason))]
         case .connected(let server, _, _), .leaving(let server):
+            guard pool.maxReconnectAttempts != 0 else {
+                // No reconnects at all (as nats.go's MaxReconnect 0): the first loss is the end.
+                state = .closed
+                return [.cancelTimer(.ping), .failRequests, .emit(.disconnected(server)), .emit(.closed(reason: "reconnecting is off"))]
+            }
             return [.cancelTimer(.ping), .failRequests, .emit(.disconnected(server))] + scheduleReconnect()
         case .handshaking(let server, _):
             serverFailed(server)

@@ -64,7 +64,7 @@ extension NATSConnection {
         withPayload: ((UnsafeRawBufferPointer) -> Void) -> Void
     ) async throws -> InboundMessage {
         // A deadline already passed (a timeout computed as "deadline − now"): nothing is sent.
-        guard timeout > .zero else { throw NATSClientError(.timeout, "no time is left to wait for a reply on \(subject)") }
+        guard timeout.nanosecondsSaturated > 0 else { throw NATSClientError(.timeout, "no time is left to wait for a reply on \(subject)") }
         if !inboxReady.load(ordering: .acquiring) { try await subscribeInbox() }
         let id = requests.withLock { $0.mux.reserve() }
         return try await withTaskCancellationHandler {

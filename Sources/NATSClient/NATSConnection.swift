@@ -115,12 +115,14 @@ public final class NATSConnection: @unchecked Sendable {
                 return
             }
             self.ping(completing: promise)
-            self.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsSaturated)) {
+            let timer = self.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsSaturated)) {
                 // Still waiting: fail it and leave the PONG to the flushes behind it.
                 guard let index = self.pendingFlushes.firstIndex(where: { $0.promise?.futureResult === promise.futureResult }) else { return }
                 self.pendingFlushes[index].promise = nil
                 promise.fail(NATSClientError(.timeout, "no PONG within \(timeout)"))
             }
+            // Answered (or failed) first: the timer, which holds the connection, goes.
+            promise.futureResult.whenComplete { _ in timer.cancel() }
         }
         try await promise.futureResult.get()
     }
@@ -269,7 +271,9 @@ public final class NATSConnection: @unchecked Sendable {
                 requests.deadlines.removeAll()
                 requests.timerDeadline = nil
             }
-            let why = [reason, lastFailure.map { "last error: \($0)" }].compactMap { $0 }.joined(separator: "; ")
+            // The last failure, unless the reason says it already (a refusal that closed the connection).
+            let last = lastFailure.flatMap { failure in reason?.hasSuffix(failure) == true ? nil : "last error: \(failure)" }
+            let why = [reason, last].compactMap { $0 }.joined(separator: "; ")
             connectPromise?.fail(NATSClientError(.connectionClosed, why.isEmpty ? "closed" : why))
             connectPromise = nil
             for (_, subscription) in subscriptions { subscription.buffer.finish() }

@@ -21,9 +21,13 @@ public struct NATSOptions: Sendable {
     public var maxPingsOutstanding = 2
     public var connectTimeout: Duration = .seconds(5)
     /// Failed attempts in a row after which a server leaves the pool (the connection closes when
-    /// none is left); nil, the default: forever, so that a broker down for however long never
+    /// none is left); 0: no reconnect at all, the first loss closes; nil, the default: forever, so that a broker down for however long never
     /// needs a service restart (as nats.swift; nats.go gives up after 60 attempts, about 2 minutes).
     public var maxReconnectAttempts: Int? = nil
+    /// Keep reconnecting when a server refuses the client with the same authorization error twice
+    /// in a row (nats.go's `IgnoreAuthErrorAbort`): for credentials that an operator may restore.
+    /// By default that closes the connection, whatever `maxReconnectAttempts` says.
+    public var ignoreAuthErrorAbort = false
     /// Retry unreachable servers at the first connect too (as reconnects do) instead of failing
     /// `connect` once each server was tried: for services that may start before their broker.
     public var retryOnFailedConnect = false

@@ -1,7 +1,7 @@
 /// What a connection has moved so far.
 public struct NATSStatistics: Sendable, Hashable {
     public var inMessages: Int
-    /// Payload bytes received (header blocks are not counted; nats.go counts them too).
+    /// Payload bytes received (header blocks are not counted, unlike nats.go's `InBytes`).
     public var inBytes: Int
     /// Messages handed to the connection to send, those a `close()` discarded unsent included.
     public var outMessages: Int

@@ -73,10 +73,26 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible, Custom
 
     /// What `dump` and debuggers show: the credentials redacted.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "host": host, "port": port, "tls": tls, "user": user as Any, "password": password.map { _ in "<redacted>" } as Any,
+        // A user without a password is a token (`nats://token@host`).
+        let shownUser = password == nil ? user.map { _ in "<redacted>" } : user
+        return Mirror(self, children: [
+            "host": host, "port": port, "tls": tls, "user": shownUser as Any, "password": password.map { _ in "<redacted>" } as Any,
             "tlsName": tlsName as Any,
         ])
+    }
+
+    /// The same address, whatever name its TLS certificate is checked against (`tlsName`, which
+    /// the pool sets for servers it learns of): a server in an event equals the URL it came from.
+    public static func == (lhs: ServerAddress, rhs: ServerAddress) -> Bool {
+        (lhs.host, lhs.port, lhs.tls, lhs.user, lhs.password) == (rhs.host, rhs.port, rhs.tls, rhs.user, rhs.password)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(port)
+        hasher.combine(tls)
+        hasher.combine(user)
+        hasher.combine(password)
     }
 
     /// `nats://host:port` without credentials: safe to log.

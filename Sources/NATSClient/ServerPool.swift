@@ -62,11 +62,18 @@ public struct ServerPool: Sendable {
 
     /// Adds the servers of INFO's `connect_urls` that the pool does not hold yet; returns how many.
     /// Discovered servers inherit the credentials and scheme of `template` (the current server),
-    /// and, when announced by IP address, the name its TLS certificate is checked against.
+    /// and, when announced by IP address, the name its TLS certificate is checked against. As in
+    /// nats.go, a list that is not empty also replaces the servers learned before: one it no longer
+    /// names (gone from the cluster, a pod's old address) leaves the pool, unless it is in use;
+    /// the servers given stay.
     @discardableResult
     public mutating func discovered(
         _ urls: [String], like template: ServerAddress?, using random: inout some RandomNumberGenerator
     ) -> Int {
+        if !urls.isEmpty {
+            let announced = Set(urls.compactMap { ServerAddress($0)?.endpoint })
+            entries.removeAll { $0.isDiscovered && $0.address.endpoint != lastHandedOut && !announced.contains($0.address.endpoint) }
+        }
         var added: [Entry] = []
         for url in urls {
             guard var address = ServerAddress(url) else { continue }

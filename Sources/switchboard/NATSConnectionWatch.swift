@@ -25,7 +25,7 @@ struct NATSConnectionWatch: Sendable {
                 case .reconnected(let server):
                     Console.error("note: reconnected to \(server)")
                 case .lameDuck(let server):
-                    Console.error("note: \(server) is shutting down (lame duck mode), moving to another server")
+                    Console.error("note: \(server) is shutting down (lame duck mode)")
                 case .slowConsumer(_, let subject):
                     Console.error("warning: messages on \(subject) are being dropped: this reader is too slow")
                 case .serverError(let message):

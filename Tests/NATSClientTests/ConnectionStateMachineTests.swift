@@ -279,6 +279,31 @@ import Testing
             _ = n.timerFired(.reconnect)
         }
         #expect(n.status == .reconnecting, "\(n.state)")
+
+        // Told to ignore them: refused again and again, it keeps trying.
+        var options = NATSOptions()
+        options.ignoreAuthErrorAbort = true
+        options.retryOnFailedConnect = true
+        #expect(Machine.Configuration(options).ignoreAuthErrorAbort)
+        var random = SeededGenerator(seed: 1)
+        var patient = Machine(pool: ServerPool([a], randomize: false, using: &random), configuration: .init(options), random: random)
+        _ = patient.start()
+        for _ in 0..<5 {
+            _ = patient.channelActive()
+            _ = patient.received(.info(try info()))
+            _ = patient.received(.err("Authorization Violation"))
+            #expect(patient.channelInactive().last.map { if case .scheduleTimer(.reconnect, _) = $0 { true } else { false } } == true)
+            #expect(patient.timerFired(.reconnect) == [.dial(a)])
+        }
+    }
+
+    /// Reconnecting off (`maxReconnectAttempts` 0, nats.go's MaxReconnect 0): the first loss closes.
+    @Test func noReconnectsMeansTheFirstLossCloses() throws {
+        var m = machine([a, b], maxAttempts: 0)
+        _ = m.start()
+        connected(&m, to: a, info: try info())
+        #expect(m.channelInactive() == [.cancelTimer(.ping), .failRequests, .emit(.disconnected(a)), .emit(.closed(reason: "reconnecting is off"))])
+        #expect(m.timerFired(.reconnect) == [])
     }
 
     /// An error that would recur on any server (nats.go's judgement for all it does not know)

@@ -6,14 +6,18 @@ import Synchronization
 import TestSupport
 import Testing
 
-extension NATSClusterTests {
+/// Leaving a lame-duck node under a flat-out publisher: a load test (both cores for a while), run
+/// on its own after the parallel suites (the Makefile's SOLO_TESTS).
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSLameDuckLoadTests {
+    let cluster = NATSClusterTests()
+
     /// A server in lame duck mode still works: what the client already handed its channel goes
     /// to it, what was queued after goes to the next server, and a publisher going flat out across
     /// the move loses nothing, although the channel is backed up when the move begins.
     @Test func leavingALameDuckLosesNoPublishes() async throws {
-        let cluster = try NATSCluster(size: 3, configuration: "lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"20s\"")
-        defer { cluster.stop() }
-        let (first, second) = (cluster.nodes[0], cluster.nodes[1])
+        let nodes = try NATSCluster(size: 3, configuration: "lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"20s\"")
+        defer { nodes.stop() }
+        let (first, second) = (nodes.nodes[0], nodes.nodes[1])
         // The publisher reaches the first node through a relay that can stop reading from it.
         let proxy = try await TCPProxy(to: first.port)
         var options = NATSOptions(servers: ["nats://127.0.0.1:\(proxy.port)"], name: "switchboard-tests")
@@ -25,9 +29,9 @@ extension NATSClusterTests {
         try await subscriber.flush()
         // Interest reaches the first node over the route (bounded: 10 s).
         let probe = try await first.connect()
-        #expect(try await receivesAcrossTheCluster(subscription, from: probe, subject: "ldm.burst")?.hasPrefix("hello") == true)
+        #expect(try await cluster.receivesAcrossTheCluster(subscription, from: probe, subject: "ldm.burst")?.hasPrefix("hello") == true)
         await probe.close()
-        let others = Set(cluster.nodes.dropFirst().map(\.port))
+        let others = Set(nodes.nodes.dropFirst().map(\.port))
         for _ in 0..<200 where !others.isSubset(of: await publisher.serverPool().map(\.address.port)) {
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -45,6 +49,7 @@ extension NATSClusterTests {
         }
         let published = Atomic(0)
         let stop = Atomic(false)
+        defer { stop.store(true, ordering: .relaxed) }  // however the test ends, the publisher does
         let padding = String(repeating: "x", count: 500)
         let publishing = Task {
             var index = 0

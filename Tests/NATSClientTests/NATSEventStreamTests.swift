@@ -18,6 +18,11 @@ import Testing
         }
     }
 
+    /// The task's result; a cancelled test (its time limit) cancels the task, whose stream then ends.
+    func result<T: Sendable>(of task: Task<T, Never>) async -> T {
+        await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+    }
+
     @Test func everyReaderGetsEveryEvent() async throws {
         let server = try NATSServer()
         defer { server.stop() }
@@ -30,15 +35,15 @@ import Testing
 
         server.stop()
         try server.start()
-        let watched = await watcher.value
+        let watched = await result(of: watcher)
         #expect(watched == [.disconnected(address), .reconnected(address)], "\(watched)")
         await client.close()
 
         let expected: [ConnectionEvent] = [.disconnected(address), .reconnected(address), .closed(reason: nil)]
         for reader in readers {
-            #expect(await reader.value == expected)
+            #expect(await result(of: reader) == expected)
         }
-        #expect(await primary.value == [.connected(address)] + expected, "`events` holds them since the connect")
+        #expect(await result(of: primary) == [.connected(address)] + expected, "`events` holds them since the connect")
 
         // Made once closed: ends at once.
         var late = client.makeEventStream().makeAsyncIterator()

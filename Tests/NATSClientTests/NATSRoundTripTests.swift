@@ -4,8 +4,7 @@ import NIOCore
 import TestSupport
 import Testing
 
-/// What goes through a real nats-server comes back whole: header multimaps with a status line,
-/// and payloads up to the largest the server takes.
+/// What goes through a real nats-server comes back whole: header multimaps with a status line.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct NATSRoundTripTests {
     @Test func headersWithRepeatedNamesAndAStatusLineRoundTrip() async throws {
         let server = try NATSServer()
@@ -38,7 +37,11 @@ import Testing
         #expect(fields.headers?.status == nil && fields.headers?["Only"] == "field")
         await connection.close()
     }
+}
 
+/// Payloads of up to 64 MiB: memory-heavy, so run on their own after the parallel suites (the
+/// Makefile's SOLO_TESTS).
+@Suite(.serialized, .timeLimit(.minutes(1))) struct NATSLargePayloadTests {
     /// The default max_payload (1 MiB) and a server's largest (64 MiB): every byte back, in order,
     /// by publish and by request.
     @Test func payloadsUpToMaxPayloadRoundTrip() async throws {

@@ -47,10 +47,10 @@ import Testing
         // Killed once the stream is seen to flow: some of it has come round.
         while received.withLock({ $0.count }) < 500 { try await Task.sleep(for: .milliseconds(1)) }
         #expect(server.send(SIGKILL))
+        stop.store(true, ordering: .relaxed)  // the cut is made; what follows waits for the next server
         while let event = await events.next() {
             if case .disconnected = event { break }
         }
-        stop.store(true, ordering: .relaxed)
         try await streaming.value
         #expect(await client.status() == .reconnecting)
 

@@ -31,7 +31,8 @@ import Testing
         var dumped = ""
         dump(options, to: &dumped)
         dump(ServerAddress("nats://alice:s3cret@host")!, to: &dumped)
-        for secret in ["s3cret", "t0ken", "pa55"] { #expect(!dumped.contains(secret), "\(dumped)") }
+        dump(ConnectionEvent.disconnected(ServerAddress("nats://urlt0ken@host")!), to: &dumped)
+        for secret in ["s3cret", "t0ken", "pa55", "urlt0ken"] { #expect(!dumped.contains(secret), "\(dumped)") }
         #expect(dumped.contains("alice") && dumped.contains("<redacted>"))
     }
 }
@@ -97,6 +98,23 @@ import Testing
         #expect(byAddress.addresses.map(\.tlsName) == [nil, nil])
     }
 
+    /// A newer list replaces the servers learned before (not those given, nor the one in use).
+    @Test func serversNoLongerAnnouncedLeaveThePool() {
+        var random = SeededGenerator(seed: 1)
+        var pool = ServerPool([ServerAddress("a:4222")!], randomize: false, using: &random)
+        let current = pool.next()!
+        pool.discovered(["a:4222", "b:4222", "c:4222"], like: current, using: &random)
+        #expect(pool.addresses.map(\.host) == ["b", "c", "a"])
+        pool.discovered(["a:4222", "c:4222", "d:4222"], like: current, using: &random)
+        #expect(pool.addresses.map(\.host) == ["c", "d", "a"], "b is gone from the cluster")
+        pool.discovered([], like: current, using: &random)
+        #expect(pool.addresses.map(\.host) == ["c", "d", "a"], "an INFO without the list changes nothing")
+        // The server in use stays although no longer announced; a server given always does.
+        #expect(pool.next()?.host == "c")
+        pool.discovered(["x:4222"], like: ServerAddress("c:4222"), using: &random)
+        #expect(Set(pool.addresses.map(\.host)) == ["a", "c", "x"])
+    }
+
     @Test func theServerInUseStaysBehindTheServersItAnnounces() {
         var random = SeededGenerator(seed: 1)
         var pool = ServerPool([ServerAddress("a:4222")!], randomize: false, using: &random)
@@ -104,7 +122,7 @@ import Testing
         pool.discovered(["a:4222", "b:4222", "c:4222"], like: current, using: &random)
         #expect(pool.addresses.map(\.host) == ["b", "c", "a"])
         #expect(pool.next()?.host == "b", "when a goes, a server it announced is tried first")
-        pool.discovered(["d:4222"], like: ServerAddress("b:4222"), using: &random)
+        pool.discovered(["a:4222", "b:4222", "c:4222", "d:4222"], like: ServerAddress("b:4222"), using: &random)
         #expect(pool.addresses.map(\.host) == ["c", "a", "d", "b"])
     }
 }

@@ -173,7 +173,7 @@ import Testing
         let pieces = ["MSG a 1 3\r\nabc\r\n", "HMSG b 2 12 14\r\nNATS/1.0\r\n\r\nok\r\n", "PING\r\n", "PONG\r\n", "+OK\r\n",
                       "-ERR 'x'\r\n", "MSG ", "HMSG ", "\r\n", " ", "12", "NATS/1.0 503\r\n", "INFO {\"server_id\":\"s\"}\r\n"]
         var outcomes = (clean: 0, failed: 0)
-        for round in 0..<4_000 {
+        for round in 0..<2_500 {
             var bytes: [UInt8] = []
             for _ in 0..<Int(random.next() % 16) {
                 if random.next() % 3 == 0 {
