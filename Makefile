@@ -16,8 +16,8 @@ TEST_PIP_PACKAGES := openapi_spec_validator:openapi-spec-validator schemathesis:
 BENCH_APT_PACKAGES := golang-go golang-github-nats-io-go-nats-dev time gcc wrk curl
 BENCH_PIP_PACKAGES := nats:nats-py pydantic:pydantic redis:redis fastapi:fastapi uvicorn:uvicorn
 BIN = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)/switchboard
-# Suites that load both cores for a while (a fuzzer, a load test): run after the others, on their
-# own, so that their load does not make the timeouts of the parallel suites.
+# Suites that load both cores for a while (a fuzzer, load tests, 64 MiB payloads): run after the others,
+# one at a time, so that their load does not make the timeouts of the parallel suites or of each other.
 SOLO_TESTS := SchemathesisTests|ShutdownUnderLoadTests|NATSLameDuckLoadTests|NATSLargePayloadTests
 
 .PHONY: help deps bench-deps build generate check-generated run test bench clean
@@ -51,7 +51,7 @@ test: check-generated
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --skip '$(SOLO_TESTS)' 2>&1 | tee .build/test.log; \
 	status=$${PIPESTATUS[0]}; \
-	$(SWIFT) test --skip-build --filter '$(SOLO_TESTS)' 2>&1 | tee -a .build/test.log; \
+	$(SWIFT) test --skip-build --no-parallel --filter '$(SOLO_TESTS)' 2>&1 | tee -a .build/test.log; \
 	exit $$(( status || $${PIPESTATUS[0]} ))
 
 bench: bench-deps
