@@ -136,12 +136,10 @@ import Testing
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
-        let output = cli.folder.appendingPathComponent("sub.out"), subErrors = cli.folder.appendingPathComponent("sub.err")
-        let replyErrors = cli.folder.appendingPathComponent("reply.err")
-        let subscriber = try ChildProcess(CLI.binary.path, ["nats", "sub", "--server", server.url, "news.>"], output: output, errors: subErrors)
-        defer { subscriber.kill() }
-        let replier = try ChildProcess(CLI.binary.path, ["nats", "reply", "--server", server.url, "ask", "yes"], errors: replyErrors)
-        defer { replier.kill() }
+        let running = try SubscriberAndReplier(cli, ["--server", server.url], subscribing: "news.>")
+        defer { running.kill() }
+        let (subscriber, replier, output) = (running.subscriber, running.replier, running.output)
+        let (subErrors, replyErrors) = (running.subErrors, running.replyErrors)
         try await waitUntilSeen(cli, server, "news.first", in: output)
         try await waitUntilAnswered(cli, server, "ask")
 
@@ -165,13 +163,10 @@ import Testing
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
-        let output = cli.folder.appendingPathComponent("sub.out"), subErrors = cli.folder.appendingPathComponent("sub.err")
-        let replyErrors = cli.folder.appendingPathComponent("reply.err")
-        let few = ["--max-reconnects", "3", "--server", server.url]
-        let subscriber = try ChildProcess(CLI.binary.path, ["nats", "sub"] + few + ["news"], output: output, errors: subErrors)
-        defer { subscriber.kill() }
-        let replier = try ChildProcess(CLI.binary.path, ["nats", "reply"] + few + ["ask", "yes"], errors: replyErrors)
-        defer { replier.kill() }
+        let running = try SubscriberAndReplier(cli, ["--max-reconnects", "3", "--server", server.url], subscribing: "news")
+        defer { running.kill() }
+        let (subscriber, replier, output) = (running.subscriber, running.replier, running.output)
+        let (subErrors, replyErrors) = (running.subErrors, running.replyErrors)
         try await waitUntilSeen(cli, server, "news", in: output)
         try await waitUntilAnswered(cli, server, "ask")
 
@@ -187,6 +182,31 @@ import Testing
         }
         let negative = try cli.run("nats", "sub", "--max-reconnects=-1", "--server", server.url, "news")
         #expect(negative.status == 2 && negative.stderr.contains("--max-reconnects must be at least 0"), "\(negative.stderr)")
+    }
+
+    /// `nats sub SUBJECT` and `nats reply ask yes` in the background with the same connection flags,
+    /// their output and errors in files of the CLI's folder.
+    struct SubscriberAndReplier {
+        let output, subErrors, replyErrors: URL
+        let subscriber, replier: ChildProcess
+
+        init(_ cli: CLI, _ flags: [String], subscribing subject: String) throws {
+            output = cli.folder.appendingPathComponent("sub.out")
+            subErrors = cli.folder.appendingPathComponent("sub.err")
+            replyErrors = cli.folder.appendingPathComponent("reply.err")
+            subscriber = try ChildProcess(CLI.binary.path, ["nats", "sub"] + flags + [subject], output: output, errors: subErrors)
+            do {
+                replier = try ChildProcess(CLI.binary.path, ["nats", "reply"] + flags + ["ask", "yes"], errors: replyErrors)
+            } catch {
+                subscriber.kill()
+                throw error
+            }
+        }
+
+        func kill() {
+            subscriber.kill()
+            replier.kill()
+        }
     }
 
     /// Requests `subject` until a replier answers (it has subscribed).
