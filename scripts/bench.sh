@@ -27,7 +27,8 @@
 # SWIFT (swift), ONLY, DUR (10 s per request/reply run), PUBN (1000000), PUB_REPS (5 publishes per side a
 # run), NATS_RESPONDERS (own|go; see scripts/bench-nats.sh), INSTALL_HYPERFINE=1 to let the script apt-get hyperfine when it is missing (off by
 # default: the benchmark itself needs no network), USE_HYPERFINE=0 to time with the date loop anyway,
-# BENCH_TIMEOUT (2400 s: the whole run is killed after it).
+# BENCH_TIMEOUT (2400 s: the whole run is killed after it), GUEST_HALT_POLL_NS (unset: the machine's
+# setting is left alone; see "The guest's halt polling" below).
 # Bounded: every build and every program runs under `timeout`, and the whole run under BENCH_TIMEOUT.
 # On 2 cores a full run took 1m15s with warm build folders and 2m05s from clean ones (both release
 # builds included) without the NATS part, which adds about RUNS × (6 × DUR + 25) s. Nothing is left running.
@@ -68,9 +69,26 @@ OUT=$ROOT/bench-results/$STAMP
 mkdir -p "$OUT"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 143' TERM INT
 
 log() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# MARK: The guest's halt polling (GUEST_HALT_POLL_NS, opt-in)
+# In a KVM guest with the cpuidle-haltpoll driver, an idle vCPU polls this long before it halts. This
+# machine boots with 0 (haltpoll.guest_halt_poll_ns=0): every idle halts at once, and each wake-up
+# costs an exit to the hypervisor, which the request/reply latencies show (Benchmarks/README, "Where
+# one in flight loses"). GUEST_HALT_POLL_NS=200000 (Linux's default) sets it for this run only, for
+# every side alike, and puts the old value back at the end; every run records it in environment.txt.
+HALT_POLL=/sys/module/haltpoll/parameters/guest_halt_poll_ns
+HALT_POLL_BEFORE=$(cat "$HALT_POLL" 2>/dev/null || echo none)
+if [[ -n ${GUEST_HALT_POLL_NS:-} ]]; then
+    [[ $GUEST_HALT_POLL_NS =~ ^[0-9]+$ ]] || die "GUEST_HALT_POLL_NS must be nanoseconds (an integer), not '$GUEST_HALT_POLL_NS'"
+    [[ -w $HALT_POLL && $HALT_POLL_BEFORE != none ]] \
+        || die "GUEST_HALT_POLL_NS needs a writable $HALT_POLL (root, in a KVM guest with cpuidle-haltpoll)"
+    trap 'echo "$HALT_POLL_BEFORE" >"$HALT_POLL"; rm -rf "$WORK"' EXIT
+    echo "$GUEST_HALT_POLL_NS" >"$HALT_POLL"
+fi
 
 # MARK: Prerequisites
 case "$PEERS" in /*) ;; *) PEERS=$ROOT/$PEERS ;; esac
@@ -118,6 +136,7 @@ fi
     echo "python: $("$PYTHON" -c 'import sys, pydantic, pydantic_core; print(sys.version.split()[0], "pydantic", pydantic.VERSION, "core", pydantic_core.__version__)')"
     echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+    echo "cpuidle: $(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo '?'), guest_halt_poll_ns=$(cat "$HALT_POLL" 2>/dev/null || echo none)${GUEST_HALT_POLL_NS:+ (GUEST_HALT_POLL_NS; $HALT_POLL_BEFORE outside this run)}"
     echo "hyperfine: $(command -v hyperfine >/dev/null && hyperfine --version || echo 'not installed (date loop)')${USE_HYPERFINE:+ USE_HYPERFINE=$USE_HYPERFINE}"
     echo "ONLY='$ONLY' RUNS=$RUNS N=$N N_MESSAGES=$N_MESSAGES N_SUBJECTS=$N_SUBJECTS GEN_RUNS=$GEN_RUNS PEERS=$PEERS"
 } >"$OUT/environment.txt"
