@@ -178,7 +178,12 @@ extension ServiceHost {
                 return
             } catch {
                 if Task.isCancelled { return }
-                logger.error("pulling events failed", metadata: ["consumer": "\(consumer.name)", "error": "\(error)"])
+                // A pull the server ended for now (409 "Server Shutdown" in a broker restart, "Leadership
+                // Change") is part of running, not a failure: the next pull goes through.
+                let transient = (error as? JetStreamError)?.code == .pullFailed
+                logger.log(
+                    level: transient ? .warning : .error, transient ? "pull interrupted, pulling again" : "pulling events failed",
+                    metadata: ["consumer": "\(consumer.name)", "error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
                 if Task.isCancelled { return }
                 guard let error = error as? JetStreamError else { continue }
