@@ -51,7 +51,7 @@ struct CLI {
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path) }
 
     @discardableResult
-    func run(_ arguments: String..., stdin: String? = nil) throws -> Result { try run(arguments, stdin: stdin) }
+    func run(_ arguments: String..., stdin: String? = nil) async throws -> Result { try await run(arguments, stdin: stdin) }
 
     /// - Parameters:
     ///   - environment: variables set (or replaced) for this run.
@@ -60,7 +60,7 @@ struct CLI {
     @discardableResult
     func run(
         _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeLimit: Duration? = nil
-    ) throws -> Result {
+    ) async throws -> Result {
         let streams = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: streams, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: streams) }
@@ -72,10 +72,10 @@ struct CLI {
         environment.merge(extra) { $1 }
         let process = try ChildProcess(
             Self.binary.path, arguments, environment: environment, directory: folder, input: input, output: output, errors: errors)
-        var ended = process.exitBlocking(within: timeLimit ?? .seconds(600))
+        var ended = await process.exit(within: timeLimit ?? .seconds(600))
         if ended == nil {
             process.signal(SIGTERM)
-            ended = process.exitBlocking(within: .seconds(5))
+            ended = await process.exit(within: .seconds(5))
             if ended == nil { process.kill() }
         }
         return Result(
@@ -99,11 +99,11 @@ extension CLI {
         return repository.appendingPathComponent(".build/debug/Modules").path
     }
 
-    static func swiftc(_ arguments: [String]) throws -> (Int32, String) { try tool(["swiftc"] + arguments) }
+    static func swiftc(_ arguments: [String]) async throws -> (Int32, String) { try await tool(["swiftc"] + arguments) }
 
     /// Runs a program found on PATH; its status and its output and errors together.
-    static func tool(_ arguments: [String]) throws -> (Int32, String) {
-        let result = try runProcess(arguments, timeout: 240)
+    static func tool(_ arguments: [String]) async throws -> (Int32, String) {
+        let result = try await runProcess(arguments, timeout: 240)
         return (result.status, result.output)
     }
 }

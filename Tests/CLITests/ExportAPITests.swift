@@ -4,13 +4,13 @@ import Testing
 /// `switchboard export openapi|asyncapi`: the documents pass their checks (openapi-spec-validator;
 /// AsyncAPI's rules in scripts/check-api-documents.py) and say what the gateway and services do.
 @Suite struct ExportAPITests {
-    @Test func openAPIAndAsyncAPIDocumentsAreValidAndComplete() throws {
+    @Test func openAPIAndAsyncAPIDocumentsAreValidAndComplete() async throws {
         let cli = try CLI()
         defer { cli.remove() }
-        #expect(try cli.run("export", "openapi", "--output", "openapi.json").status == 0)
-        #expect(try cli.run("export", "asyncapi", "--output", "asyncapi.json").status == 0)
+        #expect(try await cli.run("export", "openapi", "--output", "openapi.json").status == 0)
+        #expect(try await cli.run("export", "asyncapi", "--output", "asyncapi.json").status == 0)
         let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-        let (status, output) = try CLI.tool([
+        let (status, output) = try await CLI.tool([
             python, CLI.repository.appendingPathComponent("scripts/check-api-documents.py").path,
             cli.folder.appendingPathComponent("openapi.json").path, cli.folder.appendingPathComponent("asyncapi.json").path,
         ])

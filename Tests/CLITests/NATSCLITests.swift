@@ -9,26 +9,26 @@ import Testing
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
-        let published = try cli.run("nats", "pub", "--server", server.url, "greet", "hello", "--count", "3")
+        let published = try await cli.run("nats", "pub", "--server", server.url, "greet", "hello", "--count", "3")
         #expect(published.status == 0 && published.stdout == "published 3 messages on greet\n", "\(published.stderr)")
 
         // A replier in the background answers one request with its payload.
         let replier = try ChildProcess(CLI.binary.path, ["nats", "reply", "--server", server.url, "greet", "--echo", "--count", "1"])
         defer { replier.kill() }
-        var reply = try cli.run("nats", "request", "--server", server.url, "greet", "hi there", "--timeout", "1")
+        var reply = try await cli.run("nats", "request", "--server", server.url, "greet", "hi there", "--timeout", "1")
         for _ in 0..<20 where reply.status != 0 {
             // The replier may not have subscribed yet: no responders until it has.
             try await Task.sleep(for: .milliseconds(100))
-            reply = try cli.run("nats", "request", "--server", server.url, "greet", "hi there", "--timeout", "1")
+            reply = try await cli.run("nats", "request", "--server", server.url, "greet", "hi there", "--timeout", "1")
         }
         #expect(reply.status == 0 && reply.stdout.hasSuffix("] hi there\n"), "\(reply.stdout) \(reply.stderr)")
         #expect(await replier.exit(within: .seconds(10)) == .exited(0), "the replier exits after its one request")
 
-        let nobody = try cli.run("nats", "request", "--server", server.url, "nobody.home", "x")
+        let nobody = try await cli.run("nats", "request", "--server", server.url, "nobody.home", "x")
         #expect(nobody.status == 1 && nobody.stderr.contains("no responders on nobody.home"))
-        let unreachable = try cli.run("nats", "pub", "--server", "nats://127.0.0.1:\(try NATSServer.freePort())", "x")
+        let unreachable = try await cli.run("nats", "pub", "--server", "nats://127.0.0.1:\(try NATSServer.freePort())", "x")
         #expect(unreachable.status == 2 && unreachable.stderr.contains("cannot connect"))
-        #expect(try cli.run("nats", "pub").status == 2)
+        #expect(try await cli.run("nats", "pub").status == 2)
     }
 
     @Test func requestsWithAnInboxPrefixOfTheirOwn() async throws {
@@ -37,30 +37,30 @@ import Testing
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
         let billing = ["nats", "request", "--server", server.url, "--user", "billing", "--password", "pw", "--timeout", "1"]
-        let refused = try cli.run(billing + ["invoices", "x"])
+        let refused = try await cli.run(billing + ["invoices", "x"])
         #expect(refused.status == 2 && refused.stderr.contains("_INBOX."), "the default inbox is not allowed: \(refused.stderr)")
         // Started after the refused request, whose PUB still goes out and would take its one reply.
         let replier = try ChildProcess(
             CLI.binary.path, ["nats", "reply", "--server", server.url, "--user", "service", "--password", "pw", "invoices", "paid", "--count", "1"])
         defer { replier.kill() }
-        var reply = try cli.run(billing + ["--inbox-prefix", "_INBOX_billing", "invoices", "x"])
+        var reply = try await cli.run(billing + ["--inbox-prefix", "_INBOX_billing", "invoices", "x"])
         for _ in 0..<20 where reply.status != 0 {
             try await Task.sleep(for: .milliseconds(100))  // until the replier has subscribed
-            reply = try cli.run(billing + ["--inbox-prefix", "_INBOX_billing", "invoices", "x"])
+            reply = try await cli.run(billing + ["--inbox-prefix", "_INBOX_billing", "invoices", "x"])
         }
         #expect(reply.status == 0 && reply.stdout.hasSuffix("] paid\n"), "\(reply.stdout) \(reply.stderr)")
-        let invalid = try cli.run(billing + ["--inbox-prefix", "_INBOX.*", "invoices", "x"])
+        let invalid = try await cli.run(billing + ["--inbox-prefix", "_INBOX.*", "invoices", "x"])
         #expect(invalid.status == 2 && invalid.stderr == "error: inboxPrefix '_INBOX.*' is not a subject without wildcards\n", "\(invalid.stderr)")
     }
 
     /// A subscription the server refuses ends `sub` and `reply` with status 2 and the reason.
-    @Test func refusedSubscriptionsFailSubAndReply() throws {
+    @Test func refusedSubscriptionsFailSubAndReply() async throws {
         let server = try NATSServer(configuration: NATSServer.inboxPrefixUsers)
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
         for command in ["sub", "reply"] {
-            let refused = try cli.run(
+            let refused = try await cli.run(
                 ["nats", command, "--server", server.url, "--user", "billing", "--password", "pw", "invoices"], timeLimit: .seconds(30))
             #expect(refused.status == 2, "\(command): \(refused.status) \(refused.stderr)")
             #expect(refused.stderr == "error: permission denied to subscribe to 'invoices'\n", "\(command): \(refused.stderr)")
@@ -76,17 +76,17 @@ import Testing
         let silent = try ChildProcess(CLI.binary.path, ["nats", "sub", "--server", server.url, "silent"])
         defer { silent.kill() }
         let request = ["nats", "request", "--server", server.url, "silent", "x", "--timeout", "0.2"]
-        var unanswered = try cli.run(request)
+        var unanswered = try await cli.run(request)
         for _ in 0..<50 where unanswered.stderr.contains("no responders") {
             try await Task.sleep(for: .milliseconds(100))  // until the subscriber has subscribed
-            unanswered = try cli.run(request)
+            unanswered = try await cli.run(request)
         }
         #expect(unanswered.status == 1, "\(unanswered.status) \(unanswered.stderr)")
         #expect(unanswered.stderr == "error: timeout: no reply on silent within 0.2 seconds\n", "\(unanswered.stderr)")
         // With a unit, as the nats tool takes it.
-        let withUnit = try cli.run("nats", "request", "--server", server.url, "silent", "x", "--timeout", "250ms")
+        let withUnit = try await cli.run("nats", "request", "--server", server.url, "silent", "x", "--timeout", "250ms")
         #expect(withUnit.status == 1 && withUnit.stderr == "error: timeout: no reply on silent within 0.25 seconds\n", "\(withUnit.stderr)")
-        let badUnit = try cli.run("nats", "request", "--server", server.url, "silent", "x", "--timeout", "2x")
+        let badUnit = try await cli.run("nats", "request", "--server", server.url, "silent", "x", "--timeout", "2x")
         #expect(badUnit.status == 2 && badUnit.stderr.contains("'2x' is invalid for '--timeout"), "\(badUnit.stderr)")
     }
 
@@ -113,15 +113,15 @@ import Testing
             ["bench", "req", "--subject", "checked.x", "--responders=-1"], ["bench", "req", "--subject", "checked.x", "--size=-1"],
         ]
         for arguments in invalid {
-            let run = try cli.run(["nats"] + arguments + ["--server", server.url], timeLimit: .seconds(30))
+            let run = try await cli.run(["nats"] + arguments + ["--server", server.url], timeLimit: .seconds(30))
             #expect(run.status == 2 && run.stderr.contains(" must be "), "\(arguments): \(run.status) \(run.stderr)")
         }
         // ArgumentParser reads `-1` after a flag as another flag, not a value: a usage error all the same.
         for flag in ["--size", "--count"] {
-            let run = try cli.run(["nats", "pub", "--server", server.url, "checked.x", flag, "-1"], timeLimit: .seconds(30))
+            let run = try await cli.run(["nats", "pub", "--server", server.url, "checked.x", flag, "-1"], timeLimit: .seconds(30))
             #expect(run.status == 2 && run.stderr.hasPrefix("Error: Missing value for '\(flag) "), "\(flag): \(run.stderr)")
         }
-        let tooLarge = try cli.run("nats", "pub", "--server", server.url, "checked.x", "--size", "2000000")
+        let tooLarge = try await cli.run("nats", "pub", "--server", server.url, "checked.x", "--size", "2000000")
         #expect(tooLarge.status == 2 && tooLarge.stderr.hasPrefix("error: max payload exceeded: "), "\(tooLarge.stderr)")
 
         try await waitUntilSeen(cli, server, "checked.end", in: output)
@@ -180,7 +180,7 @@ import Testing
             let gaveUp = "error: connection closed: lost nats://127.0.0.1:\(server.port), then no server left to connect to"
             #expect(lines.last?.hasPrefix(gaveUp) == true, "\(stderr)")
         }
-        let negative = try cli.run("nats", "sub", "--max-reconnects=-1", "--server", server.url, "news")
+        let negative = try await cli.run("nats", "sub", "--max-reconnects=-1", "--server", server.url, "news")
         #expect(negative.status == 2 && negative.stderr.contains("--max-reconnects must be at least 0"), "\(negative.stderr)")
     }
 
@@ -211,10 +211,10 @@ import Testing
 
     /// Requests `subject` until a replier answers (it has subscribed).
     private func waitUntilAnswered(_ cli: CLI, _ server: NATSServer, _ subject: String) async throws {
-        var answered = try cli.run("nats", "request", "--server", server.url, subject, "--timeout", "1")
+        var answered = try await cli.run("nats", "request", "--server", server.url, subject, "--timeout", "1")
         for _ in 0..<50 where answered.status != 0 {
             try await Task.sleep(for: .milliseconds(100))
-            answered = try cli.run("nats", "request", "--server", server.url, subject, "--timeout", "1")
+            answered = try await cli.run("nats", "request", "--server", server.url, subject, "--timeout", "1")
         }
         #expect(answered.status == 0 && answered.stdout.hasSuffix("] yes\n"), "\(answered.stdout) \(answered.stderr)")
     }
@@ -231,78 +231,78 @@ import Testing
     /// Publishes on `subject` until the `sub` writing to `output` has printed it: it has subscribed.
     private func waitUntilSeen(_ cli: CLI, _ server: NATSServer, _ subject: String, in output: URL) async throws {
         for _ in 0..<100 {
-            try cli.run("nats", "pub", "--server", server.url, subject)
+            try await cli.run("nats", "pub", "--server", server.url, subject)
             try await Task.sleep(for: .milliseconds(50))
             if let seen = try? String(contentsOf: output, encoding: .utf8), seen.contains("[\(subject)]") { return }
         }
         Issue.record("the subscriber never printed a message on \(subject)")
     }
 
-    @Test func rttSaysWhichServerAnsweredAndTimesRoundTrips() throws {
+    @Test func rttSaysWhichServerAnsweredAndTimesRoundTrips() async throws {
         let server = try NATSServer(configuration: "server_name: rtt-node", jetStream: true)
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
-        let timed = try cli.run("nats", "rtt", "--server", server.url, "--count", "2")
+        let timed = try await cli.run("nats", "rtt", "--server", server.url, "--count", "2")
         let lines = timed.stdout.split(separator: "\n")
         #expect(timed.status == 0 && lines.count == 3, "\(timed.stdout) \(timed.stderr)")
         #expect(lines.first?.hasPrefix("nats://127.0.0.1:\(server.port) rtt-node (nats-server ") == true, "\(timed.stdout)")
         #expect(lines.first?.contains("max_payload 1048576, JetStream)") == true, "\(timed.stdout)")
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("rtt ") && $0.hasSuffix(" µs") }, "\(timed.stdout)")
-        #expect(try cli.run("nats", "rtt", "--server", server.url, "--count", "0").status == 2)
+        #expect(try await cli.run("nats", "rtt", "--server", server.url, "--count", "0").status == 2)
     }
 
     /// NATS_URL, NATS_USER and NATS_PASSWORD, as NATS tools read them; a flag given wins.
-    @Test func connectionSettingsComeFromTheEnvironment() throws {
+    @Test func connectionSettingsComeFromTheEnvironment() async throws {
         let server = try NATSServer(configuration: "authorization { user: svc, password: pw }")
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
         let environment = ["NATS_URL": server.url, "NATS_USER": "svc", "NATS_PASSWORD": "pw"]
-        let published = try cli.run(["nats", "pub", "x", "hi"], environment: environment)
+        let published = try await cli.run(["nats", "pub", "x", "hi"], environment: environment)
         #expect(published.status == 0 && published.stdout == "published 1 message on x\n", "\(published.stderr)")
-        let wrongPassword = try cli.run(["nats", "pub", "x", "hi", "--password", "wrong"], environment: environment)
+        let wrongPassword = try await cli.run(["nats", "pub", "x", "hi", "--password", "wrong"], environment: environment)
         #expect(wrongPassword.status == 2 && wrongPassword.stderr.contains("Authorization Violation"), "\(wrongPassword.stderr)")
         #expect(!wrongPassword.stderr.contains("wrong") && !wrongPassword.stderr.contains("pw"), "no password in errors")
         let elsewhere = "nats://127.0.0.1:\(try NATSServer.freePort())"
-        let flagWins = try cli.run(["nats", "pub", "--server", elsewhere, "x"], environment: environment)
+        let flagWins = try await cli.run(["nats", "pub", "--server", elsewhere, "x"], environment: environment)
         #expect(flagWins.status == 2 && flagWins.stderr.contains("cannot connect to \(elsewhere)"), "\(flagWins.stderr)")
         let badSeed = environment.merging(["NATS_NKEY": "/nonexistent.nk"]) { $1 }
-        let noSeed = try cli.run(["nats", "pub", "x"], environment: badSeed)
+        let noSeed = try await cli.run(["nats", "pub", "x"], environment: badSeed)
         #expect(noSeed.status == 2 && noSeed.stderr == "error: cannot read the NKey seed file /nonexistent.nk\n", "\(noSeed.stderr)")
         // Credentials given as flags replace the environment's: its seed file is not read, and
         // credentials in NATS_URL itself (which would win over the options) are dropped too.
-        let flagsWin = try cli.run(["nats", "pub", "x", "--user", "svc", "--password", "pw"], environment: badSeed)
+        let flagsWin = try await cli.run(["nats", "pub", "x", "--user", "svc", "--password", "pw"], environment: badSeed)
         #expect(flagsWin.status == 0, "\(flagsWin.stderr)")
         let wrongInURL = ["NATS_URL": "nats://svc:wrong@127.0.0.1:\(server.port)"]
-        #expect(try cli.run(["nats", "pub", "x"], environment: wrongInURL).status == 2, "the URL's credentials are used")
-        let overURL = try cli.run(["nats", "pub", "x", "--user", "svc", "--password", "pw"], environment: wrongInURL)
+        #expect(try await cli.run(["nats", "pub", "x"], environment: wrongInURL).status == 2, "the URL's credentials are used")
+        let overURL = try await cli.run(["nats", "pub", "x", "--user", "svc", "--password", "pw"], environment: wrongInURL)
         #expect(overURL.status == 0, "\(overURL.stderr)")
     }
 
-    @Test func nkeyAndTLSFlags() throws {
+    @Test func nkeyAndTLSFlags() async throws {
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
         // A seed and its public key from the Python nkeys package.
         try cli.write("user.nk", "SUAMLK2ZNL35WSMW37E7UD4VZ7ELPKW7DHC3BWBSD2GCZ7IUQQXZIORRBU\n")
         let nkeyServer = try NATSServer(configuration: "authorization { users = [ { nkey: UCK5N7N66OBOINFXAYC2ACJQYFSOD4VYNU6APEJTAVFZB2SVHLKGEW7L } ] }")
         defer { nkeyServer.stop() }
-        let signed = try cli.run("nats", "pub", "--server", nkeyServer.url, "--nkey", cli.folder.appendingPathComponent("user.nk").path, "x", "hi")
+        let signed = try await cli.run("nats", "pub", "--server", nkeyServer.url, "--nkey", cli.folder.appendingPathComponent("user.nk").path, "x", "hi")
         #expect(signed.status == 0, "\(signed.stderr)")
-        let unsigned = try cli.run("nats", "pub", "--server", nkeyServer.url, "x", "hi")
+        let unsigned = try await cli.run("nats", "pub", "--server", nkeyServer.url, "x", "hi")
         #expect(unsigned.status == 2 && unsigned.stderr.contains("Authorization Violation"), "\(unsigned.stderr)")
-        let missing = try cli.run("nats", "pub", "--server", nkeyServer.url, "--nkey", "/nonexistent.nk", "x")
+        let missing = try await cli.run("nats", "pub", "--server", nkeyServer.url, "--nkey", "/nonexistent.nk", "x")
         #expect(missing.status == 2 && missing.stderr.contains("cannot read the NKey seed file /nonexistent.nk"))
 
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.remove() }
         let tlsServer = try NATSServer(configuration: certificates.serverConfiguration(verifyClients: true))
         defer { tlsServer.stop() }
-        let secure = try cli.run(
+        let secure = try await cli.run(
             "nats", "pub", "--server", tlsServer.url, "--tls-ca", certificates.caFile, "--tls-cert", certificates.clientCertificate,
             "--tls-key", certificates.clientKey, "x", "hi")
         #expect(secure.status == 0, "\(secure.stderr)")
-        let untrusted = try cli.run("nats", "pub", "--server", tlsServer.url, "x", "hi")
+        let untrusted = try await cli.run("nats", "pub", "--server", tlsServer.url, "x", "hi")
         #expect(untrusted.status == 2 && untrusted.stderr.contains("TLS"), "\(untrusted.stderr)")
     }
 
@@ -314,7 +314,7 @@ import Testing
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
         let auth = ["--server", server.url, "--token", "cli-t0ken"]
-        let refused = try cli.run("nats", "pub", "--server", server.url, "q.x", "hi")
+        let refused = try await cli.run("nats", "pub", "--server", server.url, "q.x", "hi")
         #expect(refused.status == 2 && refused.stderr.contains("Authorization Violation") && !refused.stderr.contains("cli-t0ken"))
 
         let outputs = (0..<2).map { cli.folder.appendingPathComponent("member\($0).out") }
@@ -327,11 +327,11 @@ import Testing
             outputs.map { ((try? String(contentsOf: $0, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
         }
         for _ in 0..<100 where lines().contains(where: \.isEmpty) {
-            _ = try cli.run(["nats", "pub"] + auth + ["q.warmup", "w"])
+            _ = try await cli.run(["nats", "pub"] + auth + ["q.warmup", "w"])
             try await Task.sleep(for: .milliseconds(50))
         }
         let before = lines().map(\.count)
-        let published = try cli.run(["nats", "pub"] + auth + ["q.work", "job", "--count", "200", "--header", "Trace: t-1", "--header", "Trace:t-2"])
+        let published = try await cli.run(["nats", "pub"] + auth + ["q.work", "job", "--count", "200", "--header", "Trace: t-1", "--header", "Trace:t-2"])
         #expect(published.status == 0, "\(published.stderr)")
         var shares: [Int] = []
         for _ in 0..<100 {
@@ -345,23 +345,23 @@ import Testing
 
         var answers: Set<String> = []
         for _ in 0..<60 where answers.count < 2 {
-            let answer = try cli.run(["nats", "request"] + auth + ["q.ask", "?", "--timeout", "1"])
+            let answer = try await cli.run(["nats", "request"] + auth + ["q.ask", "?", "--timeout", "1"])
             if answer.status == 0, let last = answer.stdout.split(separator: " ").last { answers.insert(String(last).trimmingCharacters(in: .newlines)) }
         }
         #expect(answers == ["r0", "r1"], "both repliers of the group answer: \(answers)")
     }
 
-    @Test func benchPrintsJSONLines() throws {
+    @Test func benchPrintsJSONLines() async throws {
         let server = try NATSServer()
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
-        let pub = try cli.run("nats", "bench", "pub", "--server", server.url, "--count", "5000", "--json")
+        let pub = try await cli.run("nats", "bench", "pub", "--server", server.url, "--count", "5000", "--json")
         #expect(pub.status == 0, "\(pub.stderr)")
         let result = try JSONSerialization.jsonObject(with: Data(pub.stdout.utf8)) as? [String: Any]
         #expect(result?["messages"] as? Int == 5000)
         #expect((result?["msgs_per_s"] as? Double ?? 0) > 0)
-        let req = try cli.run("nats", "bench", "req", "--server", server.url, "--duration", "0.5", "--concurrency", "4", "--json")
+        let req = try await cli.run("nats", "bench", "req", "--server", server.url, "--duration", "0.5", "--concurrency", "4", "--json")
         #expect(req.status == 0, "\(req.stderr)")
         let latency = try JSONSerialization.jsonObject(with: Data(req.stdout.utf8)) as? [String: Any]
         #expect((latency?["requests"] as? Int ?? 0) > 0)
@@ -370,33 +370,33 @@ import Testing
 
     /// The CLI runs `EventLoopExecutor.Mode.replies`: a task resumed by a reply goes on on the event
     /// loop that read it; replies that come together go to Swift's pool, and none is lost.
-    @Test func repliesResumeTheirTaskOnTheEventLoopThatReadThem() throws {
+    @Test func repliesResumeTheirTaskOnTheEventLoopThatReadThem() async throws {
         let server = try NATSServer()
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
-        func bench(concurrency: Int, executor: String? = nil) throws -> [String: Any] {
-            let run = try cli.run(
+        func bench(concurrency: Int, executor: String? = nil) async throws -> [String: Any] {
+            let run = try await cli.run(
                 ["nats", "bench", "req", "--server", server.url, "--duration", "0.5", "--concurrency", "\(concurrency)", "--json"],
                 environment: executor.map { ["SWITCHBOARD_EXECUTOR": $0] } ?? [:], timeLimit: .seconds(30))
             #expect(run.status == 0, "\(run.stderr) (terminated after 30 s: a request never resumed?)")
             return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
         }
-        let handedOff = try bench(concurrency: 1)
+        let handedOff = try await bench(concurrency: 1)
         #expect(handedOff["executor"] as? String == "replies")
         #expect((handedOff["requests"] as? Int ?? 0) > 0)
         #expect((handedOff["on_event_loop"] as? Double ?? 0) > 0.5, "one request at a time: each reply resumes its task on the loop")
 
-        let pool = try bench(concurrency: 1, executor: "pool")
+        let pool = try await bench(concurrency: 1, executor: "pool")
         #expect(pool["executor"] as? String == "pool")
         #expect((pool["requests"] as? Int ?? 0) > 0)
         #expect(pool["on_event_loop"] as? Double == 0, "on Swift's pool every reply wakes a pool thread")
 
-        let loops = try bench(concurrency: 1, executor: "event-loops")
+        let loops = try await bench(concurrency: 1, executor: "event-loops")
         #expect(loops["executor"] as? String == "event-loops")
         #expect(loops["on_event_loop"] as? Double == 1)
 
-        let concurrent = try bench(concurrency: 64)
+        let concurrent = try await bench(concurrency: 64)
         #expect((concurrent["requests"] as? Int ?? 0) > 64, "64 in flight: replies read together go to the pool, none waits out its timeout")
     }
 }

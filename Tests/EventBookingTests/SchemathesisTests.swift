@@ -13,12 +13,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let spec = folder.appendingPathComponent("openapi.json").path
         let switchboard = ServeCommandTests.binary.deletingLastPathComponent().appendingPathComponent("switchboard").path
-        let export = try runProcess([switchboard, "export", "openapi", "--schemas", Self.repository.appendingPathComponent("schemas").path, "--output", spec])
+        let export = try await runProcess([switchboard, "export", "openapi", "--schemas", Self.repository.appendingPathComponent("schemas").path, "--output", spec])
         #expect(export.status == 0, "\(export.output)")
 
         let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
         let script = Self.repository.appendingPathComponent("scripts/schemathesis-check.py").path
-        let result = try runProcess([python, script, spec, stack.http.base.absoluteString, "8"], timeout: 240)
+        let result = try await runProcess([python, script, spec, stack.http.base.absoluteString, "8"], timeout: 240)
         #expect(result.status == 0, "\(result.output.suffix(6000))")
         try await stack.stop()
     }

@@ -9,7 +9,7 @@ extension NATSClusterTests {
     /// announce one another by address (127.0.0.1): the client, given `tls://localhost:…`, checks
     /// the nodes it learned of against that name, and moves to one when its node is killed.
     @Test func overTLSTheClientMovesToANodeAnnouncedByAddress() async throws {
-        let certificates = try TestCertificates(serverNames: "DNS:localhost")
+        let certificates = try await TestCertificates(serverNames: "DNS:localhost")
         defer { certificates.remove() }
         let cluster = try NATSCluster(size: 3, configuration: certificates.serverConfiguration())
         defer { cluster.stop() }

@@ -12,7 +12,7 @@ import Testing
     let auth = NATSAuthTests()
 
     @Test func verifiesTheServerWithTheGivenCA() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.remove() }
         let server = try NATSServer(configuration: certificates.serverConfiguration())
         defer { server.stop() }
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func clientCertificatesWhenTheServerVerifiesClients() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.remove() }
         let server = try NATSServer(configuration: certificates.serverConfiguration(verifyClients: true))
         defer { server.stop() }
@@ -49,7 +49,7 @@ import Testing
     /// sends: from the moment the client leaves, publishes wait for the next server, not the
     /// closing socket.
     @Test func publishesWhileLeavingAFrozenTLSServerWaitForTheNext() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.remove() }
         let server = try NATSServer(configuration: certificates.serverConfiguration())
         defer { server.stop() }
@@ -84,7 +84,7 @@ import Testing
     /// Closing while leaving a frozen TLS server does not wait for its TLS close (made long here,
     /// 10 s, so that waiting for it would show).
     @Test func closingWhileLeavingAFrozenTLSServerIsImmediate() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.remove() }
         let server = try NATSServer(configuration: certificates.serverConfiguration())
         defer { server.stop() }

@@ -70,7 +70,7 @@ import Testing
         for (name, contents) in files {
             try contents.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        let (status, output) = try Self.swiftc(["-typecheck", "-module-name", "EdgeCasesModule", "-package-name", "switchboard", "-I", Self.modulesFolder()] + files.keys.sorted().map { folder.appendingPathComponent($0).path })
+        let (status, output) = try await Self.swiftc(["-typecheck", "-module-name", "EdgeCasesModule", "-package-name", "switchboard", "-I", Self.modulesFolder()] + files.keys.sorted().map { folder.appendingPathComponent($0).path })
         #expect(status == 0, "\(output)")
     }
 
@@ -87,8 +87,8 @@ import Testing
         return Support.root.appendingPathComponent(".build/debug/Modules").path
     }
 
-    static func swiftc(_ arguments: [String]) throws -> (Int32, String) {
-        let result = try runProcess(["swiftc"] + arguments, timeout: 600)
+    static func swiftc(_ arguments: [String]) async throws -> (Int32, String) {
+        let result = try await runProcess(["swiftc"] + arguments, timeout: 600)
         return (result.status, result.output)
     }
 }

@@ -50,7 +50,7 @@ import Testing
         await #expect(throws: NATSClientError.self) { _ = try await client.request("$SRV.PING.other", payload: ByteBuffer(), timeout: .seconds(1)) }
 
         // What standard NATS tooling sees, asked by an independent client (nats-py).
-        let (status, output) = try runProcess([
+        let (status, output) = try await runProcess([
             ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", repository.appendingPathComponent("scripts/micro-discovery-check.py").path,
             server.url, "auth",
         ])

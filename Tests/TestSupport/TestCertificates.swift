@@ -14,18 +14,18 @@ public struct TestCertificates: Sendable {
 
     /// - Parameter serverNames: the server certificate's subjectAltName entries (a cluster's
     ///   certificates that name hosts only: `"DNS:localhost"`).
-    public init(serverNames: String = "IP:127.0.0.1,DNS:localhost") throws {
+    public init(serverNames: String = "IP:127.0.0.1,DNS:localhost") async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try openssl(["req", "-x509"] + curve + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=switchboard test CA"])
-        try openssl(["req", "-x509"] + curve + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=other CA"])
+        try await openssl(["req", "-x509"] + curve + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=switchboard test CA"])
+        try await openssl(["req", "-x509"] + curve + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=other CA"])
         for (name, usage) in [("server", "serverAuth"), ("client", "clientAuth")] {
             let names = name == "server" ? serverNames : "IP:127.0.0.1,DNS:localhost"
             try "subjectAltName=\(names)\nextendedKeyUsage=\(usage)\n"
                 .write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
-            try openssl(["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
-            try openssl([
+            try await openssl(["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
+            try await openssl([
                 "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
             ])
@@ -49,11 +49,11 @@ public struct TestCertificates: Sendable {
 
     private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    /// Runs openssl in the folder (20 s at most); its errors are in the error thrown.
-    private func openssl(_ arguments: [String]) throws {
+    /// Runs openssl in the folder (20 s at most, suspending meanwhile); its errors are in the error thrown.
+    private func openssl(_ arguments: [String]) async throws {
         let errors = folder.appendingPathComponent("openssl.log")
         let process = try ChildProcess("/usr/bin/openssl", arguments, directory: folder, errors: errors)
-        let ended = process.exitBlocking(within: .seconds(20))
+        let ended = await process.exit(within: .seconds(20))
         if ended == nil { process.kill() }
         guard ended == .exited(0) else {
             let log = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
