@@ -108,4 +108,33 @@ import Testing
         await expectRefused(server.options { $0.credentialsFile = garbage.path }, saying: "garbage.creds does not hold a user JWT")
         await expectRefused(server.options { $0.credentialsFile = folder.appendingPathComponent("missing.creds").path }, saying: "cannot read")
     }
+
+    /// Credentials rotated on disk: the server ends the connection when the old JWT expires, and
+    /// the client, which reads the `.creds` file again at every connect, comes back with the new one
+    /// (with the old one, refused twice, it would close).
+    @Test func credsFileIsReadAgainAtEveryConnect() async throws {
+        let fixture = OperatorFixture()
+        let server = try NATSServer(configuration: fixture.serverConfiguration)
+        defer { server.stop() }
+        let file = try OperatorFixture.file(holding: fixture.credentials(expires: Date().addingTimeInterval(2)))
+        defer { try? FileManager.default.removeItem(at: file) }
+        let connection = try await server.connect {
+            $0.credentialsFile = file.path
+            $0.reconnectDelay = .milliseconds(20)
+            $0.maxReconnectDelay = .milliseconds(50)
+        }
+        #expect(try await roundTrip(connection))
+        try fixture.credentials().write(to: file, atomically: true, encoding: .utf8)
+
+        var seen: [ConnectionEvent] = []
+        for await event in connection.events {
+            seen.append(event)
+            if case .reconnected = event { break }
+            if case .closed = event { break }
+        }
+        #expect(seen.contains(.serverError("User Authentication Expired")), "\(seen)")
+        #expect(seen.contains { if case .reconnected = $0 { true } else { false } }, "\(seen)")
+        #expect(try await roundTrip(connection))
+        await connection.close()
+    }
 }

@@ -32,15 +32,17 @@ struct OperatorFixture {
     }
 
     /// A `.creds` file for a new user of the account (signed by `signer`, the account by default),
-    /// with its own limits on subscriptions and payload size (-1: none).
+    /// with its own limits on subscriptions and payload size (-1: none), valid until `expires` (the
+    /// JWT's `exp`; nil: without end).
     func credentials(
-        for user: NKeyPair = NKeyPair(random: .user), signedBy signer: NKeyPair? = nil, subscriptions: Int = -1, payload: Int = -1
+        for user: NKeyPair = NKeyPair(random: .user), signedBy signer: NKeyPair? = nil, subscriptions: Int = -1, payload: Int = -1,
+        expires: Date? = nil
     ) -> String {
         let claims: [String: Any] = [
             "type": "user", "version": 2, "pub": [:] as [String: Any], "sub": [:] as [String: Any], "subs": subscriptions, "data": -1,
             "payload": payload,
         ]
-        let userJWT = Self.jwt(issuer: signer ?? accountKey, subject: user.publicKey, name: "service", nats: claims)
+        let userJWT = Self.jwt(issuer: signer ?? accountKey, subject: user.publicKey, name: "service", nats: claims, expires: expires)
         return """
             -----BEGIN NATS USER JWT-----
             \(userJWT)
@@ -66,12 +68,13 @@ struct OperatorFixture {
         return file
     }
 
-    static func jwt(issuer: NKeyPair, subject: String, name: String, nats: [String: Any]) -> String {
+    static func jwt(issuer: NKeyPair, subject: String, name: String, nats: [String: Any], expires: Date? = nil) -> String {
         let header = #"{"typ":"JWT","alg":"ed25519-nkey"}"#
-        let claims: [String: Any] = [
+        var claims: [String: Any] = [
             "jti": UUID().uuidString, "iat": Int(Date().timeIntervalSince1970), "iss": issuer.publicKey, "sub": subject,
             "name": name, "nats": nats,
         ]
+        if let expires { claims["exp"] = Int(expires.timeIntervalSince1970.rounded(.up)) }
         let body = (try? JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])) ?? Data()
         let signed = Base64URL.encode(Data(header.utf8)) + "." + Base64URL.encode(body)
         return signed + "." + Base64URL.encode(issuer.sign(Data(signed.utf8)))

@@ -97,6 +97,23 @@ import Testing
     /// nats-server 2.9 leaves a pull of a deleted consumer unanswered (2.11 answers 503): the
     /// client asks whether the consumer is there and says it is gone, rather than "no messages"
     /// or, in `messages()`, pulling in vain forever.
+    /// A server shut down gracefully ends the pulls waiting on it with 409 "Server Shutdown": a fetch
+    /// returns what came before it (delivered, waiting for its acknowledgement) instead of failing.
+    @Test func aFetchEndedByAServerShutdownKeepsWhatCameBefore() async throws {
+        let server = try NATSServer(jetStream: true)
+        defer { server.stop() }
+        let (connection, jetStream, consumer) = try await setUp(server, messages: 3)
+        let fetching = Task { try await consumer.fetch(batch: 10, expires: .seconds(30)) }
+        // The three came; the pull waits for seven more.
+        while try await jetStream.consumerInfo(stream: "ORDERS", name: "billing").ackPending < 3 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        server.stop()
+        let fetched = try await fetching.value
+        #expect(fetched.map { String(buffer: $0.payload) } == ["0", "1", "2"])
+        await connection.close()
+    }
+
     @Test func aPullOfAConsumerThatIsGoneSaysSo() async throws {
         let server = try NATSServer(jetStream: true)
         defer { server.stop() }
