@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "ReadmeTests",
             dependencies: [
-                "AccessTokens", "Gateway", "GeneratedSchemas", "MessagingRuntime", "NATSClient", "Redis", "Resilience", "ServiceHost",
+                "AccessTokens", "Gateway", "GeneratedSchemas", "MessagingRuntime", "NATSClient", "NATSWire", "Redis", "Resilience", "ServiceHost",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

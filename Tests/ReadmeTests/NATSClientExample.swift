@@ -1,6 +1,7 @@
 // See ValidationExample.swift.
 
 import NATSClient
+import NATSWire
 import NIOCore
 
 /// What the examples do with a message.
@@ -24,7 +25,11 @@ Task { for await message in orders { print(message.subject, String(buffer: messa
 
 try nats.publish("orders.created", payload: ByteBuffer(string: "{}"))
 try nats.publish("orders.created", payload: Array(#"{"id":1}"#.utf8))   // [UInt8]: no ByteBuffer made
-let reply = try await nats.request("auth.register", payload: ByteBuffer(string: "{}"), timeout: .seconds(2))
+let reply = try await nats.request("auth.register", payload: ByteBuffer(string: "{}"), timeout: .seconds(2))  // default 5 s
+var headers: NATSHeaders = ["Trace-Id": "abc"]; headers.add("Tag", "a"); headers.add("Tag", "b")   // a multimap
+try nats.publish("orders.created", payload: ByteBuffer(string: "{}"), headers: headers, replyTo: "orders.done")  // HPUB
+print(reply.headers?["Trace-Id"] ?? "-", reply.headers?.values("Tag") ?? [], reply.headers?.status ?? 200)  // NATS/1.0 status line
+orders.unsubscribe(after: 100)                           // UNSUB with max: ends once 100 messages in all were delivered
 try await nats.flush()                                   // PING/PONG, 10 s timeout by default
 if case .connected(let server, let info) = await nats.status() { print(server, info.version, info.maxPayload) }
 let roundTrip = try await nats.rtt()                     // a PING answered by its PONG
