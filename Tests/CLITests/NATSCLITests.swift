@@ -375,9 +375,9 @@ import Testing
         defer { server.stop() }
         let cli = try CLI(copyExamples: false)
         defer { cli.remove() }
-        func bench(concurrency: Int, executor: String? = nil) async throws -> [String: Any] {
+        func bench(concurrency: Int, executor: String? = nil, flags: [String] = []) async throws -> [String: Any] {
             let run = try await cli.run(
-                ["nats", "bench", "req", "--server", server.url, "--duration", "0.5", "--concurrency", "\(concurrency)", "--json"],
+                ["nats", "bench", "req", "--server", server.url, "--duration", "0.5", "--concurrency", "\(concurrency)", "--json"] + flags,
                 environment: executor.map { ["SWITCHBOARD_EXECUTOR": $0] } ?? [:], timeLimit: .seconds(30))
             #expect(run.status == 0, "\(run.stderr) (terminated after 30 s: a request never resumed?)")
             return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
@@ -391,6 +391,9 @@ import Testing
         #expect(pool["executor"] as? String == "pool")
         #expect((pool["requests"] as? Int ?? 0) > 0)
         #expect(pool["on_event_loop"] as? Double == 0, "on Swift's pool every reply wakes a pool thread")
+        let preferring = try await bench(concurrency: 1, executor: "pool", flags: ["--on-event-loop"])
+        #expect((preferring["requests"] as? Int ?? 0) > 0)
+        #expect(preferring["on_event_loop"] as? Double == 1, "--on-event-loop: the task prefers the connection's loop, even beside the plain pool")
 
         let loops = try await bench(concurrency: 1, executor: "event-loops")
         #expect(loops["executor"] as? String == "event-loops")

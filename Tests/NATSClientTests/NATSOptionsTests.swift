@@ -86,6 +86,25 @@ import Testing
         await responder.close()
     }
 
+    /// A service that starts before its broker: without `retryOnFailedConnect`, `connect` fails
+    /// once the server was tried; with it, `connect` waits until the server comes up.
+    @Test func retryOnFailedConnectWaitsForTheServerToComeUp() async throws {
+        let port = try NATSServer.freePort()
+        var options = NATSOptions(servers: ["nats://127.0.0.1:\(port)"])
+        options.reconnectDelay = .milliseconds(20)
+        options.maxReconnectDelay = .milliseconds(50)
+        await #expect(throws: NATSClientError.self) { try await NATSConnection.connect(options) }
+
+        options.retryOnFailedConnect = true
+        let connecting = Task { try await NATSConnection.connect(options) }
+        try await Task.sleep(for: .milliseconds(300))
+        let server = try NATSServer(port: port)
+        defer { server.stop() }
+        let connection = try await connecting.value
+        #expect(try await NATSAuthTests().roundTrip(connection))
+        await connection.close()
+    }
+
     @Test func settingsThatCannotWorkAreRefusedBeforeConnecting() async throws {
         // No server listens on port 1: a refusal must come from the options, not from dialing.
         let url = "nats://127.0.0.1:1"

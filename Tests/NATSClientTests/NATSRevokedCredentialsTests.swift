@@ -35,4 +35,41 @@ import Testing
         #expect(await client.status() == .closed)
         await #expect(throws: NATSClientError.self) { try await client.flush() }
     }
+
+    /// `ignoreAuthErrorAbort`: refusals do not close the connection; once the credentials are
+    /// good again (an operator restored them), the client is back.
+    @Test func withIgnoreAuthErrorAbortTheClientWaitsForItsCredentialsToWorkAgain() async throws {
+        let before = try NATSServer(arguments: ["--auth", "old-t0ken"])
+        let port = before.port
+        let client = try await before.connect {
+            $0.token = "old-t0ken"
+            $0.ignoreAuthErrorAbort = true
+            $0.reconnectDelay = .milliseconds(20)
+            $0.maxReconnectDelay = .milliseconds(50)
+        }
+        var events = client.makeEventStream().makeAsyncIterator()
+        before.stop()
+        let revoked = try NATSServer(port: port, arguments: ["--auth", "new-t0ken"])
+        var refusals = 0
+        while refusals < 4, let event = await events.next() {
+            if case .closed = event {
+                Issue.record("closed: \(event)")
+                break
+            }
+            if event == .serverError("Authorization Violation") { refusals += 1 }
+        }
+        #expect(refusals == 4, "refused again and again, not closed")
+        revoked.stop()
+        let restored = try NATSServer(port: port, arguments: ["--auth", "old-t0ken"])
+        defer { restored.stop() }
+        while let event = await events.next() {
+            if case .reconnected = event { break }
+            if case .closed = event {
+                Issue.record("closed: \(event)")
+                break
+            }
+        }
+        #expect(try await NATSAuthTests().roundTrip(client))
+        await client.close()
+    }
 }
