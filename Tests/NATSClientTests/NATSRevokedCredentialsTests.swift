@@ -8,20 +8,25 @@ import Testing
 /// Credentials the server stops taking: a client that reconnects forever still gives up, once the
 /// same server refused it twice in a row, and says why.
 @Suite(.serialized, .timeLimit(.minutes(1))) struct NATSRevokedCredentialsTests {
-    @Test func aServerThatRefusesTheClientTwiceInARowClosesIt() async throws {
+    /// A client (reconnecting without end, the default) on a server that takes `old-t0ken`; the
+    /// server then restarts on the same address taking only `new-t0ken`, which `revoked` runs.
+    func clientWhoseTokenIsRevoked(ignoreAuthErrorAbort: Bool = false) async throws -> (client: NATSConnection, revoked: NATSServer) {
         let before = try NATSServer(arguments: ["--auth", "old-t0ken"])
-        let port = before.port
         let client = try await before.connect {
             $0.token = "old-t0ken"
-            $0.maxReconnectAttempts = nil
+            $0.ignoreAuthErrorAbort = ignoreAuthErrorAbort
             $0.reconnectDelay = .milliseconds(20)
             $0.maxReconnectDelay = .milliseconds(50)
         }
         #expect(try await NATSAuthTests().roundTrip(client))
         before.stop()
-        // The same address, another token: the old one is revoked.
-        let after = try NATSServer(port: port, arguments: ["--auth", "new-t0ken"])
+        return (client, try NATSServer(port: before.port, arguments: ["--auth", "new-t0ken"]))
+    }
+
+    @Test func aServerThatRefusesTheClientTwiceInARowClosesIt() async throws {
+        let (client, after) = try await clientWhoseTokenIsRevoked()
         defer { after.stop() }
+        let port = after.port
 
         var seen: [ConnectionEvent] = []
         for await event in client.events {
@@ -39,17 +44,9 @@ import Testing
     /// `ignoreAuthErrorAbort`: refusals do not close the connection; once the credentials are
     /// good again (an operator restored them), the client is back.
     @Test func withIgnoreAuthErrorAbortTheClientWaitsForItsCredentialsToWorkAgain() async throws {
-        let before = try NATSServer(arguments: ["--auth", "old-t0ken"])
-        let port = before.port
-        let client = try await before.connect {
-            $0.token = "old-t0ken"
-            $0.ignoreAuthErrorAbort = true
-            $0.reconnectDelay = .milliseconds(20)
-            $0.maxReconnectDelay = .milliseconds(50)
-        }
-        var events = client.makeEventStream().makeAsyncIterator()
-        before.stop()
-        let revoked = try NATSServer(port: port, arguments: ["--auth", "new-t0ken"])
+        let (client, revoked) = try await clientWhoseTokenIsRevoked(ignoreAuthErrorAbort: true)
+        let port = revoked.port
+        var events = client.events.makeAsyncIterator()
         var refusals = 0
         while refusals < 4, let event = await events.next() {
             if case .closed = event {
