@@ -64,6 +64,10 @@ for part in $ONLY; do
     [[ $part == validation || $part == generator || $part == nats || $part == redis || $part == gateway ]] || { echo "bench: unknown part '$part' in ONLY" >&2; exit 2; }
 done
 
+# Checked before anything is made (the results folder included).
+[[ -z ${GUEST_HALT_POLL_NS:-} || $GUEST_HALT_POLL_NS =~ ^[0-9]+$ ]] \
+    || { echo "bench: GUEST_HALT_POLL_NS must be nanoseconds (an integer), not '$GUEST_HALT_POLL_NS'" >&2; exit 2; }
+
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/bench-results/$STAMP
 mkdir -p "$OUT"
@@ -83,7 +87,6 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 HALT_POLL=/sys/module/haltpoll/parameters/guest_halt_poll_ns
 HALT_POLL_BEFORE=$(cat "$HALT_POLL" 2>/dev/null || echo none)
 if [[ -n ${GUEST_HALT_POLL_NS:-} ]]; then
-    [[ $GUEST_HALT_POLL_NS =~ ^[0-9]+$ ]] || die "GUEST_HALT_POLL_NS must be nanoseconds (an integer), not '$GUEST_HALT_POLL_NS'"
     [[ -w $HALT_POLL && $HALT_POLL_BEFORE != none ]] \
         || die "GUEST_HALT_POLL_NS needs a writable $HALT_POLL (root, in a KVM guest with cpuidle-haltpoll)"
     trap 'echo "$HALT_POLL_BEFORE" >"$HALT_POLL"; rm -rf "$WORK"' EXIT
